@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies point down only:
+//   garden -> GardenRecipes -> {GardenTrain, GardenExport, GardenModels} -> GardenNN -> GardenTensor -> COpenBLAS
+//   GardenTrain -> GardenHDF5 -> CHDF5;  GardenExport -> TFProto
+let package = Package(
+    name: "SwiftGarden",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "garden", targets: ["garden"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "GardenTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "GardenNN", dependencies: ["GardenTensor"]),
+        .target(name: "GardenModels", dependencies: ["GardenNN"]),
+        .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
+        .target(name: "TFProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["Protos"]),
+        .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5"]),
+        .target(name: "GardenExport", dependencies: ["GardenNN", "TFProto"]),
+        .target(name: "GardenRecipes", dependencies: [
+            "GardenModels", "GardenTrain", "GardenExport", "GardenHDF5",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "garden", dependencies: [
+            "GardenRecipes",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "GardenTestSupport", dependencies: ["GardenTensor"], path: "Tests/GardenTestSupport"),
+        .testTarget(name: "GardenTensorTests", dependencies: ["GardenTensor", "GardenTestSupport"]),
+        .testTarget(name: "GardenNNTests", dependencies: ["GardenNN", "GardenModels", "GardenTestSupport"]),
+        .testTarget(name: "GardenHDF5Tests", dependencies: ["GardenHDF5"]),
+        .testTarget(name: "GardenExportTests", dependencies: ["GardenExport", "GardenModels", "TFProto", "GardenTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "GardenTrainTests", dependencies: ["GardenTrain", "GardenTestSupport"]),
+        .testTarget(name: "GardenRecipesTests", dependencies: ["GardenRecipes", "GardenTestSupport"],
+                    resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)
