@@ -1,0 +1,78 @@
+/// Reverse-mode autodiff: records each primitive applied to taped values with its vjp, then
+/// walks the record backwards.
+public final class Tape {
+    struct Entry {
+        var inputs: [Int?]
+        var backward: ((Tensor) -> [Tensor?])?
+        var shape: [Int]
+    }
+
+    private(set) var entries: [Entry] = []
+    private var leaves: [ObjectIdentifier: (index: Int, parameter: Parameter)] = [:]
+    private var leafOrder: [ObjectIdentifier] = []
+
+    init() {}
+
+    /// Runs `body` recording every op, then returns the value of the scalar it returns and the
+    /// gradient of that value with respect to each trainable parameter read in `body`.
+    ///
+    /// Parameters that were not read get no entry; a parameter read twice (tied weights) gets
+    /// the sum of both paths.
+    public static func valueWithGradients(
+        _ body: () throws -> Tensor
+    ) rethrows -> (value: Tensor, gradients: [(Parameter, Tensor)]) {
+        let tape = Tape()
+        let saved = ExecutionContext.current
+        precondition(saved.tracer == nil, "Tape inside a trace is not supported")
+        ExecutionContext.current = ExecutionContext(tape: tape, tracer: nil)
+        let loss: Tensor
+        do {
+            loss = try body()
+        } catch {
+            ExecutionContext.current = saved
+            throw error
+        }
+        ExecutionContext.current = saved
+        let grads = tape.backward(from: loss)
+        let result: [(Parameter, Tensor)] = tape.leafOrder.compactMap { key in
+            guard let leaf = tape.leaves[key], let g = grads[leaf.index] else { return nil }
+            return (leaf.parameter, g)
+        }
+        return (loss.detached, result)
+    }
+
+    func leaf(for parameter: Parameter) -> Tensor {
+        let key = ObjectIdentifier(parameter)
+        if let leaf = leaves[key] { return parameter.value.onTape(leaf.index) }
+        let index = entries.count
+        entries.append(Entry(inputs: [], backward: nil, shape: parameter.value.shape))
+        leaves[key] = (index, parameter)
+        leafOrder.append(key)
+        return parameter.value.onTape(index)
+    }
+
+    func record(inputs: [Int?], shape: [Int], backward: @escaping (Tensor) -> [Tensor?]) -> Int {
+        entries.append(Entry(inputs: inputs, backward: backward, shape: shape))
+        return entries.count - 1
+    }
+
+    private func backward(from loss: Tensor) -> [Tensor?] {
+        var grads = [Tensor?](repeating: nil, count: entries.count)
+        guard let root = loss.tapeIndex else { return grads }
+        grads[root] = Tensor.ones(loss.shape)
+        // Backward runs eagerly: no tape, no tracer.
+        let saved = ExecutionContext.current
+        ExecutionContext.current = ExecutionContext(tape: nil, tracer: nil)
+        defer { ExecutionContext.current = saved }
+        for i in stride(from: root, through: 0, by: -1) {
+            guard let g = grads[i], let backward = entries[i].backward else { continue }
+            let inputGrads = backward(g)
+            for (k, input) in entries[i].inputs.enumerated() {
+                guard let j = input, k < inputGrads.count, let ig = inputGrads[k] else { continue }
+                grads[j] = grads[j].map { $0 + ig } ?? ig
+            }
+            grads[i] = nil  // free intermediate gradients as soon as they are used
+        }
+        return grads
+    }
+}

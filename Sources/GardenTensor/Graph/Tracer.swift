@@ -1,0 +1,174 @@
+/// Records primitive ops as graph nodes instead of computing them.
+///
+/// While a tracer is active (`Tracer.trace`), tensors built from its arguments are symbolic: each
+/// primitive appends the TensorFlow ops of its lowering here, and each parameter read becomes a
+/// `ReadVariableOp` of a captured resource argument, so gradients reach the exported variables
+/// when TensorFlow fine-tunes.
+public final class Tracer {
+    /// The tracer of the innermost `trace` call on this thread, if any.
+    static var current: Tracer? {
+        get { ExecutionContext.current.tracer }
+        set { ExecutionContext.current.tracer = newValue }
+    }
+
+    private(set) var arguments: [GraphArgument] = []
+    private(set) var captures: [Parameter] = []
+    private(set) var captureArgumentNames: [String] = []
+    private var captureIndex: [ObjectIdentifier: Int] = [:]
+    private var reads: [ObjectIdentifier: Tensor] = [:]
+    private(set) var nodes: [GraphNode] = []
+    private var nameCounts: [String: Int] = [:]
+    private var usedArgumentNames: Set<String> = []
+    private(set) var controlOutputs: [String] = []
+    /// Scope prefix for node names (`dense_0/MatMul`), for readable graphs.
+    var scope: [String] = []
+
+    init() {}
+
+    /// Traces `body` with symbolic arguments of the given specs and returns the function.
+    ///
+    /// - Parameters:
+    ///   - arguments: user inputs (name, dtype, shape with -1 for unknown dims); the body gets one
+    ///     symbolic tensor per argument, in this order.
+    ///   - body: the forward code; returns the named outputs.
+    public static func trace(
+        arguments: [GraphArgument],
+        _ body: ([Tensor]) throws -> [(name: String, tensor: Tensor)]
+    ) rethrows -> GraphFunction {
+        let tracer = Tracer()
+        let saved = ExecutionContext.current
+        ExecutionContext.current = ExecutionContext(tape: nil, tracer: tracer)
+        defer { ExecutionContext.current = saved }
+        let inputs = arguments.map { tracer.addArgument($0) }
+        let results = try body(inputs)
+        var outputs: [GraphOutput] = []
+        for (name, t) in results {
+            // Every output goes through an Identity so an output can also be an argument or be
+            // returned twice, and so control outputs can be attached to it.
+            let ref = tracer.symbolicRef(t)
+            let id = tracer.addNode(
+                "Identity", inputs: [ref], attrs: ["T": .type(t.dtype)],
+                controlInputs: tracer.controlOutputs)
+            outputs.append(GraphOutput(
+                name: name, ref: .output(node: id, outputArg: "output", index: 0),
+                dtype: t.dtype, shape: t.symbolicShape))
+        }
+        return GraphFunction(
+            arguments: tracer.arguments, captures: tracer.captures,
+            captureArgumentNames: tracer.captureArgumentNames, nodes: tracer.nodes,
+            outputs: outputs, controlOutputs: tracer.controlOutputs)
+    }
+
+    private func uniqueArgumentName(_ base: String) -> String {
+        var name = sanitize(base)
+        var i = 1
+        while usedArgumentNames.contains(name) { name = sanitize(base) + "_\(i)"; i += 1 }
+        usedArgumentNames.insert(name)
+        return name
+    }
+
+    private func sanitize(_ s: String) -> String {
+        let mapped = s.lowercased().map { c -> Character in
+            (c.isLetter && c.isASCII) || (c.isNumber && c.isASCII) || c == "_" ? c : "_"
+        }
+        var out = String(mapped)
+        if let first = out.first, first.isNumber { out = "_" + out }
+        return out.isEmpty ? "arg" : out
+    }
+
+    func addArgument(_ spec: GraphArgument) -> Tensor {
+        var spec = spec
+        spec.name = uniqueArgumentName(spec.name)
+        arguments.append(spec)
+        return Tensor(symbolic: SymbolicValue(tracer: self, ref: .argument(spec.name)),
+                      dtype: spec.dtype, shape: spec.shape)
+    }
+
+    /// The symbolic reference of `t`; a concrete tensor becomes a `Const` node.
+    func symbolicRef(_ t: Tensor) -> GraphRef {
+        if case .symbolic(let s) = t.storage {
+            precondition(s.tracer === self, "tensor from another trace used in this one")
+            return s.ref
+        }
+        return constant(t)
+    }
+
+    /// Appends a `Const` node holding a concrete tensor.
+    func constant(_ t: Tensor) -> GraphRef {
+        let value: GraphConstant
+        switch t.storage {
+        case .float(let f): value = GraphConstant(floats: f, shape: t.shape)
+        case .int(let i): value = GraphConstant(ints: i, shape: t.shape)
+        case .symbolic: preconditionFailure("constant() of a symbolic tensor")
+        }
+        let id = addNode("Const", inputs: [],
+                         attrs: ["dtype": .type(t.dtype), "value": .tensor(value)])
+        return .output(node: id, outputArg: "output", index: 0)
+    }
+
+    /// An int32 vector constant (shapes, axes, permutations).
+    public func intConstant(_ values: [Int], scalar: Bool = false) -> GraphRef {
+        constant(Tensor(int32: values.map { Int32($0) }, shape: scalar ? [] : [values.count]))
+    }
+
+    /// A float32 constant of the given shape.
+    public func floatConstant(_ values: [Float], shape: [Int] = []) -> GraphRef {
+        constant(Tensor(values, shape: shape))
+    }
+
+    /// Appends a node and returns its unique name. Names follow TensorFlow's habit: the op name,
+    /// then `_1`, `_2`, ... for repeats, under the current scope.
+    @discardableResult
+    public func addNode(_ op: String, inputs: [GraphRef], attrs: [String: GraphAttr],
+                        controlInputs: [String] = [], name: String? = nil) -> String {
+        let base = (scope + [name ?? op]).joined(separator: "/")
+        let count = nameCounts[base, default: 0]
+        nameCounts[base] = count + 1
+        let unique = count == 0 ? base : "\(base)_\(count)"
+        nodes.append(GraphNode(name: unique, op: op, inputs: inputs,
+                               controlInputs: controlInputs, attrs: attrs))
+        return unique
+    }
+
+    /// Marks a node with side effects (a variable update) as one that must run.
+    public func addControlOutput(_ node: String) { controlOutputs.append(node) }
+
+    /// The resource argument for `parameter`, captured on first use.
+    public func resourceArgument(for parameter: Parameter) -> GraphRef {
+        let key = ObjectIdentifier(parameter)
+        if let i = captureIndex[key] { return .argument(captureArgumentNames[i]) }
+        let name = uniqueArgumentName(parameter.path + "_resource")
+        captureIndex[key] = captures.count
+        captures.append(parameter)
+        captureArgumentNames.append(name)
+        return .argument(name)
+    }
+
+    /// A parameter read: `ReadVariableOp` of the captured resource (one read per trace, shared).
+    func read(_ parameter: Parameter) -> Tensor {
+        let key = ObjectIdentifier(parameter)
+        if let t = reads[key] { return t }
+        let resource = resourceArgument(for: parameter)
+        let id = addNode("ReadVariableOp", inputs: [resource],
+                         attrs: ["dtype": .type(parameter.value.dtype)],
+                         name: parameter.path + "/ReadVariableOp")
+        let t = Tensor(symbolic: SymbolicValue(
+            tracer: self, ref: .output(node: id, outputArg: "value", index: 0)),
+            dtype: parameter.value.dtype, shape: Shape(parameter.value.shape))
+        reads[key] = t
+        return t
+    }
+
+    /// Runs `body` with node names prefixed by `name/`.
+    public func withScope<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        scope.append(name)
+        defer { scope.removeLast() }
+        return try body()
+    }
+}
+
+/// A tensor that exists only as a node output inside a trace.
+struct SymbolicValue {
+    unowned let tracer: Tracer
+    let ref: GraphRef
+}

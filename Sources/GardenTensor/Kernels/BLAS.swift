@@ -1,0 +1,23 @@
+import COpenBLAS
+
+/// The OpenBLAS entry points the kernels use.
+public enum BLAS {
+    /// Fixes OpenBLAS's thread count. OpenBLAS's sgemm is bitwise repeatable at a fixed thread
+    /// count, so a recipe's `train.threads` is part of what makes a run reproducible.
+    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// C[m,n] = alpha * op(A) * op(B) + beta * C, row-major, contiguous.
+    @inlinable
+    public static func sgemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>
+    ) {
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k),
+            b, Int32(transB ? k : n), beta, c, Int32(n))
+    }
+}

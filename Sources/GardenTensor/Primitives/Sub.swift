@@ -1,0 +1,15 @@
+/// Broadcasting subtraction. TF: `Sub`.
+struct Sub: ElementwiseBinary {
+    var name: String { "sub" }
+    var tfOp: String { "Sub" }
+    func forward(_ x: [Tensor]) -> Tensor { combine(x, -, &-) }
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+        [g.unbroadcast(to: x[0].shape), (-g).unbroadcast(to: x[1].shape)]
+    }
+}
+
+extension Tensor {
+    public static func - (a: Tensor, b: Tensor) -> Tensor { apply(Sub(), [a, b]) }
+    public static func - (a: Tensor, b: Float) -> Tensor { a - Tensor(b) }
+    public static func - (a: Float, b: Tensor) -> Tensor { Tensor(a) - b }
+}
