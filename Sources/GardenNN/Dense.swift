@@ -1,0 +1,38 @@
+import GardenTensor
+
+/// A fully connected layer, `x · kernel + bias`, as Keras' `Dense`.
+///
+/// Input shape: `[batch, inputSize]`. Output shape: `[batch, units]`.
+/// Parameters: `kernel [inputSize, units]` (Glorot uniform), `bias [units]` (zeros).
+public final class Dense: Module {
+    public let kernel: Parameter
+    public let bias: Parameter?
+    public let activation: Activation
+
+    public enum Activation: String, Sendable { case linear, relu, tanh }
+
+    /// - Parameters:
+    ///   - initializer: the seeded generator the kernel is drawn from.
+    public init(name: String, inputSize: Int, units: Int, activation: Activation = .linear,
+                useBias: Bool = true, kernelRegularizer: Regularizer? = nil,
+                initializer: Initializer) {
+        self.activation = activation
+        kernel = Parameter(initializer.glorotUniform([inputSize, units], stream: name + "/kernel"))
+        bias = useBias ? Parameter(Tensor.zeros([units])) : nil
+        super.init(name: name)
+        addSharedParameter("kernel", kernel)
+        if let bias { addSharedParameter("bias", bias) }
+        addRegularizer(kernelRegularizer, on: kernel)
+    }
+
+    /// Applies the layer.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        var y = x.matmul(kernel.read())
+        if let bias { y = y + bias.read() }
+        switch activation {
+        case .linear: return y
+        case .relu: return y.relu()
+        case .tanh: return y.tanh()
+        }
+    }
+}

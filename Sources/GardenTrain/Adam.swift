@@ -1,0 +1,56 @@
+import Foundation
+import GardenTensor
+
+/// Adam (Kingma & Ba, 2015) as Keras implements it, with optional decoupled weight decay
+/// (AdamW, Loshchilov & Hutter, 2019): `w -= lr * (m̂ / (sqrt(v̂) + eps) + wd * w)`.
+///
+/// Decoupled weight decay lives in the optimizer, so it cannot be exported as a regularization
+/// loss; the exporter warns about it.
+public final class Adam: Optimizer {
+    public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    private var state: [ObjectIdentifier: (p: Parameter, m: [Float], v: [Float])] = [:]
+    private var order: [ObjectIdentifier] = []
+
+    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, weightDecay: Float = 0) {
+        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon; self.weightDecay = weightDecay
+    }
+
+    public func apply(_ gradients: [(Parameter, Tensor)], learningRate lr: Float, step: Int) {
+        let t = Float(step)
+        // Keras folds the bias corrections into the step size.
+        let alpha = lr * (1 - Foundation.pow(beta2, t)).squareRoot() / (1 - Foundation.pow(beta1, t))
+        let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
+        for (p, g) in gradients {
+            let key = ObjectIdentifier(p)
+            if state[key] == nil {
+                let z = [Float](repeating: 0, count: p.value.count)
+                state[key] = (p, z, z)
+                order.append(key)
+            }
+            var (_, m, v) = state[key]!
+            updateInPlace(p, g) { w, gi, i in
+                m[i] = b1 * m[i] + (1 - b1) * gi
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                w -= alpha * m[i] / (v[i].squareRoot() + eps) + lr * wd * w
+            }
+            state[key] = (p, m, v)
+        }
+    }
+
+    public func slots() -> [(name: String, value: Tensor)] {
+        // Sorted by name: the checkpoint's bytes must not depend on the order parameters were first seen.
+        order.compactMap { state[$0] }.flatMap { s in
+            [(s.p.path + "/m", Tensor(s.m, shape: s.p.value.shape)),
+             (s.p.path + "/v", Tensor(s.v, shape: s.p.value.shape))]
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    public func restore(slots: [String: Tensor], parameters: [String: Parameter]) throws {
+        state = [:]; order = []
+        for (path, p) in parameters.sorted(by: { $0.key < $1.key }) where slots[path + "/m"] != nil {
+            state[ObjectIdentifier(p)] = (p, try savedSlot(slots, path + "/m", for: p),
+                                          try savedSlot(slots, path + "/v", for: p))
+            order.append(ObjectIdentifier(p))
+        }
+    }
+}

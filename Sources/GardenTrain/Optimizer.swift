@@ -1,0 +1,42 @@
+import GardenTensor
+
+/// Updates parameters from their gradients, keeping per-parameter state (slots) that checkpoints
+/// save so a resumed run continues exactly.
+public protocol Optimizer: AnyObject {
+    /// Applies one update. `step` counts from 1.
+    func apply(_ gradients: [(Parameter, Tensor)], learningRate: Float, step: Int)
+    /// The state to checkpoint: slot name (`<parameter path>/m`) → value.
+    func slots() -> [(name: String, value: Tensor)]
+    /// Restores state saved by `slots()`; `parameters` maps paths to the model's parameters.
+    func restore(slots: [String: Tensor], parameters: [String: Parameter]) throws
+}
+
+/// Applies `f` elementwise over a parameter's value and its gradient, in place of the value.
+@inline(__always)
+func updateInPlace(_ p: Parameter, _ g: Tensor, _ f: (inout Float, Float, Int) -> Void) {
+    var w = p.value.floats
+    let gv = g.floats
+    precondition(w.count == gv.count, "optimizer: gradient of \(p.path) has shape \(g.shape), expected \(p.value.shape)")
+    w.withUnsafeMutableBufferPointer { pw in
+        gv.withUnsafeBufferPointer { pg in
+            for i in 0..<pw.count { f(&pw[i], pg[i], i) }
+        }
+    }
+    p.value = Tensor(w, shape: p.value.shape)
+}
+
+/// A missing or misshapen optimizer slot in a checkpoint.
+public struct OptimizerStateError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Looks up a slot for `p` in saved state, checking its shape.
+func savedSlot(_ slots: [String: Tensor], _ name: String, for p: Parameter) throws -> [Float] {
+    guard let t = slots[name] else {
+        throw OptimizerStateError(description: "optimizer slot '\(name)' missing")
+    }
+    guard t.shape == p.value.shape else {
+        throw OptimizerStateError(description: "optimizer slot '\(name)' has shape \(t.shape), expected \(p.value.shape)")
+    }
+    return t.floats
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The progress display: an updating line (step, loss, lr, steps/s, ETA) on a terminal, plain
+/// log lines otherwise (CI logs, pipes).
+final class ProgressLine {
+    let total: Int
+    let start: Int
+    let began = Date()
+    let isTerminal = isatty(STDERR_FILENO) != 0
+    private var wroteLine = false
+
+    init(total: Int, start: Int) { self.total = total; self.start = start }
+
+    func update(step: Int, loss: Float, lr: Float, metrics: [String: Float], log: (String) -> Void) {
+        let elapsed = Date().timeIntervalSince(began)
+        let rate = Double(step - start) / max(elapsed, 1e-9)
+        let eta = Double(total - step) / max(rate, 1e-9)
+        var text = String(format: "step %d/%d  loss %.4f  lr %.3g", step, total, loss, lr)
+        for (k, v) in metrics.sorted(by: { $0.key < $1.key }) { text += String(format: "  %@ %.4f", k, v) }
+        text += String(format: "  %.1f steps/s  ETA %ds", rate, Int(eta.rounded()))
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            wroteLine = true
+        } else {
+            log(text)
+        }
+    }
+
+    func finish(log: (String) -> Void) {
+        if isTerminal && wroteLine { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
