@@ -14,6 +14,10 @@ public struct Philox: Sendable {
         key = (UInt32(truncatingIfNeeded: mixed), UInt32(truncatingIfNeeded: mixed >> 32))
     }
 
+    /// A generator with an explicit cipher key, for checking the cipher against the published
+    /// Philox4x32-10 known-answer vectors.
+    public init(key: (UInt32, UInt32)) { self.key = key }
+
     /// The four 32-bit outputs for one 128-bit counter.
     @inline(__always)
     public func block(_ counter: UInt64, _ high: UInt64 = 0) -> (UInt32, UInt32, UInt32, UInt32) {
