@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "GardenModels", dependencies: ["GardenNN"]),
         .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
         .target(name: "TFProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-                exclude: ["Protos"]),
+                exclude: ["Protos", "README.md"]),
         .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5"]),
         .target(name: "GardenExport", dependencies: ["GardenNN", "TFProto"]),
         .target(name: "GardenRecipes", dependencies: [

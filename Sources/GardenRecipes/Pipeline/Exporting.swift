@@ -1,0 +1,43 @@
+import Foundation
+import GardenExport
+import GardenModels
+import GardenNN
+import GardenTensor
+
+/// `garden export`: restores a checkpoint into the recipe's model and writes a SavedModel.
+public enum Exporting {
+    /// Traces `model` into what the SavedModel writer needs: `__call__` for training true and
+    /// false, one regularization function per regularized weight, every variable.
+    public static func spec(for model: Model) -> SavedModelSpec {
+        let sig = model.signature
+        let args = sig.inputs.map { GraphArgument(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        func trace(training: Bool) -> GraphFunction {
+            Tracer.trace(arguments: args) { xs in
+                let outs = model.call(xs, ForwardContext(training: training))
+                return zip(sig.outputs, outs).map { ($0.name, $1) }
+            }
+        }
+        let losses = model.root.allRegularizers().map { r in
+            Tracer.trace(arguments: []) { _ in [("output_0", r.regularizer.loss(r.parameter.read()))] }
+        }
+        return SavedModelSpec(
+            variables: model.parameters.map { ExportedVariable($0.parameter) },
+            call: CallFunction(training: trace(training: true), inference: trace(training: false),
+                               inputs: sig.dictInputs ? .dict : .single,
+                               outputs: sig.dictOutputs ? .dict : .single),
+            regularizationLosses: losses)
+    }
+
+    /// Restores `checkpoint` (a file, or a directory meaning its latest) and exports to `out`.
+    /// The export's dropout rate is `export.dropout_rate`, defaulting to the training rate.
+    @discardableResult
+    public static func run(_ recipe: Recipe, checkpoint: URL, out: URL, overwrite: Bool,
+                           log: (String) -> Void) throws -> URL {
+        let model = ModelFactory.make(recipe, dropoutRate: recipe.export.dropoutRate)
+        let (used, report) = try Restore.into(model, from: checkpoint)
+        log("restored \(used.path): \(report.matched.count) variables")
+        try SavedModelWriter.write(spec(for: model), to: out, overwrite: overwrite)
+        log("exported SavedModel to \(out.path)")
+        return used
+    }
+}

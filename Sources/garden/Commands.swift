@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import GardenExport
+import GardenRecipes
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a recipe, then export its SavedModel to <model-dir>/export.")
+
+    @OptionGroup var options: RecipeOptions
+    @Option(help: "Where checkpoints, logs and the export go (default: runs/<name>).")
+    var modelDir: String?
+
+    func run() throws {
+        try runReportingErrors {
+            let recipe = try options.load()
+            let dir = defaultModelDir(recipe, modelDir)
+            let summary = try Training.run(recipe, modelDir: dir, log: logLine)
+            if let first = summary.firstLoss, let last = summary.lastLoss {
+                logLine(String(format: "trained steps %d..%d: loss %.4f -> %.4f", summary.startStep + 1, summary.endStep, first, last))
+            }
+            try Exporting.run(recipe, checkpoint: dir.appendingPathComponent("checkpoints"),
+                              out: dir.appendingPathComponent("export"), overwrite: true, log: logLine)
+        }
+    }
+}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a recipe, resuming from the latest checkpoint in the model dir.")
+
+    @OptionGroup var options: RecipeOptions
+    @Option(help: "Where checkpoints and logs go (default: runs/<name>).")
+    var modelDir: String?
+
+    func run() throws {
+        try runReportingErrors {
+            let recipe = try options.load()
+            let summary = try Training.run(recipe, modelDir: defaultModelDir(recipe, modelDir), log: logLine)
+            if let first = summary.firstLoss, let last = summary.lastLoss {
+                logLine(String(format: "trained steps %d..%d: loss %.4f -> %.4f", summary.startStep + 1, summary.endStep, first, last))
+            }
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Restore a checkpoint and export the model as a TensorFlow SavedModel.")
+
+    @OptionGroup var options: RecipeOptions
+    @Option(help: "A checkpoint file, or a checkpoints directory (its latest checkpoint).")
+    var checkpoint: String
+    @Option(help: "The SavedModel directory to write.")
+    var out: String
+    @Flag(help: "Replace --out if it already exists.")
+    var overwrite = false
+
+    func run() throws {
+        try runReportingErrors {
+            let recipe = try options.load()
+            try Exporting.run(recipe, checkpoint: URL(fileURLWithPath: checkpoint),
+                              out: URL(fileURLWithPath: out),
+                              overwrite: overwrite || recipe.export.overwrite, log: logLine)
+        }
+    }
+}
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Swift model on an HDF5 file of inputs and write its outputs.",
+        discussion: """
+            A single-input model reads dataset `inputs`; a single-output model writes dataset \
+            `outputs`. Models with named (dict) inputs and outputs use their names.
+            """)
+
+    @OptionGroup var options: RecipeOptions
+    @Option(help: "A checkpoint file, or a checkpoints directory (its latest checkpoint).")
+    var checkpoint: String
+    @Option(help: "HDF5 file with the inputs.")
+    var input: String
+    @Option(help: "HDF5 file to write the outputs to.")
+    var output: String
+    @Flag(help: "Run the training-mode forward pass (dropout active).")
+    var training = false
+
+    func run() throws {
+        try runReportingErrors {
+            let recipe = try options.load()
+            try Prediction.run(recipe, checkpoint: URL(fileURLWithPath: checkpoint),
+                               input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
+                               training: training)
+        }
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what is inside a SavedModel directory or a checkpoint (.h5).")
+
+    @Argument(help: "A SavedModel directory or a checkpoint file.")
+    var path: String
+
+    func run() throws {
+        try runReportingErrors {
+            print(try Inspection.describe(URL(fileURLWithPath: path)), terminator: "")
+        }
+    }
+}

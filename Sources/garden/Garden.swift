@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import GardenRecipes
+
+/// The `garden` command: train, export, predict and inspect from YAML recipes.
+@main
+struct Garden: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "garden",
+        abstract: "Train small models on CPU and export them as TensorFlow SavedModels.",
+        discussion: """
+            A recipe (YAML) names the model, data, training and export settings; `--set a.b=v`
+            overrides any key. Outputs go to runs/<name>/ unless --model-dir says otherwise.
+            """,
+        subcommands: [Run.self, Train.self, Export.self, Predict.self, Inspect.self])
+}
+
+/// Options every recipe-driven command takes.
+struct RecipeOptions: ParsableArguments {
+    @Argument(help: "The recipe YAML file (e.g. Recipes/mlp.yaml).")
+    var recipe: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a recipe key, e.g. --set train.steps=300 (repeatable).", valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    func load() throws -> Recipe { try RecipeLoader.load(path: recipe, overrides: overrides) }
+}
+
+/// Runs `body`, turning any error into one line on stderr and exit code 1.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+        FileHandle.standardError.write(Data("garden: error: \(message.replacingOccurrences(of: "\n", with: "; "))\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+func logLine(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+func defaultModelDir(_ recipe: Recipe, _ given: String?) -> URL {
+    URL(fileURLWithPath: given ?? "runs/\(recipe.name)")
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GardenTensor
+import GardenTrain
+import Testing
+
+@Suite struct OptimizerTests {
+    @Test func sgdWithoutMomentumStepsAgainstTheGradient() {
+        let p = Parameter(Tensor([1, 2], shape: [2]), path: "w")
+        SGD().apply([(p, Tensor([0.5, -1], shape: [2]))], learningRate: 0.1, step: 1)
+        #expect(p.value.floats == [1 - 0.05, 2 + 0.1])
+    }
+
+    @Test func sgdMomentumAccumulatesVelocity() {
+        let p = Parameter(Tensor([0], shape: [1]), path: "w")
+        let opt = SGD(momentum: 0.9)
+        let g = Tensor([1], shape: [1])
+        opt.apply([(p, g)], learningRate: 0.1, step: 1)  // v = -0.1, w = -0.1
+        opt.apply([(p, g)], learningRate: 0.1, step: 2)  // v = -0.19, w = -0.29
+        #expect(Swift.abs(p.value.scalar + 0.29) < 1e-6)
+    }
+
+    @Test func adamMatchesTheReferenceUpdate() {
+        let p = Parameter(Tensor([1, -1], shape: [2]), path: "w")
+        let opt = Adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-7)
+        let grads: [[Float]] = [[0.5, -2], [0.1, 0.3], [-0.4, 1]]
+        var w: [Double] = [1, -1], m: [Double] = [0, 0], v: [Double] = [0, 0]
+        for (t, g) in grads.enumerated() {
+            opt.apply([(p, Tensor(g, shape: [2]))], learningRate: 0.01, step: t + 1)
+            for i in 0..<2 {
+                m[i] = 0.9 * m[i] + 0.1 * Double(g[i])
+                v[i] = 0.999 * v[i] + 0.001 * Double(g[i]) * Double(g[i])
+                let mh = m[i] / (1 - pow(0.9, Double(t + 1))), vh = v[i] / (1 - pow(0.999, Double(t + 1)))
+                w[i] -= 0.01 * mh / (vh.squareRoot() + 1e-7)
+            }
+        }
+        for i in 0..<2 { #expect(Swift.abs(Double(p.value.floats[i]) - w[i]) < 1e-5) }
+    }
+
+    @Test func adamSlotsRestoreToTheSameTrajectory() throws {
+        let g = Tensor([0.3, -0.2], shape: [2])
+        let a = Parameter(Tensor([1, 1], shape: [2]), path: "w")
+        let optA = Adam()
+        for s in 1...4 { optA.apply([(a, g)], learningRate: 0.1, step: s) }
+
+        let b = Parameter(Tensor([1, 1], shape: [2]), path: "w")
+        let optB = Adam()
+        for s in 1...2 { optB.apply([(b, g)], learningRate: 0.1, step: s) }
+        var saved: [String: Tensor] = [:]
+        for (n, t) in optB.slots() { saved[n] = t }
+        let c = Parameter(b.value, path: "w")
+        let optC = Adam()
+        try optC.restore(slots: saved, parameters: ["w": c])
+        for s in 3...4 { optC.apply([(c, g)], learningRate: 0.1, step: s) }
+        #expect(c.value.floats == a.value.floats)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import GardenModels
+import GardenNN
+import GardenTensor
+import GardenTrain
+import Testing
+
+@Suite struct TrainerTests {
+    func makeTrainer(dir: URL, steps: Int, checkpointEvery: Int = 100) -> Trainer {
+        let mlp = MLP(.init(inputSize: 4, hiddenSizes: [16], numClasses: 3, dropoutRate: 0.1,
+                            kernelRegularizer: .l2(1e-4)), initializer: Initializer(seed: 4))
+        let (x, y) = SyntheticData.blobs(count: 256, features: 4, classes: 3, noise: 0.5, seed: 4)
+        let data = InMemoryDataset(inputs: x, targets: y, batchSize: 32, seed: 4)
+        let opts = TrainerOptions(steps: steps, logEvery: 5, checkpointEvery: checkpointEvery, seed: 4,
+                                  learningRate: { _ in 0.01 }, modelDir: dir, recipeYAML: "name: t\n")
+        let t = Trainer(model: mlp, optimizer: Adam(), data: data, options: opts)
+        t.log = { _ in }
+        return t
+    }
+
+    @Test func lossFallsOnSeparableData() throws {
+        let dir = try TemporaryDirectory()
+        let summary = try makeTrainer(dir: dir.url, steps: 60).run()
+        let first = try #require(summary.firstLoss), last = try #require(summary.lastLoss)
+        #expect(last < first * 0.5, "loss \(first) -> \(last)")
+        #expect(try Checkpoint.latest(in: dir.url.appendingPathComponent("checkpoints"))?.lastPathComponent == "ckpt-000060.h5")
+    }
+
+    @Test func resumedRunEndsBitIdenticalToAnUninterruptedOne() throws {
+        let straight = try TemporaryDirectory(), resumed = try TemporaryDirectory()
+        _ = try makeTrainer(dir: straight.url, steps: 12).run()
+        _ = try makeTrainer(dir: resumed.url, steps: 7, checkpointEvery: 7).run()
+        let second = try makeTrainer(dir: resumed.url, steps: 12).run()
+        #expect(second.startStep == 7)
+        let name = "checkpoints/ckpt-000012.h5"
+        let a = try Data(contentsOf: straight.url.appendingPathComponent(name))
+        let b = try Data(contentsOf: resumed.url.appendingPathComponent(name))
+        #expect(a == b)
+    }
+}
