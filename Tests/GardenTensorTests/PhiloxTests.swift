@@ -21,13 +21,16 @@ func hex(_ x: UInt32) -> String {
 @Suite("Philox4x32-10")
 struct PhiloxTests {
     static let knownAnswers = [
-        PhiloxKnownAnswer(counter: (0, 0, 0, 0), key: (0, 0),
-                          expected: [0x6627_E8D5, 0xE169_C58D, 0xBC57_AC4C, 0x9B00_DBD8]),
-        PhiloxKnownAnswer(counter: (.max, .max, .max, .max), key: (.max, .max),
-                          expected: [0x408F_276D, 0x41C8_3B0E, 0xA20B_C7C6, 0x6D54_51FD]),
-        PhiloxKnownAnswer(counter: (0x243F_6A88, 0x85A3_08D3, 0x1319_8A2E, 0x0370_7344),
-                          key: (0xA409_3822, 0x299F_31D0),
-                          expected: [0xD16C_FE09, 0x94FD_CCEB, 0x5001_E420, 0x2412_6EA1]),
+        PhiloxKnownAnswer(
+            counter: (0, 0, 0, 0), key: (0, 0),
+            expected: [0x6627_E8D5, 0xE169_C58D, 0xBC57_AC4C, 0x9B00_DBD8]),
+        PhiloxKnownAnswer(
+            counter: (.max, .max, .max, .max), key: (.max, .max),
+            expected: [0x408F_276D, 0x41C8_3B0E, 0xA20B_C7C6, 0x6D54_51FD]),
+        PhiloxKnownAnswer(
+            counter: (0x243F_6A88, 0x85A3_08D3, 0x1319_8A2E, 0x0370_7344),
+            key: (0xA409_3822, 0x299F_31D0),
+            expected: [0xD16C_FE09, 0x94FD_CCEB, 0x5001_E420, 0x2412_6EA1]),
     ]
 
     @Test("block matches the Random123 known-answer vectors", arguments: knownAnswers)
@@ -58,7 +61,8 @@ struct PhiloxTests {
     }
 
     @Test func sameSeedAndStreamGiveTheSameNumbers() {
-        #expect(Philox(seed: 7, stream: 3).uniform(count: 64)
+        #expect(
+            Philox(seed: 7, stream: 3).uniform(count: 64)
                 == Philox(seed: 7, stream: 3).uniform(count: 64))
     }
 
@@ -72,7 +76,8 @@ struct PhiloxTests {
         let z = Philox(seed: 3, stream: 9).normal(count: 10_001)
         #expect(z.count == 10_001)
         let mean = z.reduce(0.0) { $0 + Double($1) } / Double(z.count)
-        let variance = z.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) }
+        let variance =
+            z.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) }
             / Double(z.count)
         #expect(Swift.abs(mean) < 0.05)
         #expect(Swift.abs(variance - 1) < 0.05)

@@ -27,7 +27,8 @@ public func closeness(
     let values = actual.floats
     var problems: [String] = []
     for i in 0..<values.count {
-        let a = Double(values[i]), e = expected[i]
+        let a = Double(values[i])
+        let e = expected[i]
         let ok = a == e || Swift.abs(a - e) <= absolute + relative * Swift.abs(e)
         if !ok {
             problems.append("element \(multiIndex(i, shape)): got \(a), expected \(e)")

@@ -20,9 +20,13 @@ public struct GradientCheckOptions: Sendable {
     /// swaps or sums output positions cannot pass by symmetry.
     public var projectionStream: UInt64
 
-    public init(step: Float = 1e-2, absolute: Double = 1e-2, relative: Double = 1e-2,
-                projectionStream: UInt64 = 0x9_1ADC) {
-        self.step = step; self.absolute = absolute; self.relative = relative
+    public init(
+        step: Float = 1e-2, absolute: Double = 1e-2, relative: Double = 1e-2,
+        projectionStream: UInt64 = 0x9_1ADC
+    ) {
+        self.step = step
+        self.absolute = absolute
+        self.relative = relative
         self.projectionStream = projectionStream
     }
 }
@@ -54,8 +58,9 @@ public struct GradientCheckReport: Sendable, CustomStringConvertible {
     public var description: String {
         var lines = problems + mismatches.prefix(8).map(\.description)
         if mismatches.count > 8 { lines.append("… \(mismatches.count - 8) more mismatches") }
-        lines.append("checked \(checkedElements) elements, max |vjp - finite difference| "
-                     + "\(maxAbsoluteError)")
+        lines.append(
+            "checked \(checkedElements) elements, max |vjp - finite difference| "
+                + "\(maxAbsoluteError)")
         return lines.joined(separator: "\n")
     }
 }
@@ -94,16 +99,19 @@ public func gradientCheck(
 
     var report = GradientCheckReport()
     for (k, input) in inputs.enumerated() where differentiable[k] {
-        let gradient = tapeGradients.first { $0.0 === parameters[k] }?.1
-            ?? Tensor.zeros(input.shape)
+        // The tape lists only parameters the output depends on; the others have zero gradient.
+        let gradient =
+            tapeGradients.first { $0.0 === parameters[k] }?.1 ?? Tensor.zeros(input.shape)
         guard gradient.shape == input.shape else {
-            report.problems.append("input \(k): gradient shape \(gradient.shape), expected \(input.shape)")
+            report.problems.append(
+                "input \(k): gradient shape \(gradient.shape), expected \(input.shape)")
             continue
         }
         let analytic = gradient.floats
         let x = input.floats
         for i in 0..<x.count {
-            var plus = x, minus = x
+            var plus = x
+            var minus = x
             plus[i] += options.step
             minus[i] -= options.step
             var shifted = inputs
@@ -117,9 +125,13 @@ public func gradientCheck(
             let error = Swift.abs(a - numeric)
             report.checkedElements += 1
             report.maxAbsoluteError = max(report.maxAbsoluteError, error)
-            if !(error <= options.absolute + options.relative * max(Swift.abs(a), Swift.abs(numeric))) {
-                report.mismatches.append(GradientMismatch(
-                    input: k, index: multiIndex(i, input.shape), analytic: a, numeric: numeric))
+            let tolerance =
+                options.absolute + options.relative * max(Swift.abs(a), Swift.abs(numeric))
+            // Written so that a NaN on either side counts as a mismatch.
+            if !(error <= tolerance) {
+                report.mismatches.append(
+                    GradientMismatch(
+                        input: k, index: multiIndex(i, input.shape), analytic: a, numeric: numeric))
             }
         }
     }

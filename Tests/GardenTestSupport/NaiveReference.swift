@@ -22,12 +22,14 @@ public enum NaiveReference {
         _ op: (Double, Double) -> Double
     ) -> (values: [Double], shape: [Int]) {
         guard let shape = broadcastShape(aShape, bShape) else {
-            preconditionFailure("NaiveReference.broadcast: \(aShape) and \(bShape) do not broadcast")
+            preconditionFailure(
+                "NaiveReference.broadcast: \(aShape) and \(bShape) do not broadcast")
         }
         let count = shape.reduce(1, *)
         let values = (0..<count).map { i -> Double in
             let index = multiIndex(i, shape)
-            return op(Double(a[sourceOffset(index, aShape)]), Double(b[sourceOffset(index, bShape)]))
+            return op(
+                Double(a[sourceOffset(index, aShape)]), Double(b[sourceOffset(index, bShape)]))
         }
         return (values, shape)
     }
@@ -55,7 +57,8 @@ public enum NaiveReference {
             for d in reduced { index[d] = 0 }
             acc[sourceOffset(index, kept)] += Double(x[i])
         }
-        let outShape = keepDims
+        let outShape =
+            keepDims
             ? kept : shape.enumerated().filter { !reduced.contains($0.offset) }.map { $0.element }
         return (acc, outShape)
     }

@@ -29,7 +29,8 @@ public enum TestInputs {
     /// Int32 class labels in `0..<classes`.
     public static func labels(count: Int, classes: Int, stream: UInt64) -> Tensor {
         let u = Philox(seed: seed, stream: stream).uniform(count: count)
-        return Tensor(int32: u.map { Int32(min(Int($0 * Float(classes)), classes - 1)) },
-                      shape: [count])
+        return Tensor(
+            int32: u.map { Int32(min(Int($0 * Float(classes)), classes - 1)) },
+            shape: [count])
     }
 }
