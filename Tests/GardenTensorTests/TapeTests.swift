@@ -1,0 +1,98 @@
+import GardenTensor
+import GardenTestSupport
+import Testing
+
+@Suite("Tape")
+struct TapeTests {
+    @Test func parameterReadTwiceGetsTheSumOfBothPaths() {
+        let w = Parameter(TestInputs.uniform([3, 5], stream: 60), path: "w")
+        // d/dw sum(w * 2 + w * 3) = 5 everywhere, only if both reads reach the same gradient.
+        let (_, grads) = Tape.valueWithGradients { (w.read() * 2 + w.read() * 3).sum() }
+        #expect(grads.count == 1)
+        #expect(grads.first?.0 === w)
+        expectClose(grads[0].1, [Double](repeating: 5, count: 15), shape: [3, 5])
+    }
+
+    @Test func gradientsListParametersInFirstReadOrder() {
+        let a = Parameter(Tensor(2), path: "a")
+        let b = Parameter(Tensor(3), path: "b")
+        let (value, grads) = Tape.valueWithGradients { b.read() * a.read() + b.read() }
+        #expect(value.scalar == 9)
+        #expect(grads.map(\.0.path) == ["b", "a"])
+        #expect(grads.map(\.1.scalar) == [3, 3])
+    }
+
+    @Test func unreadAndFrozenParametersGetNoGradient() {
+        let used = Parameter(Tensor(2), path: "used")
+        let unused = Parameter(Tensor(1), path: "unused")
+        let frozen = Parameter(Tensor(4), path: "frozen", trainable: false)
+        let (_, grads) = Tape.valueWithGradients { used.read() * frozen.read() }
+        _ = unused
+        #expect(grads.map(\.0.path) == ["used"])
+        #expect(grads[0].1.scalar == 4)
+    }
+
+    @Test func detachedValuesStopGradients() {
+        let w = Parameter(Tensor(3), path: "w")
+        let (value, grads) = Tape.valueWithGradients { w.read() * w.read().detached }
+        #expect(value.scalar == 9)
+        #expect(grads[0].1.scalar == 3)
+    }
+
+    @Test func modeIsRestoredAfterTheBody() {
+        let w = Parameter(Tensor(3), path: "w")
+        _ = Tape.valueWithGradients { w.read() * 2 }
+        // Outside the tape a read is the plain value again, and ops record nothing.
+        let (_, grads) = Tape.valueWithGradients { Tensor(1) + w.value }
+        #expect(grads.isEmpty)
+    }
+}
+
+@Suite("Gradient check harness")
+struct GradientCheckHarnessTests {
+    /// x² with a vjp that forgets the factor 2, to prove the harness catches a wrong rule.
+    struct SquareWithWrongVJP: Primitive {
+        var name: String { "square_with_wrong_vjp" }
+        func outputType(_ t: [TensorType]) -> TensorType { t[0] }
+        func forward(_ x: [Tensor]) -> Tensor {
+            Tensor(x[0].floats.map { $0 * $0 }, shape: x[0].shape)
+        }
+        func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g * x[0]] }
+        func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef { x[0] }
+    }
+
+    @Test func reportsAWrongVJPElementByElement() {
+        let x = TestInputs.awayFromZero([3, 5], stream: 70)
+        let report = gradientCheck(of: { apply(SquareWithWrongVJP(), [$0[0]]) }, at: [x])
+        #expect(!report.passed)
+        #expect(report.mismatches.count == 15)
+        #expect(report.mismatches.first?.index == [0, 0])
+    }
+
+    @Test func passesTheSameFunctionWithTheRightVJP() {
+        let x = TestInputs.awayFromZero([3, 5], stream: 70)
+        let report = gradientCheck(of: { $0[0] * $0[0] }, at: [x])
+        #expect(report.passed, "\(report)")
+        #expect(report.checkedElements == 15)
+    }
+
+    @Test func treatsAnInputTheFunctionIgnoresAsZeroGradient() {
+        let report = gradientCheck(
+            of: { $0[0].exp() },
+            at: [
+                TestInputs.uniform([3], stream: 71), TestInputs.uniform([2], stream: 72),
+            ])
+        #expect(report.passed, "\(report)")
+        #expect(report.checkedElements == 5)
+    }
+
+    @Test func skipsInt32Inputs() {
+        let report = gradientCheck(
+            of: { $0[0].softmaxCrossEntropy(labels: $0[1]) },
+            at: [
+                TestInputs.uniform([2, 3], stream: 73), Tensor(int32: [2, 0], shape: [2]),
+            ])
+        #expect(report.passed, "\(report)")
+        #expect(report.checkedElements == 6)
+    }
+}
