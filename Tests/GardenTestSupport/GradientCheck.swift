@@ -87,7 +87,7 @@ public func gradientCheck(
 
     // The vjp of the projection: gradients from the tape, zero for inputs it never reached.
     let parameters = inputs.enumerated().map { Parameter($1, path: "input_\($0)") }
-    let (_, tapeGradients) = Tape.valueWithGradients {
+    let (tapeLoss, tapeGradients) = Tape.valueWithGradients {
         let read = zip(parameters, differentiable).map { $1 ? $0.read() : $0.value }
         return (f(read) * Tensor(r, shape: outputShape)).sum()
     }
@@ -98,6 +98,12 @@ public func gradientCheck(
     }
 
     var report = GradientCheckReport()
+    // Taped mode must compute what eager mode does, or the gradient is of another function.
+    let eagerLoss = projectedLoss(inputs)
+    let lossError = Swift.abs(Double(tapeLoss.scalar) - eagerLoss)
+    if !(lossError <= options.absolute + options.relative * Swift.abs(eagerLoss)) {
+        report.problems.append("taped value \(tapeLoss.scalar), eager value \(eagerLoss)")
+    }
     for (k, input) in inputs.enumerated() where differentiable[k] {
         // The tape lists only parameters the output depends on; the others have zero gradient.
         let gradient =
