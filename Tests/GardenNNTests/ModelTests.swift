@@ -28,7 +28,7 @@ import Testing
 @Suite struct ModelGradientTests {
     /// Tape gradients of a model's loss against central differences of the same loss, perturbing
     /// each parameter element in place.
-    func expectLossGradientsMatch(_ model: Model, _ batch: Batch, step: Float = 1e-2) {
+    func expectLossGradientsMatch(_ model: Model, _ batch: Batch, step: Float = 1e-3) {
         let ctx = { ForwardContext(training: false) }
         let (_, grads) = Tape.valueWithGradients { model.loss(batch, ctx()).loss }
         #expect(grads.count == model.parameters.count)
