@@ -151,7 +151,7 @@ public final class Tracer {
         let resource = resourceArgument(for: parameter)
         let id = addNode("ReadVariableOp", inputs: [resource],
                          attrs: ["dtype": .type(parameter.value.dtype)],
-                         name: parameter.path + "/ReadVariableOp")
+                         name: parameter.path.isEmpty ? "ReadVariableOp" : parameter.path + "/ReadVariableOp")
         let t = Tensor(symbolic: SymbolicValue(
             tracer: self, ref: .output(node: id, outputArg: "value", index: 0)),
             dtype: parameter.value.dtype, shape: Shape(parameter.value.shape))
