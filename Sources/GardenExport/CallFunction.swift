@@ -1,0 +1,37 @@
+import GardenTensor
+
+/// The exported `__call__(inputs, training=False)`: the same forward code traced with
+/// `training: true` and `training: false`.
+///
+/// Both traces must have the same arguments (names are the dict keys, or the single input's
+/// name, usually `inputs`) and the same outputs. TensorFlow dispatches on the Python bool
+/// `training` between the two concrete functions.
+public struct CallFunction {
+    public var training: GraphFunction
+    public var inference: GraphFunction
+    public var inputKind: StructureKind
+    public var outputKind: StructureKind
+
+    /// Creates the call function from its two traces.
+    public init(training: GraphFunction, inference: GraphFunction,
+                inputs: StructureKind = .single, outputs: StructureKind = .single) {
+        self.training = training; self.inference = inference
+        inputKind = inputs; outputKind = outputs
+    }
+
+    /// The signature shared by both traces.
+    ///
+    /// - Throws: ``ExportError/invalidSpec(_:)`` when the traces disagree.
+    public func signature() throws -> ExportSignature {
+        let infer = try ExportSignature(function: inference, inputs: inputKind, outputs: outputKind)
+        let train = try ExportSignature(function: training, inputs: inputKind, outputs: outputKind)
+        guard infer.inputs == train.inputs,
+              infer.outputs.map(\.name) == train.outputs.map(\.name),
+              infer.outputs.map(\.dtype) == train.outputs.map(\.dtype)
+        else {
+            throw ExportError.invalidSpec(
+                "__call__ traces differ: training=true has\n\(train)\nbut training=false has\n\(infer)")
+        }
+        return infer
+    }
+}

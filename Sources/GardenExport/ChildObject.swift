@@ -1,0 +1,23 @@
+import GardenTensor
+
+/// A child object of the exported root (e.g. BERT's `mlm` head): a container with an optional
+/// `__call__` of fixed input signature and named references to exported variables.
+///
+/// After `tf.saved_model.load`, `loaded.<name>(x)` calls the function and
+/// `loaded.<name>.<variable>` is the same variable object as elsewhere in the model.
+public struct ChildObject {
+    /// Attribute name under the root; also prefixes the function name.
+    public var name: String
+    /// The child's `__call__`: positional tensor arguments in the trace's argument order.
+    public var call: GraphFunction?
+    /// Whether `call` returns a single tensor or a dict keyed by output name.
+    public var outputKind: StructureKind
+    /// Extra attributes naming exported variables (e.g. `word_embeddings`), sorted by name.
+    public var variables: [String: Parameter]
+
+    /// Creates a child object.
+    public init(name: String, call: GraphFunction? = nil, outputs: StructureKind = .single,
+                variables: [String: Parameter] = [:]) {
+        self.name = name; self.call = call; outputKind = outputs; self.variables = variables
+    }
+}

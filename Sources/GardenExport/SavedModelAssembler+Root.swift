@@ -1,0 +1,159 @@
+import Foundation
+import GardenTensor
+import TFProto
+
+extension SavedModelAssembler.State {
+    typealias Names = SavedModelAssembler.FunctionName
+
+    /// `__call__`, the regularization losses and the serving signature, attached to the root
+    /// after the lists (the order of the root's children is the order TF users see).
+    mutating func addRootFunctions() throws {
+        let root = ObjectGraphBuilder.root
+        let call = spec.call
+        let signature = try call.signature()
+        let inputOrder = signature.inputs.map(\.name)
+        let outputOrder = signature.outputs.map(\.name)
+        let inputStructure = StructuredValues.structure(signature.inputKind, signature.inputs)
+        let outputStructure = StructuredValues.structure(
+            signature.outputKind, signature.outputs, singleName: "unknown")
+
+        let callDefs: [(Bool, GraphFunction, String)] = [
+            (true, call.training, Names.callTraining), (false, call.inference, Names.callInference),
+        ]
+        var inferenceDef: Tensorflow_FunctionDef?
+        for (training, function, name) in callDefs {
+            let def = try FunctionDefLowering.lower(
+                function, name: name, inputOrder: inputOrder, outputOrder: outputOrder)
+            try addConcrete(def, function: function,
+                            positional: [inputStructure, StructuredValues.bool(training)],
+                            keywords: [:], output: outputStructure)
+            if !training { inferenceDef = def }
+        }
+
+        var saved = Tensorflow_SavedFunction()
+        saved.concreteFunctions = [Names.callTraining, Names.callInference]
+        saved.functionSpec = StructuredValues.functionSpec(
+            fullArgSpec: StructuredValues.fullArgSpec(
+                args: ["inputs", "training"], defaults: [StructuredValues.bool(false)]),
+            inputSignature: nil)
+        let callNode = graph.add(.function(saved))
+
+        var lossNodes: [Int32] = []
+        for (i, loss) in spec.regularizationLosses.enumerated() {
+            let name = Names.regularizationLoss(i)
+            let def = try FunctionDefLowering.lower(loss, name: name)
+            let output = ExportTensorSpec(name: loss.outputs[0].name, dtype: loss.outputs[0].dtype,
+                                          shape: loss.outputs[0].shape)
+            try addConcrete(def, function: loss, positional: [], keywords: [:],
+                            output: StructuredValues.tensorSpec(output, name: "unknown"))
+            var function = Tensorflow_SavedFunction()
+            function.concreteFunctions = [name]
+            function.functionSpec = StructuredValues.functionSpec(
+                fullArgSpec: StructuredValues.fullArgSpec(args: [], defaults: nil),
+                inputSignature: StructuredValues.tuple([]))
+            lossNodes.append(graph.add(.function(function)))
+        }
+
+        let trainableNodes = zip(spec.variables, variableNodes).filter { $0.0.trainable }.map(\.1)
+        graph.addChild(root, "variables", graph.addList(variableNodes))
+        graph.addChild(root, "trainable_variables", graph.addList(trainableNodes))
+        graph.addChild(root, "regularization_losses", graph.addList(lossNodes))
+        graph.addChild(root, "__call__", callNode)
+
+        let signatureMap = graph.addUserObject("signature_map")
+        graph.addChild(root, "signatures", signatureMap)
+        if let key = spec.servingSignatureKey, let inferenceDef {
+            try addServingSignature(key: key, signature: signature, callee: inferenceDef,
+                                    map: signatureMap)
+        }
+    }
+
+    /// The keyword-only signature over the `training=false` trace: inputs by key, outputs as a
+    /// dict (`output_0` for a single output).
+    mutating func addServingSignature(key: String, signature: ExportSignature,
+                                      callee: Tensorflow_FunctionDef, map: Int32) throws {
+        let name = Names.signatureWrapper(key)
+        let def = SignatureWrapper.functionDef(name: name, callee: callee)
+        let inputs = Dictionary(uniqueKeysWithValues: signature.inputs.map {
+            ($0.name, StructuredValues.tensorSpec($0))
+        })
+        let outputKeys = signature.servingOutputKeys
+        let outputs = Dictionary(uniqueKeysWithValues: zip(outputKeys, signature.outputs).map {
+            ($0, StructuredValues.tensorSpec($1, name: $0))
+        })
+        try addConcrete(def, function: spec.call.inference, positional: [], keywords: inputs,
+                        output: StructuredValues.dict(outputs))
+        var bare = Tensorflow_SavedBareConcreteFunction()
+        bare.concreteFunctionName = name
+        bare.argumentKeywords = signature.inputs.map(\.name)
+        bare.allowedPositionalArguments = 0
+        graph.addChild(map, key, graph.add(.bareConcreteFunction(bare)))
+
+        let captures = try boundInputs(spec.call.inference, name: name)
+        servingSignature = ServingGraph.Signature(
+            key: key, functionName: name, inputs: signature.inputs,
+            outputKeys: outputKeys, outputs: signature.outputs,
+            captures: captures.compactMap { id in variableNodes.firstIndex(of: id) })
+    }
+
+    /// Assets, the bundle with the checkpoint graph, and the MetaGraphDef.
+    mutating func finish() throws -> SavedModelAssembly {
+        var meta = Tensorflow_MetaGraphDef()
+        for (i, asset) in spec.assets.enumerated() {
+            var file = Tensorflow_AssetFileDef()
+            file.filename = asset.filename
+            meta.assetFileDef.append(file)
+            var saved = Tensorflow_SavedAsset()
+            saved.assetFileDefIndex = Int32(i)
+            graph.addChild(ObjectGraphBuilder.root, asset.name, graph.add(.asset(saved)))
+        }
+
+        let keysByNode = graph.checkpointKeys()
+        let keys = try zip(spec.variables, variableNodes).map { variable, id in
+            guard let key = keysByNode[id] else {
+                throw ExportError.invalidSpec("variable '\(variable.parameter.path)' is unreachable")
+            }
+            return key
+        }
+        var bundle = TensorBundleWriter()
+        for (variable, key) in zip(spec.variables, keys) {
+            let value = variable.parameter.value
+            try bundle.add(key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
+        }
+        let checkpointGraph = graph.checkpointGraph(keys: keysByNode)
+        try bundle.addString(key: "_CHECKPOINTABLE_OBJECT_GRAPH",
+                             strings: [SavedModelSerialization.bytes(checkpointGraph)])
+
+        var info = Tensorflow_MetaGraphDef.MetaInfoDef()
+        info.tags = spec.tags
+        meta.metaInfoDef = info
+        var graphDef = Tensorflow_GraphDef()
+        var functions = Tensorflow_FunctionDefLibrary()
+        functions.function = library
+        graphDef.library = functions
+        var versions = Tensorflow_VersionDef()
+        versions.producer = SavedModelAssembler.producer
+        versions.minConsumer = SavedModelAssembler.minConsumer
+        graphDef.versions = versions
+        if spec.includesServingGraph {
+            let variables = zip(spec.variables, keys).map { variable, key in
+                ServingGraph.Variable(name: variable.parameter.path, dtype: variable.parameter.value.dtype,
+                                      shape: variable.parameter.value.shape, checkpointKey: key)
+            }
+            let built = ServingGraph.build(variables: variables, signature: servingSignature)
+            graphDef.node = built.nodes
+            if let saver = built.saverDef { meta.saverDef = saver }
+            if let signature = servingSignature, let signatureDef = built.signatureDef {
+                meta.signatureDef[signature.key] = signatureDef
+            }
+        }
+        meta.graphDef = graphDef
+        meta.objectGraphDef = graph.savedObjectGraph
+
+        var model = Tensorflow_SavedModel()
+        model.savedModelSchemaVersion = 1
+        model.metaGraphs = [meta]
+        return SavedModelAssembly(savedModel: model, bundle: bundle, assets: spec.assets,
+                                  checkpointKeys: keys)
+    }
+}

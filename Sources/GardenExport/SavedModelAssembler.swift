@@ -1,0 +1,181 @@
+import Foundation
+import GardenTensor
+import TFProto
+
+/// Turns a ``SavedModelSpec`` into a ``SavedModelAssembly``: FunctionDefs, the object graph
+/// (§4.2), concrete-function signatures (§5.6–§5.8), the variables bundle with its checkpoint
+/// graph (§7) and, optionally, the TF1 serving graph (§13).
+///
+/// Function names derive from their role (`__inference___call___train`), never from counters,
+/// so the same spec always gives the same bytes.
+public enum SavedModelAssembler {
+    /// `GraphDef.versions` as TF 2.21 writes them.
+    public static let producer: Int32 = 2474
+    public static let minConsumer: Int32 = 12
+
+    /// FunctionDef names by role.
+    public enum FunctionName {
+        public static let callTraining = "__inference___call___train"
+        public static let callInference = "__inference___call___infer"
+        public static func regularizationLoss(_ i: Int) -> String { "__inference_regularization_loss_\(i)" }
+        public static func signatureWrapper(_ key: String) -> String { "__inference_signature_wrapper_\(key)" }
+        public static func childCall(_ child: String) -> String { "__inference_\(child)___call__" }
+    }
+
+    /// Assembles the export of `spec`.
+    ///
+    /// - Throws: ``ExportError`` for an inconsistent spec.
+    public static func assemble(_ spec: SavedModelSpec) throws -> SavedModelAssembly {
+        try validate(spec)
+        var state = State(spec: spec)
+        try state.addVariables()
+        try state.addChildren()
+        try state.addRootFunctions()
+        return try state.finish()
+    }
+
+    /// The mutable work of one assembly.
+    struct State {
+        let spec: SavedModelSpec
+        var graph = ObjectGraphBuilder()
+        var library: [Tensorflow_FunctionDef] = []
+        var variableIDs: [ObjectIdentifier: Int32] = [:]
+        var variableNodes: [Int32] = []
+        var servingSignature: ServingGraph.Signature?
+
+        init(spec: SavedModelSpec) { self.spec = spec }
+
+        /// One SavedVariable node per variable, also placed under root containers following
+        /// its path when that does not collide with a reserved name or another object.
+        mutating func addVariables() throws {
+            for variable in spec.variables {
+                let p = variable.parameter
+                var saved = Tensorflow_SavedVariable()
+                saved.dtype = p.value.dtype.tfDataType
+                saved.shape = Shape(p.value.shape).tensorShapeProto
+                saved.trainable = variable.trainable
+                saved.name = p.path
+                let id = graph.add(.variable(saved))
+                variableIDs[ObjectIdentifier(p)] = id
+                variableNodes.append(id)
+            }
+            let reserved = SavedModelSpec.reservedRootNames.union(spec.assets.map(\.name))
+            for (variable, id) in zip(spec.variables, variableNodes) {
+                place(id, path: variable.parameter.path, reservedAtRoot: reserved)
+            }
+        }
+
+        /// Puts variable `id` at `path` (`a/b/c` → root.a.b.c), creating containers. Skipped
+        /// (the variable stays reachable through the lists) when a component is empty, is
+        /// `__call__`, is reserved at the root, or is taken by a different object.
+        mutating func place(_ id: Int32, path: String, reservedAtRoot: Set<String>) {
+            let components = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard let first = components.first, let last = components.last,
+                  !components.contains(""), !components.contains("__call__"),
+                  !reservedAtRoot.contains(first)
+            else { return }
+            var parent = ObjectGraphBuilder.root
+            for component in components.dropLast() {
+                if let existing = graph.child(parent, component) {
+                    guard isContainer(existing) else { return }
+                    parent = existing
+                } else {
+                    let container = graph.addUserObject("_generic_user_object")
+                    graph.addChild(parent, component, container)
+                    parent = container
+                }
+            }
+            if graph.child(parent, last) == nil { graph.addChild(parent, last, id) }
+        }
+
+        func isContainer(_ id: Int32) -> Bool {
+            if case .userObject(let user) = graph.nodes[Int(id)].kind {
+                return user.identifier == "_generic_user_object"
+            }
+            return false
+        }
+
+        func boundInputs(_ function: GraphFunction, name: String) throws -> [Int32] {
+            try function.captures.map { parameter in
+                guard let id = variableIDs[ObjectIdentifier(parameter)] else {
+                    throw ExportError.unknownVariable(function: name, path: parameter.path)
+                }
+                return id
+            }
+        }
+
+        /// Adds the FunctionDef and its SavedConcreteFunction entry.
+        mutating func addConcrete(_ def: Tensorflow_FunctionDef, function: GraphFunction,
+                                  positional: [Tensorflow_StructuredValue],
+                                  keywords: [String: Tensorflow_StructuredValue],
+                                  output: Tensorflow_StructuredValue) throws {
+            var concrete = Tensorflow_SavedConcreteFunction()
+            concrete.boundInputs = try boundInputs(function, name: def.signature.name)
+            concrete.canonicalizedInputSignature = StructuredValues.tuple(
+                [StructuredValues.tuple(positional), StructuredValues.dict(keywords)])
+            concrete.outputSignature = output
+            graph.concreteFunctions[def.signature.name] = concrete
+            library.append(def)
+        }
+
+        /// Child objects: containers (merged with a path container of the same name) holding
+        /// an optional fixed-signature `__call__` and named references to variables.
+        mutating func addChildren() throws {
+            for child in spec.children {
+                let node: Int32
+                if let existing = graph.child(ObjectGraphBuilder.root, child.name) {
+                    guard isContainer(existing) else {
+                        throw ExportError.invalidSpec(
+                            "child object '\(child.name)' collides with the variable of that path")
+                    }
+                    node = existing
+                } else {
+                    node = graph.addUserObject("_generic_user_object")
+                    graph.addChild(ObjectGraphBuilder.root, child.name, node)
+                }
+                if let call = child.call {
+                    let id = try addFixedSignatureFunction(
+                        call, name: FunctionName.childCall(child.name), outputKind: child.outputKind)
+                    graph.addChild(node, "__call__", id)
+                }
+                for name in child.variables.keys.sorted() {
+                    guard let parameter = child.variables[name] else { continue }
+                    guard let id = variableIDs[ObjectIdentifier(parameter)] else {
+                        throw ExportError.unknownVariable(function: child.name, path: parameter.path)
+                    }
+                    if let existing = graph.child(node, name) {
+                        guard existing == id else {
+                            throw ExportError.invalidSpec(
+                                "child '\(child.name)' already has an attribute '\(name)'")
+                        }
+                    } else {
+                        graph.addChild(node, name, id)
+                    }
+                }
+            }
+        }
+
+        /// A `tf.function` with a fixed `input_signature` of positional tensors.
+        mutating func addFixedSignatureFunction(_ function: GraphFunction, name: String,
+                                                outputKind: StructureKind) throws -> Int32 {
+            let inputs = function.arguments.map {
+                ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape)
+            }
+            let signature = try ExportSignature(
+                inputKind: .dict, inputs: inputs, outputKind: outputKind,
+                outputs: function.outputs.map { ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape) })
+            let def = try FunctionDefLowering.lower(
+                function, name: name, inputOrder: inputs.map(\.name),
+                outputOrder: signature.outputs.map(\.name))
+            let specs = inputs.map { StructuredValues.tensorSpec($0) }
+            try addConcrete(def, function: function, positional: specs, keywords: [:],
+                            output: StructuredValues.structure(outputKind, signature.outputs, singleName: "unknown"))
+            var saved = Tensorflow_SavedFunction()
+            saved.concreteFunctions = [name]
+            saved.functionSpec = StructuredValues.functionSpec(
+                fullArgSpec: StructuredValues.fullArgSpec(args: inputs.map(\.name), defaults: nil),
+                inputSignature: StructuredValues.tuple(specs))
+            return graph.add(.function(saved))
+        }
+    }
+}

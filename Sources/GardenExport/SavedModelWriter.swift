@@ -1,0 +1,100 @@
+import Foundation
+
+/// Writes a SavedModel directory: `saved_model.pb`, `variables/`, `assets/`.
+///
+/// The export is built completely in a sibling temporary directory (`.<name>.tmp-<pid>`) and
+/// then renamed into place, so a failure never leaves a half-written export at `dir`. No
+/// `fingerprint.pb` (its hashes are TF-internal; TF only logs its absence) and no
+/// `tfhub_module.pb` (it would make hub treat the directory as the TF1 Hub format).
+public enum SavedModelWriter {
+    /// Exports `spec` to `dir`.
+    ///
+    /// - Parameters:
+    ///   - dir: the export directory; it may exist only if empty, unless `overwrite`.
+    ///   - overwrite: replace an existing non-empty `dir` (the old one is removed only after the
+    ///     new one is in place).
+    /// - Throws: ``ExportError/directoryNotEmpty(path:)`` without `overwrite`, and any
+    ///   ``ExportError`` from assembling the spec or writing files.
+    public static func write(_ spec: SavedModelSpec, to dir: URL, overwrite: Bool) throws {
+        try checkTarget(dir, overwrite: overwrite)
+        let assembly = try SavedModelAssembler.assemble(spec)
+        try write(assembly, to: dir, overwrite: overwrite)
+    }
+
+    /// Writes an already assembled export to `dir` (same rules as ``write(_:to:overwrite:)``).
+    public static func write(_ assembly: SavedModelAssembly, to dir: URL, overwrite: Bool) throws {
+        try checkTarget(dir, overwrite: overwrite)
+        let fm = FileManager.default
+        let dir = dir.standardizedFileURL
+        let parent = dir.deletingLastPathComponent()
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let temp = parent.appendingPathComponent(".\(dir.lastPathComponent).tmp-\(pid)")
+        try io(parent.path) { try fm.createDirectory(at: parent, withIntermediateDirectories: true) }
+        if fm.fileExists(atPath: temp.path) { try io(temp.path) { try fm.removeItem(at: temp) } }
+        // Whatever happens below, the temporary directory does not outlive this call.
+        defer { try? fm.removeItem(at: temp) }
+
+        try io(temp.path) { try fm.createDirectory(at: temp, withIntermediateDirectories: false) }
+        let modelFile = temp.appendingPathComponent("saved_model.pb")
+        let bytes = try SavedModelSerialization.bytes(assembly.savedModel)
+        try io(modelFile.path) { try bytes.write(to: modelFile) }
+
+        let variables = temp.appendingPathComponent("variables")
+        try io(variables.path) { try fm.createDirectory(at: variables, withIntermediateDirectories: false) }
+        let prefix = variables.appendingPathComponent("variables")
+        try io(prefix.path) { try assembly.bundle.write(prefix: prefix) }
+
+        if !assembly.assets.isEmpty {
+            let assets = temp.appendingPathComponent("assets")
+            try io(assets.path) { try fm.createDirectory(at: assets, withIntermediateDirectories: false) }
+            for asset in assembly.assets {
+                let file = assets.appendingPathComponent(asset.filename)
+                try io(file.path) { try asset.contents.write(to: file) }
+            }
+        }
+        try moveIntoPlace(temp, dir, pid: pid)
+    }
+
+    /// Refuses a non-empty existing `dir` (unless `overwrite`) and a non-directory, before any
+    /// work is done.
+    static func checkTarget(_ dir: URL, overwrite: Bool) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: dir.path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else { throw ExportError.notADirectory(path: dir.path) }
+        let contents = (try? fm.contentsOfDirectory(atPath: dir.path)) ?? []
+        if !contents.isEmpty && !overwrite { throw ExportError.directoryNotEmpty(path: dir.path) }
+    }
+
+    /// Renames `temp` to `dir`. An existing `dir` is first renamed away and deleted only once
+    /// the new export is in place; if the second rename fails, the old one is put back.
+    static func moveIntoPlace(_ temp: URL, _ dir: URL, pid: Int32) throws {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: dir.path) else {
+            try io(dir.path) { try fm.moveItem(at: temp, to: dir) }
+            return
+        }
+        let old = dir.deletingLastPathComponent()
+            .appendingPathComponent(".\(dir.lastPathComponent).old-\(pid)")
+        if fm.fileExists(atPath: old.path) { try io(old.path) { try fm.removeItem(at: old) } }
+        try io(dir.path) { try fm.moveItem(at: dir, to: old) }
+        do {
+            try fm.moveItem(at: temp, to: dir)
+        } catch {
+            try? fm.moveItem(at: old, to: dir)
+            throw ExportError.io(path: dir.path, message: error.localizedDescription)
+        }
+        try? fm.removeItem(at: old)
+    }
+
+    /// Runs a file operation, turning its error into ``ExportError/io(path:message:)``.
+    static func io(_ path: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ExportError {
+            throw error
+        } catch {
+            throw ExportError.io(path: path, message: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GardenTensor
+import TFProto
+
+/// The TF1 / TF Serving side of an export (§13): the outer `GraphDef` nodes, `saver_def` and
+/// `signature_def`, which `saved_model_cli run`, TF1 sessions and TF Serving use instead of the
+/// object graph.
+///
+/// Outer graph: one `VarHandleOp` per variable, one `Placeholder` `serving_default_<key>` per
+/// signature input, a `StatefulPartitionedCall` of the signature function (placeholders in
+/// sorted key order, then the variable handles in the callee's capture order), and a restore
+/// graph `saver_filename` → `RestoreV2` → `AssignVariableOp`s → `NoOp restore_all` that the TF1
+/// loader runs with `<export>/variables/variables` fed to `saver_filename:0`. Outer-graph tensor
+/// names use GraphDef syntax (`RestoreV2:1`), not the FunctionDef one.
+public enum ServingGraph {
+    /// A variable as the outer graph needs it.
+    public struct Variable {
+        public var name: String
+        public var dtype: DType
+        public var shape: [Int]
+        public var checkpointKey: String
+
+        public init(name: String, dtype: DType, shape: [Int], checkpointKey: String) {
+            self.name = name; self.dtype = dtype; self.shape = shape; self.checkpointKey = checkpointKey
+        }
+    }
+
+    /// The signature served: its key, FunctionDef and structure.
+    public struct Signature {
+        public var key: String
+        public var functionName: String
+        /// Inputs in flattened (sorted-key) order.
+        public var inputs: [ExportTensorSpec]
+        /// Output keys and specs in flattened order.
+        public var outputKeys: [String]
+        public var outputs: [ExportTensorSpec]
+        /// Indices into the variables list, in the function's resource-argument order.
+        public var captures: [Int]
+
+        public init(key: String, functionName: String, inputs: [ExportTensorSpec],
+                    outputKeys: [String], outputs: [ExportTensorSpec], captures: [Int]) {
+            self.key = key; self.functionName = functionName; self.inputs = inputs
+            self.outputKeys = outputKeys; self.outputs = outputs; self.captures = captures
+        }
+    }
+
+    /// What `build` produces.
+    public struct Built {
+        public var nodes: [Tensorflow_NodeDef]
+        /// Nil when there is nothing to restore (RestoreV2 needs at least one tensor).
+        public var saverDef: Tensorflow_SaverDef?
+        public var signatureDef: Tensorflow_SignatureDef?
+    }
+
+    /// The name of the restore op in `saver_def`.
+    public static let restoreOpName = "restore_all"
+    /// The string placeholder fed with the checkpoint prefix.
+    public static let filenameNodeName = "saver_filename"
+
+    /// Builds the outer graph for `variables` and the optional `signature`.
+    public static func build(variables: [Variable], signature: Signature?) -> Built {
+        var names = Set([restoreOpName, filenameNodeName, "RestoreV2", "RestoreV2/tensor_names",
+                         "RestoreV2/shape_and_slices", "StatefulPartitionedCall"])
+        var nodes: [Tensorflow_NodeDef] = []
+        let handles = variables.map { variable -> String in
+            let name = unique(nodeName(variable.name), &names)
+            nodes.append(node(name, "VarHandleOp", [], [
+                "dtype": typeAttr(variable.dtype.tfDataType),
+                "shape": shapeAttr(Shape(variable.shape)),
+                "shared_name": stringAttr(variable.name),
+            ]))
+            return name
+        }
+
+        var signatureDef: Tensorflow_SignatureDef?
+        if let signature {
+            var def = Tensorflow_SignatureDef()
+            def.methodName = "tensorflow/serving/predict"
+            var placeholders: [String] = []
+            for input in signature.inputs {
+                let name = unique(nodeName("\(signature.key)_\(input.name)"), &names)
+                nodes.append(node(name, "Placeholder", [], [
+                    "dtype": typeAttr(input.dtype.tfDataType), "shape": shapeAttr(input.shape),
+                ]))
+                placeholders.append(name)
+                def.inputs[input.name] = tensorInfo("\(name):0", input)
+            }
+            let captured = signature.captures.map { handles[$0] }
+            nodes.append(node("StatefulPartitionedCall", "StatefulPartitionedCall", placeholders + captured, [
+                "Tin": SignatureWrapper.typeList(
+                    signature.inputs.map { $0.dtype.tfDataType } + captured.map { _ in .dtResource }),
+                "Tout": SignatureWrapper.typeList(signature.outputs.map { $0.dtype.tfDataType }),
+                "f": functionAttr(signature.functionName),
+            ]))
+            for (i, (key, output)) in zip(signature.outputKeys, signature.outputs).enumerated() {
+                def.outputs[key] = tensorInfo("StatefulPartitionedCall:\(i)", output)
+            }
+            signatureDef = def
+        }
+
+        guard !variables.isEmpty else {
+            return Built(nodes: nodes, saverDef: nil, signatureDef: signatureDef)
+        }
+        nodes += restoreNodes(variables: variables, handles: handles)
+        var saver = Tensorflow_SaverDef()
+        saver.filenameTensorName = "\(filenameNodeName):0"
+        saver.saveTensorName = "\(filenameNodeName):0"
+        saver.restoreOpName = restoreOpName
+        saver.version = .v2
+        return Built(nodes: nodes, saverDef: saver, signatureDef: signatureDef)
+    }
+
+    /// `RestoreV2` of every checkpoint key, one `AssignVariableOp` per variable, and the
+    /// `restore_all` NoOp that depends on all assignments.
+    static func restoreNodes(variables: [Variable], handles: [String]) -> [Tensorflow_NodeDef] {
+        let count = Shape([variables.count])
+        var nodes = [
+            node(filenameNodeName, "Placeholder", [], [
+                "dtype": typeAttr(.dtString), "shape": shapeAttr(Shape([])),
+            ]),
+            node("RestoreV2/tensor_names", "Const", [], [
+                "dtype": typeAttr(.dtString),
+                "value": stringTensorAttr(variables.map(\.checkpointKey), shape: count),
+            ]),
+            node("RestoreV2/shape_and_slices", "Const", [], [
+                "dtype": typeAttr(.dtString),
+                "value": stringTensorAttr(variables.map { _ in "" }, shape: count),
+            ]),
+            node("RestoreV2", "RestoreV2",
+                 [filenameNodeName, "RestoreV2/tensor_names", "RestoreV2/shape_and_slices"],
+                 ["dtypes": SignatureWrapper.typeList(variables.map { $0.dtype.tfDataType })]),
+        ]
+        var assigns: [String] = []
+        for (i, (variable, handle)) in zip(variables, handles).enumerated() {
+            let name = i == 0 ? "AssignVariableOp" : "AssignVariableOp_\(i)"
+            nodes.append(node(name, "AssignVariableOp", [handle, i == 0 ? "RestoreV2" : "RestoreV2:\(i)"],
+                              ["dtype": typeAttr(variable.dtype.tfDataType)]))
+            assigns.append("^" + name)
+        }
+        nodes.append(node(restoreOpName, "NoOp", assigns, [:]))
+        return nodes
+    }
+
+    /// A valid GraphDef node name: TF allows `[A-Za-z0-9.][A-Za-z0-9_.\-/]*`.
+    static func nodeName(_ s: String) -> String {
+        var out = String(s.map { c -> Character in
+            (c.isASCII && (c.isLetter || c.isNumber)) || "_.-/".contains(c) ? c : "_"
+        })
+        if let first = out.first, !(first.isASCII && (first.isLetter || first.isNumber || first == ".")) {
+            out = "v" + out
+        }
+        return out.isEmpty ? "v" : out
+    }
+
+    static func unique(_ base: String, _ used: inout Set<String>) -> String {
+        FunctionDefLowering.uniqueName(base, avoiding: &used)
+    }
+
+    static func node(_ name: String, _ op: String, _ inputs: [String],
+                     _ attrs: [String: Tensorflow_AttrValue]) -> Tensorflow_NodeDef {
+        var def = Tensorflow_NodeDef()
+        def.name = name
+        def.op = op
+        def.input = inputs
+        def.attr = attrs
+        return def
+    }
+
+    static func tensorInfo(_ name: String, _ spec: ExportTensorSpec) -> Tensorflow_TensorInfo {
+        var info = Tensorflow_TensorInfo()
+        info.name = name
+        info.dtype = spec.dtype.tfDataType
+        info.tensorShape = spec.shape.tensorShapeProto
+        return info
+    }
+
+    static func typeAttr(_ type: Tensorflow_DataType) -> Tensorflow_AttrValue {
+        var value = Tensorflow_AttrValue()
+        value.type = type
+        return value
+    }
+
+    static func shapeAttr(_ shape: Shape) -> Tensorflow_AttrValue { GraphAttr.shape(shape).attrValue }
+    static func stringAttr(_ s: String) -> Tensorflow_AttrValue { GraphAttr.string(s).attrValue }
+    static func functionAttr(_ name: String) -> Tensorflow_AttrValue { GraphAttr.function(name).attrValue }
+
+    static func stringTensorAttr(_ strings: [String], shape: Shape) -> Tensorflow_AttrValue {
+        var tensor = Tensorflow_TensorProto()
+        tensor.dtype = .dtString
+        tensor.tensorShape = shape.tensorShapeProto
+        tensor.stringVal = strings.map { Data($0.utf8) }
+        var value = Tensorflow_AttrValue()
+        value.tensor = tensor
+        return value
+    }
+}
