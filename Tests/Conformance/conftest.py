@@ -1,0 +1,244 @@
+"""Shared fixtures of the TensorFlow conformance suite.
+
+Each recipe (mul, mlp) is trained once per session with few steps by the real `garden` binary
+(`GARDEN_BIN`, set by scripts/test), then every test judges the export with TensorFlow,
+TF Hub and tf_keras, and compares it with the Swift model through `garden predict`.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before TensorFlow is imported anywhere: quiet logs and no oneDNN re-ordered float sums.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import h5io
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RECIPES = {"mul": REPO_ROOT / "Recipes" / "mul.yaml", "mlp": REPO_ROOT / "Recipes" / "mlp.yaml"}
+MODEL_NAMES = ("mul", "mlp")
+
+TRAIN_STEPS = 20
+SEED = 11
+# The mul recipe's regularizer is 0.001 * v**2 (the seed doc's example; contract of mul.yaml).
+MUL_REGULARIZATION = 0.001
+MUL_INITIAL_VALUE = 1.0
+# Set explicitly so the tests know them without parsing YAML (no PyYAML in the venv).
+MLP_L2 = 1e-3
+MLP_DROPOUT = 0.3
+
+OVERRIDES = {
+    "mul": [f"train.steps={TRAIN_STEPS}", f"seed={SEED}", f"model.initial_value={MUL_INITIAL_VALUE}"],
+    "mlp": [
+        f"train.steps={TRAIN_STEPS}",
+        f"seed={SEED}",
+        f"model.kernel_regularizer.l2={MLP_L2}",
+        f"model.dropout_rate={MLP_DROPOUT}",
+        f"export.dropout_rate={MLP_DROPOUT}",
+    ],
+}
+
+# Float32 agreement between TF kernels and ours, relative to the largest output magnitude.
+REL_TOL = 1e-5
+CKPT_NAME = re.compile(r"^ckpt-(\d{6})\.h5$")
+
+
+def garden_bin() -> str:
+    path = os.environ.get("GARDEN_BIN") or str(REPO_ROOT / ".build" / "release" / "garden")
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail(f"garden binary not found at {path}: set GARDEN_BIN (scripts/test does)")
+    return path
+
+
+def set_args(overrides: list[str]) -> list[str]:
+    args: list[str] = []
+    for item in overrides:
+        args += ["--set", item]
+    return args
+
+
+def garden(*args: object, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Runs `garden ARGS...`; with check, a non-zero exit fails the test showing stderr."""
+    cmd = [garden_bin(), *map(str, args)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    if check and proc.returncode != 0:
+        pytest.fail(
+            f"garden exited {proc.returncode}: {' '.join(cmd)}\n"
+            f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}"
+        )
+    return proc
+
+
+def checkpoints_in(directory: Path) -> dict[int, Path]:
+    found = {}
+    for p in directory.iterdir():
+        m = CKPT_NAME.match(p.name)
+        if m:
+            found[int(m.group(1))] = p
+    return found
+
+
+def assert_close_to_scale(actual: np.ndarray, expected: np.ndarray, what: str) -> None:
+    actual = np.asarray(actual)
+    expected = np.asarray(expected)
+    assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
+    scale = max(float(np.max(np.abs(expected))), np.finfo(np.float32).tiny)
+    diff = float(np.max(np.abs(actual.astype(np.float64) - expected.astype(np.float64))))
+    assert diff <= REL_TOL * scale, f"{what}: max abs diff {diff:.3g} > {REL_TOL} * scale {scale:.3g}"
+
+
+@dataclass
+class Run:
+    """One recipe trained by `garden run` in a temporary model dir."""
+
+    name: str
+    recipe: Path
+    model_dir: Path
+    overrides: list[str]
+    work: Path  # scratch space for this run's tests
+    checkpoint: Path = field(init=False)
+    step: int = field(init=False)
+    variables: dict[str, np.ndarray] = field(init=False)
+    attrs: dict[str, object] = field(init=False)
+
+    def __post_init__(self) -> None:
+        ckpts = checkpoints_in(self.model_dir / "checkpoints")
+        assert ckpts, f"no checkpoints/ckpt-NNNNNN.h5 in {self.model_dir}"
+        self.step = max(ckpts)
+        self.checkpoint = ckpts[self.step]
+        self.variables, self.attrs = h5io.read_checkpoint(self.checkpoint)
+        assert self.variables, f"{self.checkpoint}: no variable datasets"
+
+    @property
+    def export_dir(self) -> Path:
+        return self.model_dir / "export"
+
+    @property
+    def resolved_recipe(self) -> Path:
+        return self.model_dir / "recipe.yaml"
+
+    @property
+    def set_args(self) -> list[str]:
+        return set_args(self.overrides)
+
+    def kernels(self) -> dict[str, np.ndarray]:
+        return {k: v for k, v in self.variables.items() if k.split("/")[-1] == "kernel"}
+
+    def expected_regularization(self) -> tuple[int, float]:
+        """(number of loss functions, their sum) computed from the checkpoint with numpy."""
+        if self.name == "mul":
+            v = self.variables["v"].astype(np.float64)
+            return 1, float(MUL_REGULARIZATION * np.sum(v**2))
+        kernels = self.kernels()
+        assert kernels, f"{self.checkpoint}: no */kernel datasets"
+        total = sum(MLP_L2 * float(np.sum(k.astype(np.float64) ** 2)) for k in kernels.values())
+        return len(kernels), total
+
+    def sample_inputs(self, batch: int, seed: int) -> np.ndarray:
+        # mlp: [batch, input_size]; mul takes any shape, so give it a rank-2 non-square one.
+        features = 4 if self.name == "mlp" else 3
+        return h5io.random_inputs((batch, features), seed)
+
+    def predict(self, inputs: np.ndarray, training: bool = False, checkpoint: Path | None = None) -> np.ndarray:
+        """The Swift model's outputs for `inputs`, through `garden predict`."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        n = len(list(self.work.glob("in-*.h5")))
+        in_path, out_path = self.work / f"in-{n}.h5", self.work / f"out-{n}.h5"
+        h5io.write_inputs(in_path, inputs)
+        # predict takes no --set: the run's resolved recipe carries the overrides.
+        args = ["predict", self.resolved_recipe, "--checkpoint", checkpoint or self.checkpoint,
+                "--input", in_path, "--output", out_path]
+        if training:
+            args.append("--training")
+        garden(*args)
+        return h5io.read_outputs(out_path)
+
+    def export(self, out: Path, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+        return garden("export", self.recipe, "--checkpoint", self.checkpoint, "--out", out,
+                      *self.set_args, *extra, check=check)
+
+
+@pytest.fixture(scope="session")
+def train_once(tmp_path_factory):
+    """Trains each recipe at most once per session; returns name -> Run."""
+    cache: dict[str, Run | str] = {}
+
+    def get(name: str) -> Run:
+        if name not in cache:
+            # A failed training is remembered, so it fails every dependent test at once
+            # instead of training again for each of them.
+            cache[name] = f"training {name} did not finish"
+            try:
+                cache[name] = _train(name, tmp_path_factory)
+            except BaseException as error:  # pytest.fail raises a BaseException subclass
+                cache[name] = f"garden run of the {name} recipe failed:\n{error}"
+                raise
+        cached = cache[name]
+        if isinstance(cached, str):
+            pytest.fail(cached, pytrace=False)
+        return cached
+
+    return get
+
+
+def _train(name: str, tmp_path_factory) -> Run:
+    recipe = RECIPES[name]
+    assert recipe.is_file(), f"missing recipe {recipe}"
+    root = tmp_path_factory.mktemp(f"run-{name}")
+    model_dir = root / "model"
+    garden("run", recipe, "--model-dir", model_dir, *set_args(OVERRIDES[name]))
+    for p in ("recipe.yaml", "checkpoints", "export/saved_model.pb"):
+        assert (model_dir / p).exists(), f"garden run left no {p} in {model_dir}"
+    return Run(name, recipe, model_dir, list(OVERRIDES[name]), root / "work")
+
+    return get
+
+
+@pytest.fixture(scope="session", params=MODEL_NAMES)
+def run(request, train_once) -> Run:
+    return train_once(request.param)
+
+
+@pytest.fixture(scope="session")
+def mul_run(train_once) -> Run:
+    return train_once("mul")
+
+
+@pytest.fixture(scope="session")
+def mlp_run(train_once) -> Run:
+    return train_once("mlp")
+
+
+@pytest.fixture(scope="session")
+def tf():
+    import tensorflow
+
+    return tensorflow
+
+
+@pytest.fixture(scope="session")
+def hub(tf):
+    import tensorflow_hub
+
+    return tensorflow_hub
+
+
+_LOADED: dict[str, object] = {}
+
+
+@pytest.fixture
+def loaded(run, tf):
+    """`tf.saved_model.load` of the run's export, shared read-only by the tests of a session."""
+    key = str(run.export_dir)
+    if key not in _LOADED:
+        _LOADED[key] = tf.saved_model.load(key)
+    return _LOADED[key]
