@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "TFProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Protos", "README.md"]),
         .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5"]),
-        .target(name: "GardenExport", dependencies: ["GardenNN", "TFProto"]),
+        .target(name: "GardenExport", dependencies: [
+            "GardenNN", "TFProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .target(name: "GardenRecipes", dependencies: [
             "GardenModels", "GardenTrain", "GardenExport", "GardenHDF5",
             .product(name: "Yams", package: "Yams"),
