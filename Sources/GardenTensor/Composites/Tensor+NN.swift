@@ -1,0 +1,32 @@
+/// Neural-network functions composed from primitives (no kernels or vjps of their own: their
+/// gradients and TF lowerings come from the primitives they call).
+extension Tensor {
+    /// Exact GELU, `0.5 · x · (1 + erf(x / √2))`, as BERT uses. TF 2.21 has no `Gelu` op, so it
+    /// lowers to `Mul`, `Erf`, `AddV2`.
+    public func gelu() -> Tensor {
+        self * 0.5 * (1 + (self * Float(0.7071067811865476)).erf())
+    }
+
+    /// Layer normalization over the last axis: `(x - mean) · rsqrt(variance + epsilon) · gamma
+    /// + beta`, with the biased variance (as Keras and BERT).
+    ///
+    /// Shapes: `self [..., h]`, `gamma [h]`, `beta [h]` → `[..., h]`.
+    public func layerNorm(gamma: Tensor, beta: Tensor, epsilon: Float) -> Tensor {
+        let mean = self.mean(axes: [-1], keepDims: true)
+        let centered = self - mean
+        let variance = (centered * centered).mean(axes: [-1], keepDims: true)
+        return centered * (variance + epsilon).rsqrt() * gamma + beta
+    }
+
+    /// The weighted mean softmax cross-entropy of these logits against int32 `labels`:
+    /// `Σ w·xent / (Σ w + 1e-5)` (BERT's masked-LM loss; padded predictions have weight 0, and
+    /// the 1e-5 keeps an all-padding batch finite).
+    ///
+    /// Shapes: `self [..., c]`, `labels [...]` (int32), `weights [...]` (float32) → scalar.
+    public func softmaxCrossEntropy(labels: Tensor, weights: Tensor) -> Tensor {
+        let classes = shape.last ?? 1
+        let perItem = reshaped([-1, classes]).softmaxCrossEntropy(labels: labels.reshaped([-1]))
+        let w = weights.reshaped([-1])
+        return (perItem * w).sum() / (w.sum() + Float(1e-5))
+    }
+}

@@ -1,0 +1,52 @@
+/// Softmax over the last axis.
+///
+/// Shapes: `[..., c]` → `[..., c]`. Kernel: per row, subtract the maximum before `exp` so large
+/// logits do not overflow. vjp: `y · (g - Σ_c g·y)`. TF: `Softmax` (output `softmax`).
+struct Softmax: Primitive {
+    var name: String { "softmax" }
+
+    func outputType(_ t: [TensorType]) -> TensorType {
+        precondition(t[0].dtype == .float32, "softmax: expects float32, got \(t[0].dtype)")
+        precondition(t[0].shape.rank.map { $0 >= 1 } ?? true, "softmax: needs rank >= 1, got \(t[0].shape)")
+        return t[0]
+    }
+
+    func forward(_ x: [Tensor]) -> Tensor {
+        let c = x[0].shape.last ?? 1
+        let a = x[0].floats
+        let rows = c == 0 ? 0 : a.count / c
+        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
+            a.withUnsafeBufferPointer { z in
+                for r in 0..<rows {
+                    let base = r * c
+                    var m = -Float.infinity
+                    for j in 0..<c { m = max(m, z[base + j]) }
+                    var s: Float = 0
+                    for j in 0..<c {
+                        let e = _expf(z[base + j] - m)
+                        buf[base + j] = e
+                        s += e
+                    }
+                    let inv = 1 / s
+                    for j in 0..<c { buf[base + j] *= inv }
+                }
+            }
+            count = a.count
+        }
+        return Tensor(out, shape: x[0].shape)
+    }
+
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+        [y * (g - (g * y).sum(axes: [-1], keepDims: true))]
+    }
+
+    func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
+        let id = tr.addNode("Softmax", inputs: x, attrs: ["T": .type(.float32)])
+        return .output(node: id, outputArg: "softmax", index: 0)
+    }
+}
+
+extension Tensor {
+    /// Softmax over the last axis.
+    public func softmax() -> Tensor { apply(Softmax(), [self]) }
+}

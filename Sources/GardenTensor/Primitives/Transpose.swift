@@ -1,0 +1,69 @@
+/// Permutes the axes: output axis `i` is input axis `perm[i]`.
+///
+/// Shapes: `[d0, ..., dn]` → `[d_perm[0], ..., d_perm[n]]`. Kernel: walks the output in row-major
+/// order with the input strides permuted (no allocation per element). vjp: the transpose by the
+/// inverse permutation. TF: `Transpose` with an int32 `perm` constant (output `y`).
+struct Transpose: Primitive {
+    var perm: [Int]
+    var name: String { "transpose" }
+
+    func outputType(_ t: [TensorType]) -> TensorType {
+        guard let dims = t[0].shape.dims else { return TensorType(t[0].dtype, .unknownRank) }
+        precondition(perm.sorted() == Array(0..<dims.count),
+                     "transpose: perm \(perm) is not a permutation of the axes of \(t[0].shape)")
+        return TensorType(t[0].dtype, Shape(perm.map { dims[$0] }))
+    }
+
+    func forward(_ x: [Tensor]) -> Tensor {
+        let inShape = x[0].shape
+        _ = outputType([TensorType(x[0].dtype, Shape(inShape))])
+        let outShape = perm.map { inShape[$0] }
+        let inStrides = rowMajorStrides(inShape)
+        let step = perm.map { inStrides[$0] }
+        let a = x[0].floats
+        let n = a.count, rank = perm.count
+        if rank == 0 || n == 0 { return Tensor(a, shape: outShape) }
+        let last = outShape[rank - 1], lastStep = step[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        let out = [Float](unsafeUninitializedCapacity: n) { buf, count in
+            a.withUnsafeBufferPointer { p in
+                var o = 0, src = 0
+                while o < n {
+                    // The innermost output axis as a strided run, then an odometer step of the rest.
+                    for j in 0..<last { buf[o + j] = p[src + j * lastStep] }
+                    o += last
+                    var d = rank - 2
+                    while d >= 0 {
+                        index[d] += 1
+                        src += step[d]
+                        if index[d] < outShape[d] { break }
+                        src -= step[d] * outShape[d]
+                        index[d] = 0
+                        d -= 1
+                    }
+                }
+            }
+            count = n
+        }
+        return Tensor(out, shape: outShape)
+    }
+
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+        var inverse = [Int](repeating: 0, count: perm.count)
+        for (i, p) in perm.enumerated() { inverse[p] = i }
+        return [g.transposed(inverse)]
+    }
+
+    func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
+        let id = tr.addNode("Transpose", inputs: [x[0], tr.intConstant(perm)],
+                            attrs: ["T": .type(t[0].dtype), "Tperm": .type(.int32)])
+        return .output(node: id, outputArg: "y", index: 0)
+    }
+}
+
+extension Tensor {
+    /// The axes permuted: output axis `i` is input axis `perm[i]` (float32).
+    public func transposed(_ perm: [Int]) -> Tensor {
+        perm == Array(0..<perm.count) && !isSymbolic ? self : apply(Transpose(perm: perm), [self])
+    }
+}
