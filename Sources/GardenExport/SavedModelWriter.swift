@@ -57,7 +57,7 @@ public enum SavedModelWriter {
 
     /// Refuses a non-empty existing `dir` (unless `overwrite`) and a non-directory, before any
     /// work is done.
-    static func checkTarget(_ dir: URL, overwrite: Bool) throws {
+    public static func checkTarget(_ dir: URL, overwrite: Bool) throws {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: dir.path, isDirectory: &isDirectory) else { return }

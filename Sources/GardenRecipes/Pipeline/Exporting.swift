@@ -33,6 +33,8 @@ public enum Exporting {
     @discardableResult
     public static func run(_ recipe: Recipe, checkpoint: URL, out: URL, overwrite: Bool,
                            log: (String) -> Void) throws -> URL {
+        // Refuse a taken --out before any work, so the only output is the error.
+        try SavedModelWriter.checkTarget(out, overwrite: overwrite)
         let model = ModelFactory.make(recipe, dropoutRate: recipe.export.dropoutRate)
         let (used, report) = try Restore.into(model, from: checkpoint)
         log("restored \(used.path): \(report.matched.count) variables")
