@@ -2,7 +2,8 @@ import GardenTensor
 
 /// A fully connected layer, `x · kernel + bias`, as Keras' `Dense`.
 ///
-/// Input shape: `[batch, inputSize]`. Output shape: `[batch, units]`.
+/// Input shape: `[batch, inputSize]` or `[batch, ..., inputSize]` (the kernel is applied to the
+/// last axis). Output shape: `[batch, units]` or `[batch, ..., units]`.
 /// Parameters: `kernel [inputSize, units]` (Glorot uniform), `bias [units]` (zeros).
 public final class Dense: Module {
     public let kernel: Parameter
@@ -27,7 +28,9 @@ public final class Dense: Module {
 
     /// Applies the layer.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var y = x.matmul(kernel.read())
+        // Rank > 2 (`[B, S, H]`) uses a broadcast batched product: a Reshape to 2-D could not
+        // keep both the batch and the sequence dims dynamic in a trace.
+        var y = x.rank > 2 ? x.batchMatmul(kernel.read()) : x.matmul(kernel.read())
         if let bias { y = y + bias.read() }
         switch activation {
         case .linear: return y

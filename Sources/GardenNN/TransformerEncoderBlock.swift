@@ -1,0 +1,59 @@
+import GardenTensor
+
+/// One post-layer-norm Transformer encoder block, as BERT's (Model Garden's
+/// `TransformerEncoderBlock` with `norm_first=False`):
+/// `x₁ = LN(x + Dropout(Attention(x)))`, `y = LN(x₁ + Dropout(Dense(GELU(Dense(x₁)))))`.
+///
+/// Input shape: `x [batch, seq, hidden]` and an additive `attentionBias [batch, 1, 1, seq]`.
+/// Output shape: `[batch, seq, hidden]`.
+/// Parameters: `self_attention/{query,key,value,attention_output}/{kernel,bias}`,
+/// `self_attention_layer_norm/{gamma,beta}`, `intermediate/{kernel,bias}`
+/// (`[hidden, intermediateSize]`), `output/{kernel,bias}`, `output_layer_norm/{gamma,beta}`.
+public final class TransformerEncoderBlock: Module {
+    public let selfAttention: MultiHeadAttention
+    public let selfAttentionLayerNorm: LayerNorm
+    public let intermediate: Dense
+    public let output: Dense
+    public let outputLayerNorm: LayerNorm
+    public let attentionOutputDropout: Dropout
+    public let outputDropout: Dropout
+
+    /// - Parameters:
+    ///   - scope: the path of the parent, keying the initial values.
+    ///   - dropoutRate: dropout on the attention and feed-forward outputs (training only).
+    ///   - attentionDropoutRate: dropout on the attention probabilities (training only).
+    public init(name: String, scope: String = "", hiddenSize: Int, numAttentionHeads: Int,
+                intermediateSize: Int, dropoutRate: Float, attentionDropoutRate: Float,
+                initializerRange: Float, initializer: Initializer) {
+        let path = joinedPath(scope, name)
+        selfAttention = MultiHeadAttention(
+            scope: path, hiddenSize: hiddenSize, numHeads: numAttentionHeads,
+            dropoutRate: attentionDropoutRate, initializerRange: initializerRange,
+            initializer: initializer)
+        selfAttentionLayerNorm = LayerNorm(name: "self_attention_layer_norm", width: hiddenSize)
+        intermediate = Dense(name: "intermediate", scope: path, inputSize: hiddenSize,
+                             units: intermediateSize, stddev: initializerRange,
+                             initializer: initializer)
+        output = Dense(name: "output", scope: path, inputSize: intermediateSize,
+                       units: hiddenSize, stddev: initializerRange, initializer: initializer)
+        outputLayerNorm = LayerNorm(name: "output_layer_norm", width: hiddenSize)
+        attentionOutputDropout = Dropout(name: "attention_output_dropout", rate: dropoutRate)
+        outputDropout = Dropout(name: "output_dropout", rate: dropoutRate)
+        super.init(name: name)
+        addModule(selfAttention)
+        addModule(selfAttentionLayerNorm)
+        addModule(intermediate)
+        addModule(output)
+        addModule(outputLayerNorm)
+        addModule(attentionOutputDropout)
+        addModule(outputDropout)
+    }
+
+    /// Applies the block.
+    public func callAsFunction(_ x: Tensor, attentionBias: Tensor?, _ ctx: ForwardContext) -> Tensor {
+        let attended = attentionOutputDropout(selfAttention(x, attentionBias: attentionBias, ctx), ctx)
+        let h = selfAttentionLayerNorm(x + attended)
+        let ffn = outputDropout(output(intermediate(h).gelu()), ctx)
+        return outputLayerNorm(h + ffn)
+    }
+}
