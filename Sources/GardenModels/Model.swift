@@ -21,19 +21,41 @@ public struct ModelSignature: Hashable, Sendable {
     public var dictInputs: Bool
     public var dictOutputs: Bool
 
+    /// Outputs that form one list-valued output in the exported structure (BERT's
+    /// `encoder_outputs`, one tensor per layer). `outputs` stays flat: each element is an
+    /// ordinary entry there (`encoder_outputs_0`, ...) and `call` returns it in that place; a
+    /// list here names the flat outputs that the exporter nests, in order, under its name
+    /// (`{"encoder_outputs": [t0, t1, ...]}`). Empty for models whose outputs are all tensors.
+    public var outputLists: [OutputList]
+
     public init(inputs: [TensorSpec], outputs: [TensorSpec], dictInputs: Bool = false,
-                dictOutputs: Bool = false) {
+                dictOutputs: Bool = false, outputLists: [OutputList] = []) {
         self.inputs = inputs; self.outputs = outputs
         self.dictInputs = dictInputs; self.dictOutputs = dictOutputs
+        self.outputLists = outputLists
     }
+}
+
+/// A list-valued output of a `ModelSignature`: its key and the names of the flat outputs that
+/// are its elements, in list order.
+public struct OutputList: Hashable, Sendable {
+    public var name: String
+    public var elements: [String]
+
+    public init(name: String, elements: [String]) { self.name = name; self.elements = elements }
 }
 
 /// A training example batch: the model inputs in signature order, plus the targets.
 public struct Batch {
     public var inputs: [Tensor]
     public var targets: Tensor
+    /// Further named tensors a loss needs beyond `inputs` and `targets` (BERT pre-training:
+    /// `masked_lm_positions`, `masked_lm_ids`, `masked_lm_weights`). Empty for MLP and mul.
+    public var features: [String: Tensor]
 
-    public init(inputs: [Tensor], targets: Tensor) { self.inputs = inputs; self.targets = targets }
+    public init(inputs: [Tensor], targets: Tensor, features: [String: Tensor] = [:]) {
+        self.inputs = inputs; self.targets = targets; self.features = features
+    }
 }
 
 /// A trainable, exportable model: a parameter tree with a forward pass and a loss.

@@ -1,0 +1,143 @@
+// BERT: Devlin, Chang, Lee, Toutanova, "BERT: Pre-training of Deep Bidirectional Transformers
+// for Language Understanding", NAACL 2019. Variant: the post-layer-norm encoder with exact GELU,
+// learned absolute position embeddings and a tanh pooler on the first token, as Model Garden's
+// `networks.BertEncoder` and the TF Hub BERT encoders.
+import GardenNN
+import GardenTensor
+
+/// The BERT encoder (the core model that is exported): embeddings, a stack of Transformer
+/// blocks, and a pooler.
+///
+/// Inputs (int32, `[batch, seq]`, both dims dynamic in exports): `input_word_ids`, `input_mask`
+/// (1 = token, 0 = padding), `input_type_ids` (segment ids). Outputs: `sequence_output
+/// [batch, seq, hidden]`, `pooled_output [batch, hidden]` (tanh of a dense layer on the first
+/// token), and `encoder_outputs` (one `[batch, seq, hidden]` per block; flat in `call` as
+/// `encoder_outputs_0`..., grouped by `signature.outputLists`).
+///
+/// Parameter paths: `word_embeddings/embeddings`, `position_embedding/embeddings`,
+/// `type_embeddings/embeddings`, `embeddings/layer_norm/{gamma,beta}`,
+/// `transformer/layer_<i>/...` (see `TransformerEncoderBlock`), `pooler_transform/{kernel,bias}`.
+public final class BertEncoder: Model {
+    /// The encoder's hyperparameters; the recipe keys are the snake_case of these names.
+    public struct Config: Hashable, Sendable {
+        public var vocabSize: Int
+        public var hiddenSize: Int
+        public var numLayers: Int
+        public var numAttentionHeads: Int
+        public var intermediateSize: Int
+        public var maxSequenceLength: Int
+        public var typeVocabSize: Int
+        public var dropoutRate: Float
+        public var attentionDropoutRate: Float
+        public var initializerRange: Float
+
+        public init(vocabSize: Int, hiddenSize: Int, numLayers: Int, numAttentionHeads: Int,
+                    intermediateSize: Int, maxSequenceLength: Int, typeVocabSize: Int = 2,
+                    dropoutRate: Float = 0.1, attentionDropoutRate: Float = 0.1,
+                    initializerRange: Float = 0.02) {
+            self.vocabSize = vocabSize; self.hiddenSize = hiddenSize; self.numLayers = numLayers
+            self.numAttentionHeads = numAttentionHeads; self.intermediateSize = intermediateSize
+            self.maxSequenceLength = maxSequenceLength; self.typeVocabSize = typeVocabSize
+            self.dropoutRate = dropoutRate; self.attentionDropoutRate = attentionDropoutRate
+            self.initializerRange = initializerRange
+        }
+    }
+
+    /// The named outputs of one forward pass.
+    public struct Outputs {
+        /// `[batch, seq, hidden]`: the last block's output.
+        public var sequenceOutput: Tensor
+        /// `[batch, hidden]`: `tanh(dense(sequenceOutput[:, 0]))`.
+        public var pooledOutput: Tensor
+        /// One `[batch, seq, hidden]` per block, in order.
+        public var encoderOutputs: [Tensor]
+    }
+
+    public let config: Config
+    public let root: Module
+    public let wordEmbeddings: Embedding
+    public let positionEmbedding: Embedding
+    public let typeEmbeddings: Embedding
+    public let embeddingLayerNorm: LayerNorm
+    public let embeddingDropout: Dropout
+    public let layers: [TransformerEncoderBlock]
+    public let pooler: Dense
+
+    public init(_ config: Config, initializer: Initializer) {
+        self.config = config
+        let range = config.initializerRange
+        root = Module(name: "encoder")
+        wordEmbeddings = root.addModule(Embedding(
+            name: "word_embeddings", vocabSize: config.vocabSize, width: config.hiddenSize,
+            stddev: range, initializer: initializer))
+        positionEmbedding = root.addModule(Embedding(
+            name: "position_embedding", vocabSize: config.maxSequenceLength,
+            width: config.hiddenSize, stddev: range, initializer: initializer))
+        typeEmbeddings = root.addModule(Embedding(
+            name: "type_embeddings", vocabSize: config.typeVocabSize, width: config.hiddenSize,
+            stddev: range, initializer: initializer))
+        let embeddings = root.addModule(Module(name: "embeddings"))
+        embeddingLayerNorm = embeddings.addModule(LayerNorm(name: "layer_norm", width: config.hiddenSize))
+        embeddingDropout = embeddings.addModule(Dropout(rate: config.dropoutRate))
+        let transformer = root.addModule(Module(name: "transformer"))
+        layers = (0..<config.numLayers).map { i in
+            transformer.addModule(TransformerEncoderBlock(
+                name: "layer_\(i)", scope: "transformer", hiddenSize: config.hiddenSize,
+                numAttentionHeads: config.numAttentionHeads,
+                intermediateSize: config.intermediateSize, dropoutRate: config.dropoutRate,
+                attentionDropoutRate: config.attentionDropoutRate, initializerRange: range,
+                initializer: initializer))
+        }
+        pooler = root.addModule(Dense(
+            name: "pooler_transform", scope: "", inputSize: config.hiddenSize,
+            units: config.hiddenSize, activation: .tanh, stddev: range, initializer: initializer))
+        root.assignPaths()
+    }
+
+    /// The three inputs, in `call` order.
+    public static let inputNames = ["input_word_ids", "input_mask", "input_type_ids"]
+
+    public var signature: ModelSignature {
+        let h = config.hiddenSize
+        let layerNames = (0..<config.numLayers).map { "encoder_outputs_\($0)" }
+        return ModelSignature(
+            inputs: Self.inputNames.map { TensorSpec($0, .int32, Shape([-1, -1])) },
+            outputs: [
+                TensorSpec("sequence_output", .float32, Shape([-1, -1, h])),
+                TensorSpec("pooled_output", .float32, Shape([-1, h])),
+            ] + layerNames.map { TensorSpec($0, .float32, Shape([-1, -1, h])) },
+            dictInputs: true, dictOutputs: true,
+            outputLists: [OutputList(name: "encoder_outputs", elements: layerNames)])
+    }
+
+    /// The forward pass on int32 `[batch, seq]` ids, mask and segment ids.
+    public func encode(wordIds: Tensor, mask: Tensor, typeIds: Tensor,
+                       _ ctx: ForwardContext) -> Outputs {
+        precondition(wordIds.isSymbolic || wordIds.rank == 2 && wordIds.shape[1] <= config.maxSequenceLength,
+                     "BertEncoder: input_word_ids \(wordIds.shape) must be [batch, seq] with seq <= max_sequence_length \(config.maxSequenceLength)")
+        // Positions 0..<seq read from the input, so a traced graph serves every length.
+        let positions = positionEmbedding(wordIds.positions(alongAxis: 1))
+        let summed = wordEmbeddings(wordIds) + positions + typeEmbeddings(typeIds)
+        var x = embeddingDropout(embeddingLayerNorm(summed), ctx)
+        let bias = MultiHeadAttention.attentionBias(mask: mask)
+        var outputs: [Tensor] = []
+        for layer in layers {
+            x = layer(x, attentionBias: bias, ctx)
+            outputs.append(x)
+        }
+        let pooled = pooler(x.taking(index: 0, alongAxis: 1))
+        return Outputs(sequenceOutput: x, pooledOutput: pooled, encoderOutputs: outputs)
+    }
+
+    /// Inputs in `inputNames` order; outputs in `signature.outputs` order.
+    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
+        let out = encode(wordIds: inputs[0], mask: inputs[1], typeIds: inputs[2], ctx)
+        return [out.sequenceOutput, out.pooledOutput] + out.encoderOutputs
+    }
+
+    /// An encoder alone has no training objective (train it inside `BertPretrainer`): its loss
+    /// is its regularization loss, and there are no metrics.
+    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (loss: Tensor, metrics: [String: Tensor]) {
+        (root.regularizationLoss(), [:])
+    }
+}
