@@ -10,11 +10,11 @@ public enum SyntheticData {
         return (Tensor(x, shape: [count]), Tensor(zip(x, e).map { slope * $0 + noise * $1 }, shape: [count]))
     }
 
-    /// Gaussian blobs around `classes` well-separated random centers in `features` dimensions:
+    /// Gaussian blobs around `classes` random centers (standard deviation 0.5 per feature) in `features` dimensions:
     /// a classification task an MLP separates, with `noise` as the blob standard deviation.
     public static func blobs(count: Int, features: Int, classes: Int, noise: Float, seed: UInt64) -> (Tensor, Tensor) {
         let g = Philox(seed: seed, stream: stableHash("data/blobs"))
-        let centers = g.normal(count: classes * features).map { $0 * 1.5 }
+        let centers = g.normal(count: classes * features).map { $0 * 0.5 }
         let labelDraws = g.uniform(count: count, offset: 1 << 32)
         let jitter = g.normal(count: count * features, offset: 2 << 32)
         var x = [Float](repeating: 0, count: count * features)

@@ -16,7 +16,7 @@ public enum DataFactory {
                 (x, y) = SyntheticData.line(count: d.numExamples, noise: d.noise, seed: seed)
             case .mlp(let c):
                 (x, y) = SyntheticData.blobs(count: d.numExamples, features: c.inputSize,
-                                             classes: c.numClasses, noise: d.noise * 10, seed: seed)
+                                             classes: c.numClasses, noise: d.noise, seed: seed)
             }
         case .hdf5:
             (x, y) = try readHDF5(recipe)
