@@ -50,7 +50,8 @@ public struct Batch {
     public var inputs: [Tensor]
     public var targets: Tensor
     /// Further named tensors a loss needs beyond `inputs` and `targets` (BERT pre-training:
-    /// `masked_lm_positions`, `masked_lm_ids`, `masked_lm_weights`). Empty for MLP and mul.
+    /// `masked_lm_ids`, `masked_lm_weights`; `masked_lm_positions` is a model input, so it is in
+    /// `inputs`). Empty for MLP and mul.
     public var features: [String: Tensor]
 
     public init(inputs: [Tensor], targets: Tensor, features: [String: Tensor] = [:]) {
