@@ -1,23 +1,34 @@
 import GardenModels
 import GardenTensor
 
-/// Examples held in memory: inputs `[n, ...]` and targets `[n, ...]`, served in batches in an
-/// order that depends only on (seed, epoch).
+/// Examples held in memory: one or more input tensors `[n, ...]` (in the model's signature
+/// order), targets `[n, ...]` and named extra tensors `[n, ...]` (e.g. BERT's masked-LM ids and
+/// weights), served in batches in an order that depends only on (seed, epoch).
 ///
 /// `batch(at:)` is a pure function of the step, so a resumed run reads exactly the batches an
 /// uninterrupted run would have: the data position needs no state of its own.
 public struct InMemoryDataset {
-    public let inputs: Tensor
+    public let inputs: [Tensor]
     public let targets: Tensor
+    public let features: [String: Tensor]
     public let batchSize: Int
     public let seed: UInt64
-    public var count: Int { inputs.shape[0] }
+    public var count: Int { targets.shape[0] }
 
+    /// A data set with a single input tensor.
     public init(inputs: Tensor, targets: Tensor, batchSize: Int, seed: UInt64) {
-        precondition(inputs.shape.first == targets.shape.first,
-                     "dataset: \(inputs.shape[0]) inputs but \(targets.shape.first ?? 0) targets")
-        self.inputs = inputs; self.targets = targets
-        self.batchSize = min(batchSize, inputs.shape[0]); self.seed = seed
+        self.init(inputs: [inputs], targets: targets, batchSize: batchSize, seed: seed)
+    }
+
+    /// A data set with several inputs and named extra tensors, all with the same first dimension.
+    public init(inputs: [Tensor], targets: Tensor, features: [String: Tensor] = [:],
+                batchSize: Int, seed: UInt64) {
+        let n = targets.shape.first ?? 0
+        for t in inputs + Array(features.values) {
+            precondition(t.shape.first == n, "dataset: a tensor of shape \(t.shape) does not have \(n) rows like the targets")
+        }
+        self.inputs = inputs; self.targets = targets; self.features = features
+        self.batchSize = min(batchSize, n); self.seed = seed
     }
 
     /// The permutation of example indices for an epoch (Fisher–Yates driven by Philox).
@@ -37,7 +48,8 @@ public struct InMemoryDataset {
         let perEpoch = max(count / batchSize, 1)
         let epoch = step / perEpoch, position = (step % perEpoch) * batchSize
         let rows = Array(order(epoch: epoch)[position..<position + batchSize])
-        return Batch(inputs: [gatherRows(inputs, rows)], targets: gatherRows(targets, rows))
+        return Batch(inputs: inputs.map { gatherRows($0, rows) }, targets: gatherRows(targets, rows),
+                     features: features.mapValues { gatherRows($0, rows) })
     }
 }
 
