@@ -1,0 +1,59 @@
+import GardenTensor
+
+/// Batch normalization over the channel axis of NHWC images, as Keras' `BatchNormalization`
+/// (axis -1, center and scale).
+///
+/// Input shape: `[batch, height, width, channels]`. Output shape: the same.
+/// Parameters: `gamma [channels]` (ones) and `beta [channels]` (zeros), trainable;
+/// `moving_mean [channels]` (zeros) and `moving_variance [channels]` (ones), NOT trainable.
+///
+/// Training (`ctx.training`): normalizes with the batch's mean and biased variance, gradients
+/// flowing through them, and moves the statistics at once:
+/// `moving = moving - (moving - batch) * (1 - momentum)`, with the UNBIASED batch variance for
+/// `moving_variance`, as TensorFlow's `FusedBatchNormV3` and Keras do. Traced for training, the
+/// same update becomes `AssignSubVariableOp`s wired as control outputs. Inference: normalizes
+/// with the moving statistics and changes nothing.
+public final class BatchNorm: Module {
+    public let gamma: Parameter
+    public let beta: Parameter
+    public let movingMean: Parameter
+    public let movingVariance: Parameter
+    /// The weight of the old moving value per training step (Keras' default 0.99).
+    public let momentum: Float
+    /// Added to the variance before the square root (Keras' default 1e-3).
+    public let epsilon: Float
+
+    public init(
+        name: String = "bn", channels: Int, momentum: Float = 0.99,
+        epsilon: Float = 1e-3
+    ) {
+        self.momentum = momentum
+        self.epsilon = epsilon
+        gamma = Parameter(Tensor.ones([channels]))
+        beta = Parameter(Tensor.zeros([channels]))
+        movingMean = Parameter(Tensor.zeros([channels]), trainable: false)
+        movingVariance = Parameter(Tensor.ones([channels]), trainable: false)
+        super.init(name: name)
+        addSharedParameter("gamma", gamma)
+        addSharedParameter("beta", beta)
+        addSharedParameter("moving_mean", movingMean)
+        addSharedParameter("moving_variance", movingVariance)
+    }
+
+    /// Normalizes `x`; in training mode also updates the moving statistics.
+    public func callAsFunction(_ x: Tensor, _ ctx: ForwardContext) -> Tensor {
+        guard ctx.training else {
+            return x.batchNorm(
+                scale: gamma.read(), offset: beta.read(),
+                mean: movingMean.read(), variance: movingVariance.read(),
+                epsilon: epsilon)
+        }
+        let r = x.batchNormTraining(
+            scale: gamma.read(), offset: beta.read(),
+            mean: movingMean.read(), variance: movingVariance.read(),
+            epsilon: epsilon)
+        movingMean.assignMovingAverage(r.batchMean, momentum: momentum)
+        movingVariance.assignMovingAverage(r.batchVariance, momentum: momentum)
+        return r.output
+    }
+}
