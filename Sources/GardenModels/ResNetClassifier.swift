@@ -1,0 +1,124 @@
+// Deep Residual Learning for Image Recognition. Kaiming He, Xiangyu Zhang, Shaoqing Ren,
+// Jian Sun. CVPR 2016. https://arxiv.org/abs/1512.03385
+//
+// Variant: the small CIFAR-style ResNet of the paper's section 4.2 (a 3x3 stem, three stages of
+// basic blocks at 16/32/64 filters, global average pooling, one dense layer), with batch norm as
+// Keras' `BatchNormalization` and projection (1x1 conv + BN) shortcuts where the shape changes.
+
+import GardenNN
+import GardenTensor
+
+/// A ResNet image classifier built as a `LayerGraph` of named layers, so that the feature
+/// extractor (`extract(to: "reduce_mean")`) can be exported after training, as Model Garden's
+/// legacy image `tfhub_export.py` does.
+///
+/// Layers, in order: `stem` (3x3 conv + BN + ReLU), `stage1` ... `stageN` (residual stages),
+/// `reduce_mean` (global spatial mean), `fc` (dense logits; never softmax).
+///
+/// Input shape: `[batch, height, width, inputChannels]` float32; batch, height and width are
+/// open in the signature (`[-1, -1, -1, inputChannels]`), because the global mean makes the
+/// network take any image size. Output shape: `[batch, numClasses]` logits.
+/// Parameter paths: `stem/conv/kernel`, `stem/bn/{gamma,beta,moving_mean,moving_variance}`,
+/// `stage1/block/conv1/kernel`, `stage1/block/bn1/gamma`, ..., `stage2/block/shortcut_conv/kernel`,
+/// ..., `fc/kernel`, `fc/bias`.
+public final class ResNetClassifier: LayerGraphModel {
+    public struct Config: Hashable, Sendable {
+        /// The training image height and width (the signature accepts any size).
+        public var inputSize: Int
+        public var inputChannels: Int
+        public var stemFilters: Int
+        /// The width of each stage; its count is the number of stages.
+        public var stageFilters: [Int]
+        /// The stride of each stage's first block.
+        public var stageStrides: [Int]
+        public var blocksPerStage: Int
+        public var numClasses: Int
+        /// The L2 factor on every convolution and dense kernel (Keras `l2`: `l2 * sum(w²)`).
+        public var l2: Float
+
+        public init(
+            inputSize: Int = 32, inputChannels: Int = 3, stemFilters: Int = 16,
+            stageFilters: [Int] = [16, 32, 64], stageStrides: [Int] = [1, 2, 2],
+            blocksPerStage: Int = 1, numClasses: Int = 10, l2: Float = 1e-4
+        ) {
+            self.inputSize = inputSize; self.inputChannels = inputChannels
+            self.stemFilters = stemFilters; self.stageFilters = stageFilters
+            self.stageStrides = stageStrides; self.blocksPerStage = blocksPerStage
+            self.numClasses = numClasses; self.l2 = l2
+        }
+    }
+
+    public let config: Config
+    public let root: Module
+    public let stem: ConvBNReLU
+    public let stages: [ResNetStage]
+    public let reduceMean: GlobalAveragePooling
+    public let fc: Dense
+    public let layerGraph: LayerGraph
+
+    public init(_ config: Config, initializer: Initializer) {
+        precondition(
+            config.stageFilters.count == config.stageStrides.count,
+            "ResNetClassifier: \(config.stageFilters.count) stage filters but "
+                + "\(config.stageStrides.count) stage strides")
+        self.config = config
+        let regularizer: Regularizer? = config.l2 > 0 ? .l2(config.l2) : nil
+        root = Module(name: "resnet")
+        stem = root.addModule(
+            ConvBNReLU(
+                name: "stem", inputChannels: config.inputChannels, filters: config.stemFilters,
+                kernelRegularizer: regularizer, initializer: initializer))
+        var width = config.stemFilters
+        var built: [ResNetStage] = []
+        for (i, (filters, stride)) in zip(config.stageFilters, config.stageStrides).enumerated() {
+            built.append(
+                root.addModule(
+                    ResNetStage(
+                        name: "stage\(i + 1)", inputChannels: width, filters: filters,
+                        stride: stride,
+                        blocks: config.blocksPerStage, kernelRegularizer: regularizer,
+                        initializer: initializer)))
+            width = filters
+        }
+        stages = built
+        reduceMean = root.addModule(GlobalAveragePooling(name: "reduce_mean"))
+        fc = root.addModule(
+            Dense(
+                name: "fc", inputSize: width, units: config.numClasses,
+                kernelRegularizer: regularizer, initializer: initializer))
+        root.assignPaths()
+
+        // Spatial sizes stay open in every layer's static shape: the input's are.
+        func image(_ c: Int) -> Shape { Shape([-1, -1, -1, c]) }
+        let (stem, reduceMean, fc) = (stem, reduceMean, fc)
+        var layers = [NamedLayer(stem, outputShape: image(config.stemFilters)) { stem($0, $1) }]
+        for stage in stages {
+            let filters = stage.blocks[0].conv1.kernel.value.shape[3]
+            layers.append(NamedLayer(stage, outputShape: image(filters)) { stage($0, $1) })
+        }
+        layers.append(
+            NamedLayer(reduceMean, outputShape: Shape([-1, width])) { x, _ in
+                reduceMean(x)
+            })
+        layers.append(
+            NamedLayer(fc, outputShape: Shape([-1, config.numClasses])) { x, _ in
+                fc(x)
+            })
+        layerGraph = LayerGraph(
+            input: TensorSpec("inputs", .float32, image(config.inputChannels)), layers: layers)
+    }
+
+    /// Mean softmax cross-entropy of the `fc` logits against int32 labels, plus the L2 penalty
+    /// of every kernel; metrics `cross_entropy` and `accuracy`. In training mode the forward
+    /// pass also moves every batch norm's statistics (once per call).
+    public func loss(_ batch: Batch, _ ctx: ForwardContext)
+        -> (loss: Tensor, metrics: [String: Tensor])
+    {
+        let logits = call(batch.inputs, ctx)[0]
+        let xent = logits.softmaxCrossEntropy(labels: batch.targets).mean()
+        return (
+            xent + root.regularizationLoss(),
+            ["cross_entropy": xent, "accuracy": accuracy(logits, batch.targets)]
+        )
+    }
+}
