@@ -55,13 +55,17 @@ struct Export: ParsableCommand {
     var out: String
     @Flag(help: "Replace --out if it already exists.")
     var overwrite = false
+    @OptionGroup var part: PartOptions
+    @Flag(help: "Export even if some variables are missing, unexpected or of another shape.")
+    var allowPartial = false
 
     func run() throws {
         try runReportingErrors {
             let recipe = try options.load()
             try Exporting.run(recipe, checkpoint: URL(fileURLWithPath: checkpoint),
                               out: URL(fileURLWithPath: out),
-                              overwrite: overwrite || recipe.export.overwrite, log: logLine)
+                              overwrite: overwrite || recipe.export.overwrite,
+                              selection: part.selection, allowPartial: allowPartial, log: logLine)
         }
     }
 }
@@ -83,13 +87,14 @@ struct Predict: ParsableCommand {
     var output: String
     @Flag(help: "Run the training-mode forward pass (dropout active).")
     var training = false
+    @OptionGroup var part: PartOptions
 
     func run() throws {
         try runReportingErrors {
             let recipe = try options.load()
             try Prediction.run(recipe, checkpoint: URL(fileURLWithPath: checkpoint),
                                input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
-                               training: training)
+                               training: training, selection: part.selection)
         }
     }
 }
@@ -106,4 +111,14 @@ struct Inspect: ParsableCommand {
             print(try Inspection.describe(URL(fileURLWithPath: path)), terminator: "")
         }
     }
+}
+
+/// Which part of the model to export or run.
+struct PartOptions: ParsableArguments {
+    @Option(help: "The checkpoint item to export or run (BERT: encoder, the default).")
+    var part: String?
+    @Option(help: "Export the sub-model from the input to this named layer (ResNet: reduce_mean by default).")
+    var extractTo: String?
+
+    var selection: PartSelection { PartSelection(part: part, extractTo: extractTo) }
 }

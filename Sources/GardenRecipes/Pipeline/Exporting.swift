@@ -8,7 +8,8 @@ import GardenTensor
 public enum Exporting {
     /// Traces `model` into what the SavedModel writer needs: `__call__` for training true and
     /// false, one regularization function per regularized weight, every variable.
-    public static func spec(for model: Model) -> SavedModelSpec {
+    public static func spec(for model: Model, assets: [ExportedAsset] = [],
+                            children: [ChildObject] = []) -> SavedModelSpec {
         let sig = model.signature
         let args = sig.inputs.map { GraphArgument(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
         func trace(training: Bool) -> GraphFunction {
@@ -25,20 +26,25 @@ public enum Exporting {
             call: CallFunction(training: trace(training: true), inference: trace(training: false),
                                inputs: sig.dictInputs ? .dict : .single,
                                outputs: sig.dictOutputs ? .dict : .single),
-            regularizationLosses: losses)
+            regularizationLosses: losses, children: children, assets: assets)
     }
 
-    /// Restores `checkpoint` (a file, or a directory meaning its latest) and exports to `out`.
-    /// The export's dropout rate is `export.dropout_rate`, defaulting to the training rate.
+    /// Restores `checkpoint` (a file, or a directory meaning its latest) into the selected part
+    /// and exports it to `out`. The export's dropout rate is `export.dropout_rate`, defaulting to
+    /// the training rate. Prints the restore report before exporting.
     @discardableResult
     public static func run(_ recipe: Recipe, checkpoint: URL, out: URL, overwrite: Bool,
+                           selection: PartSelection = PartSelection(), allowPartial: Bool = false,
                            log: (String) -> Void) throws -> URL {
         // Refuse a taken --out before any work, so the only output is the error.
         try SavedModelWriter.checkTarget(out, overwrite: overwrite)
-        let model = ModelFactory.make(recipe, dropoutRate: recipe.export.dropoutRate)
-        let (used, report) = try Restore.into(model, from: checkpoint)
-        log("restored \(used.path): \(report.matched.count) variables")
-        try SavedModelWriter.write(spec(for: model), to: out, overwrite: overwrite)
+        let part = try ModelFactory.part(recipe, selection)
+        let (used, report) = try Restore.into(part, from: checkpoint, allowPartial: allowPartial)
+        log("restored \(used.path)")
+        log(report.description)
+        for note in part.notes { log("warning: \(note)") }
+        try SavedModelWriter.write(spec(for: part.model, assets: part.assets, children: part.children()),
+                                   to: out, overwrite: overwrite)
         log("exported SavedModel to \(out.path)")
         return used
     }

@@ -18,6 +18,22 @@ public enum ModelFactory {
         }
     }
 
+    /// The part of the recipe's model to export or predict with (see `ExportPart`), built with
+    /// the export's dropout rate.
+    public static func part(_ recipe: Recipe, _ selection: PartSelection = PartSelection()) throws -> ExportPart {
+        let dropout = recipe.export.dropoutRate
+        switch recipe.model {
+        case .mul, .mlp:
+            if let p = selection.part {
+                throw PartError("model.type \(recipe.model.typeName) has no part '\(p)' (it exports as a whole; omit --part)")
+            }
+            if let l = selection.extractTo {
+                throw PartError("model.type \(recipe.model.typeName) has no named layer '\(l)' to extract to (omit --extract-to)")
+            }
+            return ExportPart(model: make(recipe, dropoutRate: dropout))
+        }
+    }
+
     static func regularizer(_ c: RegularizerConfig) -> Regularizer? {
         switch c.kind {
         case .none: return nil

@@ -10,10 +10,12 @@ import GardenTensor
 /// inputs and outputs use their names.
 public enum Prediction {
     public static func run(_ recipe: Recipe, checkpoint: URL, input: URL, output: URL,
-                           training: Bool, seed: Int? = nil) throws {
+                           training: Bool, selection: PartSelection = PartSelection(),
+                           seed: Int? = nil) throws {
         BLAS.setThreads(recipe.train.threads)
-        let model = ModelFactory.make(recipe, dropoutRate: recipe.export.dropoutRate)
-        try Restore.into(model, from: checkpoint)
+        let part = try ModelFactory.part(recipe, selection)
+        let model = part.model
+        try Restore.into(part, from: checkpoint)
         let sig = model.signature
         let f = try HDF5File.open(at: input)
         var inputs: [Tensor] = []
