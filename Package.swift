@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
         .target(name: "TFProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Protos", "README.md"]),
-        .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5"]),
+        .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5", "TFProto"]),
         .target(name: "GardenExport", dependencies: [
             "GardenNN", "TFProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),

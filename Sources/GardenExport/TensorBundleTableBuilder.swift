@@ -1,3 +1,5 @@
+import TFProto
+
 /// Writes a LevelDB-format sorted table (uncompressed) exactly as TensorFlow's
 /// `table::TableBuilder` does for `variables.index`.
 ///

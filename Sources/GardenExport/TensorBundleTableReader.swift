@@ -1,3 +1,5 @@
+import TFProto
+
 /// Parses a LevelDB-format sorted table (as in `variables.index`) into its entries, checking
 /// the footer, every block checksum, the restart arrays and the key order.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TFProto
 import Testing
 @testable import GardenExport
 
