@@ -9,8 +9,16 @@ struct Garden: ParsableCommand {
         commandName: "garden",
         abstract: "Train small models on CPU and export them as TensorFlow SavedModels.",
         discussion: """
-            A recipe (YAML) names the model, data, training and export settings; `--set a.b=v`
-            overrides any key. Outputs go to runs/<name>/ unless --model-dir says otherwise.
+            A recipe (YAML) names the model, data, training and export settings; --set a.b=v \
+            overrides any key (repeatable). Outputs go to runs/<name>/ unless --model-dir says \
+            otherwise.
+
+            Examples:
+              garden run Recipes/mlp.yaml --set train.steps=300
+              garden export Recipes/mlp.yaml --checkpoint runs/mlp/checkpoints --out /tmp/mlp
+              garden predict runs/mlp/recipe.yaml --checkpoint runs/mlp/checkpoints \
+                --input x.h5 --output y.h5
+              garden inspect runs/mlp/export
             """,
         subcommands: [Run.self, Train.self, Export.self, Predict.self, Inspect.self])
 }
