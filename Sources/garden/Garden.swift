@@ -15,8 +15,9 @@ struct Garden: ParsableCommand {
 
             Examples:
               garden run Recipes/mlp.yaml --set train.steps=300
-              garden export Recipes/mlp.yaml --checkpoint runs/mlp/checkpoints --out /tmp/mlp
-              garden predict runs/mlp/recipe.yaml --checkpoint runs/mlp/checkpoints \
+              garden export Recipes/mlp.yaml --checkpoint runs/mlp/checkpoints
+                --out /tmp/mlp
+              garden predict runs/mlp/recipe.yaml --checkpoint runs/mlp/checkpoints
                 --input x.h5 --output y.h5
               garden inspect runs/mlp/export
             """,
