@@ -3,10 +3,13 @@ import GardenHDF5
 import GardenTensor
 
 /// A training checkpoint: an HDF5 file with one float32 dataset per parameter under its path,
-/// optimizer slots under `optimizer/`, and root attributes `format_version`, `step`, `seed` and
-/// `recipe` (the resolved YAML). See docs/checkpoint-format.md.
+/// optimizer slots under `optimizer/`, and root attributes `format_version`, `step`, `seed`,
+/// `recipe` (the resolved YAML), `recipe_sha256` and the best evaluation so far.
+/// See docs/checkpoint-format.md.
 public struct Checkpoint {
-    public static let formatVersion: Int64 = 1
+    /// Version 2 added `recipe_sha256` and the `best_*` attributes; version 1 files still read
+    /// (their hash is computed from `recipe`, and they have no best evaluation).
+    public static let formatVersion: Int64 = 2
     public static let optimizerGroup = "optimizer/"
 
     public var step: Int
@@ -14,11 +17,19 @@ public struct Checkpoint {
     public var recipe: String
     public var variables: [(path: String, value: Tensor)]
     public var optimizerSlots: [(name: String, value: Tensor)]
+    /// The best evaluation up to `step`, kept so a resumed run judges later evaluations
+    /// against the same record an uninterrupted run has.
+    public var best: BestEvaluation?
+    /// The format version the file was written with (`formatVersion` for new checkpoints).
+    public var fileFormatVersion: Int64 = Checkpoint.formatVersion
+
+    /// The SHA-256 of the UTF-8 recipe text, as hex.
+    public var recipeSHA256: String { SHA256.hex(recipe) }
 
     public init(step: Int, seed: Int, recipe: String, variables: [(path: String, value: Tensor)],
-                optimizerSlots: [(name: String, value: Tensor)]) {
+                optimizerSlots: [(name: String, value: Tensor)], best: BestEvaluation? = nil) {
         self.step = step; self.seed = seed; self.recipe = recipe
-        self.variables = variables; self.optimizerSlots = optimizerSlots
+        self.variables = variables; self.optimizerSlots = optimizerSlots; self.best = best
     }
 
     /// The file name of the checkpoint at `step`: `ckpt-000300.h5`.
@@ -31,6 +42,12 @@ public struct Checkpoint {
             try f.writeAttribute("step", Int64(step))
             try f.writeAttribute("seed", Int64(seed))
             try f.writeAttribute("recipe", recipe)
+            try f.writeAttribute("recipe_sha256", recipeSHA256)
+            if let best {
+                try f.writeAttribute("best_metric", best.metric)
+                try f.writeAttribute("best_step", Int64(best.step))
+                try f.writeAttribute("best_value", Double(best.value))
+            }
             for (path, t) in variables { try Self.writeTensor(t, path, f) }
             for (name, t) in optimizerSlots { try Self.writeTensor(t, Self.optimizerGroup + name, f) }
         }
@@ -52,7 +69,7 @@ public struct Checkpoint {
             throw CheckpointError.foreign(file: url.path)
         }
         let version = try f.readInt64Attribute("format_version")
-        guard version == formatVersion else {
+        guard version == 1 || version == formatVersion else {
             throw CheckpointError.unsupportedVersion(file: url.path, found: version)
         }
         var variables: [(String, Tensor)] = []
@@ -72,9 +89,26 @@ public struct Checkpoint {
                 variables.append((path, t))
             }
         }
-        return Checkpoint(
+        var best: BestEvaluation?
+        if attrs.contains("best_step") {
+            best = BestEvaluation(metric: try f.readStringAttribute("best_metric"),
+                                  step: Int(try f.readInt64Attribute("best_step")),
+                                  value: Float(try f.readDoubleAttribute("best_value")))
+        }
+        var ckpt = Checkpoint(
             step: Int(try f.readInt64Attribute("step")), seed: Int(try f.readInt64Attribute("seed")),
-            recipe: try f.readStringAttribute("recipe"), variables: variables, optimizerSlots: slots)
+            recipe: try f.readStringAttribute("recipe"), variables: variables, optimizerSlots: slots,
+            best: best)
+        ckpt.fileFormatVersion = version
+        if attrs.contains("recipe_sha256") {
+            let stored = try f.readStringAttribute("recipe_sha256")
+            guard stored == ckpt.recipeSHA256 else {
+                throw CheckpointError.badDataset(
+                    file: url.path, path: "recipe_sha256",
+                    reason: "is \(stored) but the stored recipe hashes to \(ckpt.recipeSHA256)")
+            }
+        }
+        return ckpt
     }
 
     /// The checkpoint a path names: the file itself, or the latest `ckpt-NNNNNN.h5` in a directory.

@@ -26,6 +26,11 @@ final class ProgressLine {
         }
     }
 
+    /// Ends the updating line so that a log line can follow on a line of its own.
+    func interrupt(log: (String) -> Void) {
+        if isTerminal && wroteLine { FileHandle.standardError.write(Data("\n".utf8)); wroteLine = false }
+    }
+
     func finish(log: (String) -> Void) {
         if isTerminal && wroteLine { FileHandle.standardError.write(Data("\n".utf8)) }
     }

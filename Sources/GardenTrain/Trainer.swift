@@ -3,57 +3,27 @@ import GardenModels
 import GardenNN
 import GardenTensor
 
-/// How a training run is driven.
-public struct TrainerOptions {
-    public var steps: Int
-    public var logEvery: Int
-    public var checkpointEvery: Int
-    public var seed: Int
-    /// The learning rate at a 1-based step.
-    public var learningRate: (Int) -> Float
-    /// `<model-dir>/checkpoints` is where checkpoints go and where a run resumes from.
-    public var modelDir: URL
-    /// The resolved recipe, stored in every checkpoint.
-    public var recipeYAML: String
-
-    public init(steps: Int, logEvery: Int, checkpointEvery: Int, seed: Int,
-                learningRate: @escaping (Int) -> Float, modelDir: URL, recipeYAML: String) {
-        self.steps = steps; self.logEvery = max(logEvery, 1); self.checkpointEvery = checkpointEvery
-        self.seed = seed; self.learningRate = learningRate; self.modelDir = modelDir
-        self.recipeYAML = recipeYAML
-    }
-}
-
-/// What a run did: where it started, the loss at the first and last logged steps.
-public struct TrainSummary {
-    public var startStep: Int
-    public var endStep: Int
-    public var firstLoss: Float?
-    public var lastLoss: Float?
-    public var lastMetrics: [String: Float]
-    public var lastCheckpoint: URL?
-}
-
-/// Training stopped because the loss is not a finite number.
-public struct NonFiniteLossError: Error, LocalizedError {
-    public var step: Int
-    public var value: Float
-    public var errorDescription: String? {
-        "loss is \(value) at step \(step): training stopped; the latest checkpoint is the last good one"
-    }
-}
-
-/// The training loop: value and gradient, optimizer update, bookkeeping (logs, metrics.jsonl,
-/// checkpoints), resuming from the latest checkpoint in the model directory.
+/// The training loop: value and gradient, clipping, optimizer update, bookkeeping (progress
+/// line, metrics.jsonl, TensorBoard events), evaluation on a held-out split, checkpoints with
+/// retention, and resuming from the latest checkpoint in the model directory.
+///
+/// Everything a step computes is a function of (recipe, seed, step) and the state in the
+/// checkpoint, so a run killed at any point and resumed ends with the same bytes.
 public final class Trainer {
     public let model: Model
     public let optimizer: Optimizer
     public let data: InMemoryDataset
+    /// The held-out split evaluated every `options.evalEvery` steps, if any.
+    public let evalData: InMemoryDataset?
     public let options: TrainerOptions
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
-    public init(model: Model, optimizer: Optimizer, data: InMemoryDataset, options: TrainerOptions) {
-        self.model = model; self.optimizer = optimizer; self.data = data; self.options = options
+    private var best: BestEvaluation?
+
+    public init(model: Model, optimizer: Optimizer, data: InMemoryDataset,
+                evalData: InMemoryDataset? = nil, options: TrainerOptions) {
+        self.model = model; self.optimizer = optimizer; self.data = data
+        self.evalData = evalData; self.options = options
     }
 
     var checkpointDir: URL { options.modelDir.appendingPathComponent("checkpoints") }
@@ -76,18 +46,24 @@ public final class Trainer {
         } catch {
             throw CheckpointError.badDataset(file: url.path, path: "optimizer", reason: "\(error)")
         }
+        best = ckpt.best
         log("resumed from \(url.path) at step \(ckpt.step)")
         return ckpt.step
     }
 
     func saveCheckpoint(step: Int) throws -> URL {
+        for (path, p) in model.parameters where !p.value.floats.allSatisfy(\.isFinite) {
+            throw NonFiniteLossError(step: step, value: .nan, quantity: "parameter \(path)",
+                                     lastGood: try Checkpoint.latest(in: checkpointDir))
+        }
         try FileManager.default.createDirectory(at: checkpointDir, withIntermediateDirectories: true)
         let url = checkpointDir.appendingPathComponent(Checkpoint.fileName(step: step))
         let ckpt = Checkpoint(
             step: step, seed: options.seed, recipe: options.recipeYAML,
             variables: model.parameters.map { ($0.path, $0.parameter.value) },
-            optimizerSlots: optimizer.slots())
+            optimizerSlots: optimizer.slots(), best: best)
         try ckpt.write(to: url)
+        try CheckpointRetention.prune(checkpointDir, keepLast: options.keepCheckpoints, bestStep: best?.step)
         return url
     }
 
@@ -95,14 +71,22 @@ public final class Trainer {
     public func run() throws -> TrainSummary {
         let start = try resume()
         var summary = TrainSummary(startStep: start, endStep: start, lastMetrics: [:])
+        summary.best = best
         if start >= options.steps {
             log("already at step \(start) of \(options.steps): nothing to train")
             summary.lastCheckpoint = try Checkpoint.latest(in: checkpointDir)
             return summary
         }
+        let metricsLog = MetricsLog(url: options.modelDir.appendingPathComponent("metrics.jsonl"))
+        try metricsLog.truncate(after: start)
+        let events = options.modelDir.appendingPathComponent("events")
+        let trainEvents = options.writeEvents
+            ? try SummaryWriter(directory: events.appendingPathComponent("train"), startStep: start) : nil
+        let evalEvents = options.writeEvents && evalData != nil
+            ? try SummaryWriter(directory: events.appendingPathComponent("eval"), startStep: start) : nil
         let progress = ProgressLine(total: options.steps, start: start)
-        let metricsURL = options.modelDir.appendingPathComponent("metrics.jsonl")
         var window: (loss: Double, count: Int, metrics: [String: Double]) = (0, 0, [:])
+        var windowStart = (step: start, time: Date())
         for step in (start + 1)...options.steps {
             let ctx = ForwardContext(training: true, seed: UInt64(options.seed), step: UInt64(step))
             let batch = data.batch(at: step - 1)
@@ -113,37 +97,55 @@ public final class Trainer {
                 return out.loss
             }
             let value = loss.scalar
-            guard value.isFinite else { throw NonFiniteLossError(step: step, value: value) }
+            let norm = GradientClipping.globalNorm(grads)
+            guard value.isFinite, norm.isFinite else {
+                progress.finish(log: log)
+                throw NonFiniteLossError(step: step, value: value.isFinite ? Float(norm) : value,
+                                         quantity: value.isFinite ? "gradient norm" : "loss",
+                                         lastGood: try Checkpoint.latest(in: checkpointDir))
+            }
             let lr = options.learningRate(step)
-            optimizer.apply(grads, learningRate: lr, step: step)
+            optimizer.apply(GradientClipping.clip(grads, clipNorm: options.gradientClipNorm, norm: norm),
+                            learningRate: lr, step: step)
             window.loss += Double(value); window.count += 1
-            for (k, v) in metrics { window.metrics[k, default: 0] += Double(v.detached.scalar) }
+            for (k, v) in metrics.sorted(by: { $0.key < $1.key }) {
+                window.metrics[k, default: 0] += Double(v.detached.scalar)
+            }
             if summary.firstLoss == nil { summary.firstLoss = value }
             if step % options.logEvery == 0 || step == options.steps {
                 let mean = Float(window.loss / Double(window.count))
                 let means = window.metrics.mapValues { Float($0 / Double(window.count)) }
                 summary.lastLoss = mean; summary.lastMetrics = means
+                let seconds = Date().timeIntervalSince(windowStart.time)
+                let rate = Float(Double(step - windowStart.step) / max(seconds, 1e-9))
                 progress.update(step: step, loss: mean, lr: lr, metrics: means, log: log)
-                appendMetrics(metricsURL, step: step, loss: mean, lr: lr, metrics: means)
-                window = (0, 0, [:])
+                var fields = means
+                fields["loss"] = mean; fields["learning_rate"] = lr
+                metricsLog.append(step: step, fields)
+                fields["steps_per_sec"] = rate
+                trainEvents?.write(scalars: fields, step: step)
+                window = (0, 0, [:]); windowStart = (step, Date())
             }
-            if step % max(options.checkpointEvery, 1) == 0 || step == options.steps {
-                summary.lastCheckpoint = try saveCheckpoint(step: step)
+            var checkpointNow = step % max(options.checkpointEvery, 1) == 0 || step == options.steps
+            if let evalData, step == options.steps || (options.evalEvery > 0 && step % options.evalEvery == 0) {
+                let result = Evaluator.evaluate(model, on: evalData, seed: options.seed, step: step)
+                summary.lastEval = result
+                evalEvents?.write(scalars: result, step: step)
+                metricsLog.append(step: step, Dictionary(uniqueKeysWithValues: result.map { ("eval/" + $0.key, $0.value) }))
+                progress.interrupt(log: log)
+                log("eval at step \(step): " + result.sorted { $0.key < $1.key }
+                    .map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: "  "))
+                if let v = result[options.bestMetric], v.isFinite,
+                   best.map({ $0.isImproved(by: v) }) ?? true {
+                    best = BestEvaluation(metric: options.bestMetric, step: step, value: v)
+                    checkpointNow = true  // the best checkpoint must exist to be kept
+                }
+                summary.best = best
             }
+            if checkpointNow { summary.lastCheckpoint = try saveCheckpoint(step: step) }
             summary.endStep = step
         }
         progress.finish(log: log)
         return summary
-    }
-
-    private func appendMetrics(_ url: URL, step: Int, loss: Float, lr: Float, metrics: [String: Float]) {
-        var fields = ["\"step\": \(step)", "\"loss\": \(loss)", "\"learning_rate\": \(lr)"]
-        fields += metrics.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }
-        let line = "{" + fields.joined(separator: ", ") + "}\n"
-        if let h = try? FileHandle(forWritingTo: url) {
-            h.seekToEndOfFile(); h.write(Data(line.utf8)); try? h.close()
-        } else {
-            try? Data(line.utf8).write(to: url)
-        }
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+
+/// `<model-dir>/metrics.jsonl`: one JSON object per logged step, for scripts.
+///
+/// Lines hold only values that are functions of (recipe, step), never times, so the file of a
+/// run that was killed and resumed equals the file of a run that never stopped: on resume,
+/// lines after the checkpoint's step (logged by the killed process) are dropped first.
+struct MetricsLog {
+    let url: URL
+
+    /// Drops lines whose `"step"` is greater than `step`.
+    func truncate(after step: Int) throws {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return }
+        let text = String(decoding: data, as: UTF8.self)
+        let kept = text.split(separator: "\n").filter { line in
+            guard let s = Self.step(of: line) else { return false }
+            return s <= step
+        }
+        let out = kept.map { $0 + "\n" }.joined()
+        if out.utf8.count != data.count { try Data(out.utf8).write(to: url, options: .atomic) }
+    }
+
+    /// Appends one line: `{"step": 10, "loss": ..., <fields in name order>}`.
+    func append(step: Int, _ fields: [String: Float]) {
+        let body = fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \(Self.json($0.value))" }
+        let line = "{" + (["\"step\": \(step)"] + body).joined(separator: ", ") + "}\n"
+        if let h = try? FileHandle(forWritingTo: url) {
+            h.seekToEndOfFile(); h.write(Data(line.utf8)); try? h.close()
+        } else {
+            try? Data(line.utf8).write(to: url)
+        }
+    }
+
+    /// JSON has no NaN or infinity; they are written as null.
+    static func json(_ v: Float) -> String { v.isFinite ? "\(v)" : "null" }
+
+    static func step(of line: Substring) -> Int? {
+        guard let r = line.range(of: "\"step\": ") else { return nil }
+        return Int(line[r.upperBound...].prefix { $0.isNumber })
+    }
+}

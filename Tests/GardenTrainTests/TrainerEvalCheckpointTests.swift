@@ -1,0 +1,82 @@
+import Foundation
+import GardenModels
+import GardenNN
+import GardenTensor
+import GardenTrain
+import Testing
+
+@Suite struct TrainerEvalCheckpointTests {
+    func makeTrainer(dir: URL, steps: Int, lr: Float = 0.01, keep: Int = 2) -> Trainer {
+        let mlp = MLP(.init(inputSize: 4, hiddenSizes: [16], numClasses: 3, dropoutRate: 0.1,
+                            kernelRegularizer: .l2(1e-4)), initializer: Initializer(seed: 4))
+        let (x, y) = SyntheticData.blobs(count: 256, features: 4, classes: 3, noise: 0.5, seed: 4)
+        let (train, eval) = InMemoryDataset(inputs: x, targets: y, batchSize: 32, seed: 4).split(heldOut: 40)
+        var opts = TrainerOptions(steps: steps, logEvery: 5, checkpointEvery: 4, seed: 4,
+                                  learningRate: { _ in lr }, modelDir: dir, recipeYAML: "name: t\n")
+        opts.evalEvery = 5; opts.keepCheckpoints = keep; opts.bestMetric = "accuracy"
+        let t = Trainer(model: mlp, optimizer: Adam(), data: train, evalData: eval, options: opts)
+        t.log = { _ in }
+        return t
+    }
+
+    @Test func splitIsDeterministicDisjointAndComplete() {
+        let x = Tensor((0..<50).map(Float.init), shape: [50, 1])
+        let d = InMemoryDataset(inputs: x, targets: Tensor(int32: (0..<50).map(Int32.init), shape: [50]),
+                                batchSize: 8, seed: 9)
+        let (a, b) = d.split(heldOut: 10), (a2, b2) = d.split(heldOut: 10)
+        let evalRows = try! #require(b).targets.int32s, trainRows = a.targets.int32s
+        #expect(evalRows.count == 10 && trainRows.count == 40)
+        #expect(Set(evalRows).isDisjoint(with: trainRows))
+        #expect(evalRows == b2?.targets.int32s && trainRows == a2.targets.int32s)
+        #expect(evalRows != Array(0..<10))  // a seeded choice, not the first rows
+    }
+
+    @Test func evaluatesKeepsLastCheckpointsAndTheBestAndRecordsIt() throws {
+        let dir = try TemporaryDirectory()
+        let summary = try makeTrainer(dir: dir.url, steps: 22).run()
+        #expect(summary.lastEval.keys.sorted() == ["accuracy", "loss"])
+        let best = try #require(summary.best)
+        #expect(best.metric == "accuracy")
+        let ckpts = dir.url.appendingPathComponent("checkpoints")
+        let names = try FileManager.default.contentsOfDirectory(atPath: ckpts.path).sorted()
+        let expected = Set([Checkpoint.fileName(step: best.step), "ckpt-000020.h5", "ckpt-000022.h5"])
+        #expect(Set(names) == expected, "\(names)")
+        let last = try Checkpoint.read(from: ckpts.appendingPathComponent("ckpt-000022.h5"))
+        #expect(last.best == best)
+        #expect(last.recipeSHA256 == SHA256.hex("name: t\n"))
+        // metrics.jsonl: train lines every 5 steps and at 22, eval lines at 5, 10, 15, 20, 22.
+        let lines = try String(contentsOf: dir.url.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(lines.filter { $0.contains("eval/accuracy") }.count == 5)
+        #expect(lines.filter { $0.contains("\"learning_rate\"") }.count == 5)
+        let events = try FileManager.default.contentsOfDirectory(
+            atPath: dir.url.appendingPathComponent("events/eval").path)
+        #expect(events.count == 1 && events[0].hasPrefix("events.out.tfevents."))
+    }
+
+    @Test func resumeWithEvalAndRetentionIsBitIdentical() throws {
+        let straight = try TemporaryDirectory(), resumed = try TemporaryDirectory()
+        _ = try makeTrainer(dir: straight.url, steps: 22).run()
+        _ = try makeTrainer(dir: resumed.url, steps: 13).run()
+        let second = try makeTrainer(dir: resumed.url, steps: 22).run()
+        #expect(second.startStep == 13)
+        let name = "checkpoints/ckpt-000022.h5"
+        #expect(try Data(contentsOf: straight.url.appendingPathComponent(name))
+                == Data(contentsOf: resumed.url.appendingPathComponent(name)))
+    }
+
+    @Test func aNonFiniteLossStopsNamingTheStepAndKeepsTheLastGoodCheckpoint() throws {
+        let dir = try TemporaryDirectory()
+        let t = makeTrainer(dir: dir.url, steps: 30, lr: 1e30, keep: 0)
+        #expect {
+            try t.run()
+        } throws: { error in
+            guard let e = error as? NonFiniteLossError else { return false }
+            let message = e.localizedDescription
+            return message.contains("at step \(e.step)") && message.contains("last good one")
+        }
+        let latest = try #require(try Checkpoint.latest(in: dir.url.appendingPathComponent("checkpoints")))
+        let ckpt = try Checkpoint.read(from: latest)
+        #expect(ckpt.variables.allSatisfy { $0.value.floats.allSatisfy(\.isFinite) })
+    }
+}
