@@ -10,10 +10,16 @@ struct Run: ParsableCommand {
     @OptionGroup var options: RecipeOptions
     @Option(help: "Where checkpoints, logs and the export go (default: runs/<name>).")
     var modelDir: String?
+    @Flag(help: "Print the resolved recipe (every key, after includes and --set) and exit.")
+    var dryRun = false
 
     func run() throws {
         try runReportingErrors {
             let recipe = try options.load()
+            if dryRun {
+                print(recipe.resolvedYAML(), terminator: "")
+                return
+            }
             let dir = defaultModelDir(recipe, modelDir)
             let summary = try Training.run(recipe, modelDir: dir, log: logLine)
             if let first = summary.firstLoss, let last = summary.lastLoss {
@@ -21,6 +27,7 @@ struct Run: ParsableCommand {
             }
             try Exporting.run(recipe, checkpoint: dir.appendingPathComponent("checkpoints"),
                               out: dir.appendingPathComponent("export"), overwrite: true, log: logLine)
+            try ExportNotes.record(recipe, in: dir.appendingPathComponent("export"), log: logLine)
         }
     }
 }
@@ -66,6 +73,7 @@ struct Export: ParsableCommand {
                               out: URL(fileURLWithPath: out),
                               overwrite: overwrite || recipe.export.overwrite,
                               selection: part.selection, allowPartial: allowPartial, log: logLine)
+            try ExportNotes.record(recipe, in: URL(fileURLWithPath: out), log: logLine)
         }
     }
 }

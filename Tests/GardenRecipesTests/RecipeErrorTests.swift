@@ -50,7 +50,7 @@ struct RecipeErrorTests {
         .init(
             yaml: "train:\n  optimizer:\n    type: sgd\n    beta_1: 0.9\n",
             expected:
-                "r.yaml:4: unknown key 'train.optimizer.beta_1' (valid keys: learning_rate, momentum, type)"
+                "r.yaml:4: unknown key 'train.optimizer.beta_1' (valid keys: learning_rate, momentum, nesterov, type)"
         ),
         // Wrong types.
         .init(yaml: "seed: 1.5\n", expected: "r.yaml:1: 'seed' must be an integer, got '1.5'"),
@@ -129,9 +129,9 @@ struct RecipeErrorTests {
             expected:
                 "r.yaml:2: 'export.dropout_rate' must be in [0, 1), got -0.5"),
         .init(
-            yaml: "train:\n  optimizer:\n    type: sgd\n    learning_rate: 0\n",
+            yaml: "train:\n  optimizer:\n    type: sgd\n    learning_rate:\n      initial_learning_rate: 0\n",
             expected:
-                "r.yaml:4: 'train.optimizer.learning_rate' must be a finite number greater than 0, got 0.0"
+                "r.yaml:5: 'train.optimizer.learning_rate.initial_learning_rate' must be a finite number greater than 0, got 0.0"
         ),
         .init(
             yaml: "model:\n  kernel_regularizer: {l1: -1}\n",

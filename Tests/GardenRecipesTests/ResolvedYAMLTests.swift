@@ -25,6 +25,7 @@ struct ResolvedYAMLTests {
           num_examples: 1024
           batch_size: 32
           noise: 0.1
+          eval_fraction: 0.1
         train:
           steps: 200
           log_every: 10
@@ -32,10 +33,20 @@ struct ResolvedYAMLTests {
           threads: 2
           optimizer:
             type: adam
-            learning_rate: 0.01
+            learning_rate:
+              initial_learning_rate: 0.01
+              warmup_steps: 0
+              decay: constant
+              decay_steps: 0
+              end_learning_rate: 0.0
+              power: 1.0
             beta_1: 0.9
             beta_2: 0.999
             epsilon: 1e-07
+          gradient_clip_norm: 0.0
+          eval_every: 100
+          keep_checkpoints: 3
+          best_metric: loss
         export:
           dropout_rate: null
           overwrite: false
@@ -55,6 +66,12 @@ struct ResolvedYAMLTests {
         ],
         ["data.source=hdf5", "data.path='yes: no.h5'", "data.inputs=\"a\\tb\"", "name='null'"],
         ["train.optimizer.epsilon=1e-30", "seed=0", "export.overwrite=true"],
+        [
+            "train.optimizer={type: adamw, weight_decay: 0.02}",
+            "train.optimizer.learning_rate={warmup_steps: 5, decay: cosine, end_learning_rate: 1e-4}",
+            "train.gradient_clip_norm=1.5", "data.eval_fraction=0", "train.best_metric=accuracy",
+        ],
+        ["train.optimizer={type: sgd, momentum: 0.9, nesterov: true}"],
     ]
 
     @Test(arguments: variants)

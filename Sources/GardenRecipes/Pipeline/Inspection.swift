@@ -21,7 +21,9 @@ public enum Inspection {
     static func describeCheckpoint(_ url: URL) throws -> String {
         let c = try Checkpoint.read(from: url)
         var out = "checkpoint: \(url.path)\n"
-        out += "format_version: \(Checkpoint.formatVersion)\nstep: \(c.step)\nseed: \(c.seed)\n"
+        out += "format_version: \(c.fileFormatVersion)\nstep: \(c.step)\nseed: \(c.seed)\n"
+        out += "recipe_sha256: \(c.recipeSHA256)\n"
+        if let b = c.best { out += "best: \(b.metric) \(b.value) at step \(b.step)\n" }
         out += "variables (\(c.variables.count)):\n"
         for (p, t) in c.variables { out += "  \(p)  \(t.dtype)  \(t.shape)\n" }
         out += "optimizer slots (\(c.optimizerSlots.count)):\n"

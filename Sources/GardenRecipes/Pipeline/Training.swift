@@ -1,5 +1,6 @@
 import Foundation
 import GardenModels
+import GardenNN
 import GardenTensor
 import GardenTrain
 
@@ -8,19 +9,37 @@ import GardenTrain
 public enum Training {
     public static func run(_ recipe: Recipe, modelDir: URL, log: @escaping (String) -> Void) throws -> TrainSummary {
         BLAS.setThreads(recipe.train.threads)
-        let data = try DataFactory.make(recipe)
+        let all = try DataFactory.make(recipe)
+        let (data, evalData) = all.split(heldOut: recipe.data.evalExamples(of: all.count))
         let model = ModelFactory.make(recipe)
+        if let evalData { try checkBestMetric(recipe, model, evalData) }
         let (optimizer, lr) = OptimizerFactory.make(recipe)
         try FileManager.default.createDirectory(at: modelDir, withIntermediateDirectories: true)
         let yaml = recipe.resolvedYAML()
         try writeAtomically(yaml, to: modelDir.appendingPathComponent("recipe.yaml"))
-        let options = TrainerOptions(
+        var options = TrainerOptions(
             steps: recipe.train.steps, logEvery: recipe.train.logEvery,
             checkpointEvery: recipe.train.checkpointEvery, seed: recipe.seed,
             learningRate: lr, modelDir: modelDir, recipeYAML: yaml)
-        let trainer = Trainer(model: model, optimizer: optimizer, data: data, options: options)
+        options.evalEvery = recipe.train.evalEvery
+        options.keepCheckpoints = recipe.train.keepCheckpoints
+        options.bestMetric = recipe.train.bestMetric
+        options.gradientClipNorm = Double(recipe.train.gradientClipNorm)
+        let trainer = Trainer(model: model, optimizer: optimizer, data: data, evalData: evalData, options: options)
         trainer.log = log
         return try trainer.run()
+    }
+
+    /// Fails before any training when `train.best_metric` is not something evaluation reports:
+    /// the model's metric names are known only from a forward pass, so run one on one batch.
+    static func checkBestMetric(_ recipe: Recipe, _ model: Model, _ evalData: InMemoryDataset) throws {
+        guard let batch = evalData.sequentialBatches().first else { return }
+        let names = ["loss"] + model.loss(batch, ForwardContext(training: false)).metrics.keys.sorted()
+        guard names.contains(recipe.train.bestMetric) else {
+            throw RecipeError.invalidValue(
+                location: nil, path: "train.best_metric",
+                reason: "must be one of \(names.joined(separator: ", ")), got '\(recipe.train.bestMetric)'")
+        }
     }
 }
 

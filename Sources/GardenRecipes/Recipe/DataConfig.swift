@@ -24,6 +24,11 @@ public struct DataConfig: RecipeSection {
     public var batchSize: Int
     /// The noise level of synthetic examples.
     public var noise: Float
+    /// The fraction of examples held out for evaluation (0: no evaluation).
+    public var evalFraction: Float = 0.1
+
+    /// The number of held-out evaluation examples out of `count`.
+    public func evalExamples(of count: Int) -> Int { Int((Double(evalFraction) * Double(count)).rounded(.down)) }
 
     /// Creates a data config.
     /// - Parameters:
@@ -58,6 +63,7 @@ public struct DataConfig: RecipeSection {
         .int("num_examples", 1024, "Number of synthetic examples generated."),
         .int("batch_size", 32, "Examples per training step."),
         .float("noise", 0.1, "Standard deviation of the noise added to synthetic examples."),
+        .float("eval_fraction", 0.1, "Fraction of the examples held out for evaluation (chosen by the seed); 0 disables evaluation."),
     ])
 
     /// Reads the section from a resolved tree.
@@ -69,6 +75,7 @@ public struct DataConfig: RecipeSection {
         numExamples = try config.int("num_examples")
         batchSize = try config.int("batch_size")
         noise = try config.float("noise")
+        evalFraction = try config.float("eval_fraction")
     }
 
     /// The section as a tree.
@@ -81,6 +88,7 @@ public struct DataConfig: RecipeSection {
             "num_examples": .int(numExamples),
             "batch_size": .int(batchSize),
             "noise": .float(noise),
+            "eval_fraction": .float(evalFraction),
         ])
     }
 }

@@ -42,21 +42,22 @@ extension Recipe {
                 "must be at most data.num_examples (\(data.numExamples)), got \(data.batchSize)")
         }
         rules.nonNegative("data.noise", data.noise)
+        rules.rate("data.eval_fraction", data.evalFraction)
+        if data.source == .synthetic {
+            let held = data.evalExamples(of: data.numExamples)
+            if data.evalFraction > 0 && held == 0 {
+                rules.fail("data.eval_fraction", "holds out no example of data.num_examples (\(data.numExamples)), got \(data.evalFraction)")
+            }
+            if data.numExamples - held < data.batchSize && data.batchSize <= data.numExamples {
+                rules.fail("data.eval_fraction", "leaves \(data.numExamples - held) training examples, fewer than data.batch_size (\(data.batchSize))")
+            }
+        }
 
         rules.positive("train.steps", train.steps)
         rules.positive("train.log_every", train.logEvery)
         rules.positive("train.checkpoint_every", train.checkpointEvery)
         rules.positive("train.threads", train.threads)
-        switch train.optimizer {
-        case let .sgd(config):
-            rules.positive("train.optimizer.learning_rate", config.learningRate)
-            rules.rate("train.optimizer.momentum", config.momentum)
-        case let .adam(config):
-            rules.positive("train.optimizer.learning_rate", config.learningRate)
-            rules.rate("train.optimizer.beta_1", config.beta1)
-            rules.rate("train.optimizer.beta_2", config.beta2)
-            rules.positive("train.optimizer.epsilon", config.epsilon)
-        }
+        validateTraining(&rules)
 
         if let rate = export.dropoutRate { rules.rate("export.dropout_rate", rate) }
         if let failure = rules.failures.first { throw failure }
