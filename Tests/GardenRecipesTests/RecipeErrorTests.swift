@@ -96,9 +96,9 @@ struct RecipeErrorTests {
                 "r.yaml:3: 'model.kernel_regularizer.type' must be one of none, l1, l2, l1l2, got 'l3' (did you mean 'l1'?)"
         ),
         .init(
-            yaml: "train:\n  optimizer:\n    type: adamw\n",
+            yaml: "train:\n  optimizer:\n    type: adamx\n",
             expected:
-                "r.yaml:3: 'train.optimizer.type' must be one of sgd, adam, got 'adamw' (did you mean 'adam'?)"
+                "r.yaml:3: 'train.optimizer.type' must be one of sgd, adam, adamw, got 'adamx' (did you mean 'adam'?)"
         ),
         // Cross-field rules of validate(), located at the key that broke them.
         .init(
@@ -156,7 +156,7 @@ struct RecipeErrorTests {
         .init(
             yaml: "", overrides: ["train.stepz=3"],
             expected:
-                "--set train.stepz=3: unknown key 'train.stepz' (did you mean 'train.steps'? valid keys: checkpoint_every, log_every, optimizer, steps, threads)"
+                "--set train.stepz=3: unknown key 'train.stepz' (did you mean 'train.steps'? valid keys: best_metric, checkpoint_every, eval_every, gradient_clip_norm, keep_checkpoints, log_every, optimizer, steps, threads)"
         ),
         .init(
             yaml: "", overrides: ["train.steps=abc"],

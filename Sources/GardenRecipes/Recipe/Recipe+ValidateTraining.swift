@@ -30,8 +30,5 @@ extension Recipe {
             rules.fail(key + "end_learning_rate",
                        "must be at most initial_learning_rate (\(lr.initialLearningRate)), got \(lr.endLearningRate)")
         }
-        if lr.warmupSteps >= train.steps {
-            rules.fail(key + "warmup_steps", "must be less than train.steps (\(train.steps)), got \(lr.warmupSteps)")
-        }
     }
 }
