@@ -7,6 +7,11 @@ public enum BLAS {
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// Opt-in GEMM FLOP counter for `garden-bench`: while non-nil, every `sgemm` adds
+    /// `2·m·n·k` to it. Nil (off) by default; it only counts, so it never changes a result.
+    /// Not synchronized: the kernels call `sgemm` from one thread (OpenBLAS threads inside).
+    nonisolated(unsafe) public static var flopCount: Int?
+
     /// C[m,n] = alpha * op(A) * op(B) + beta * C, row-major, contiguous.
     @inlinable
     public static func sgemm(
@@ -15,6 +20,7 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>
     ) {
         if m == 0 || n == 0 { return }
+        if let count = flopCount { flopCount = count &+ 2 * m * n * k }
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k),
