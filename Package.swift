@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "garden", targets: ["garden"]),
+        .executable(name: "garden-bench", targets: ["GardenBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Benchmarks (scripts/bench): training step, GEMM path and export timings.
+        .executableTarget(name: "GardenBench", dependencies: ["GardenRecipes"]),
         .target(name: "GardenTestSupport", dependencies: ["GardenTensor"], path: "Tests/GardenTestSupport"),
         .testTarget(name: "GardenTensorTests", dependencies: ["GardenTensor", "GardenTestSupport"]),
         .testTarget(name: "GardenNNTests", dependencies: ["GardenNN", "GardenModels", "GardenTestSupport"]),

@@ -1,0 +1,88 @@
+import Foundation
+import GardenModels
+import GardenNN
+import GardenRecipes
+import GardenTensor
+import GardenTrain
+
+/// `garden-bench step RECIPE [--set k=v]... [--steps N] [--warmup W]`: times the training step
+/// of a recipe, built exactly as `garden train` builds it (`DataFactory`, `ModelFactory`,
+/// `OptimizerFactory`, the recipe's thread count), and prints one JSON line.
+///
+/// The timed step is the trainer's: `Tape.valueWithGradients { model.loss(batch, ctx) }`, the
+/// global gradient norm and clipping, then `optimizer.apply`. The batch is gathered before the
+/// clock starts (its time is reported apart as `batch_seconds`), as the tf_keras peer's input
+/// tensors are ready before its step. FLOPs are counted, in a separate untimed step, by
+/// `BLAS.flopCount` at the one GEMM entry point: `2·m·n·k` per `sgemm` actually executed
+/// (including gradients the step computes and then drops, e.g. for the data input); the
+/// elementwise work (softmax, GELU, layer norm, Adam) is not counted.
+enum StepBenchmark {
+    static func run(_ args: BenchArguments) throws {
+        guard let path = args.positional.first else { throw BenchError.usage("step needs a RECIPE") }
+        let recipe = try RecipeLoader.load(path: path, overrides: args.options["set"] ?? [])
+        let steps = max(try args.int("steps", 20), 1)
+        let warmup = try args.int("warmup", 5)
+
+        BLAS.setThreads(recipe.train.threads)
+        let all = try DataFactory.make(recipe)
+        let (data, _) = all.split(heldOut: recipe.data.evalExamples(of: all.count))
+        let model = ModelFactory.make(recipe)
+        let (optimizer, learningRate) = OptimizerFactory.make(recipe)
+        let clipNorm = Double(recipe.train.gradientClipNorm)
+
+        func step(_ n: Int, _ batch: Batch) {
+            let ctx = ForwardContext(training: true, seed: UInt64(recipe.seed), step: UInt64(n))
+            let (loss, grads) = Tape.valueWithGradients { model.loss(batch, ctx).loss }
+            // The trainer always takes the global norm: it checks it is finite, and clips by it.
+            let norm = GradientClipping.globalNorm(grads)
+            precondition(loss.scalar.isFinite && norm.isFinite, "garden-bench: non-finite loss at step \(n)")
+            optimizer.apply(GradientClipping.clip(grads, clipNorm: clipNorm, norm: norm),
+                            learningRate: learningRate(n), step: n)
+        }
+
+        var batchSeconds: [Double] = [], samples: [Double] = []
+        for n in 1...(warmup + steps) {
+            var batch: Batch?
+            batchSeconds.append(Stopwatch.seconds { batch = data.batch(at: n - 1) })
+            guard let batch else { continue }
+            let t = Stopwatch.seconds { step(n, batch) }
+            if n > warmup { samples.append(t) }
+        }
+        // One more step, untimed, with the counter on: the GEMM FLOPs of one step.
+        BLAS.flopCount = 0
+        step(warmup + steps + 1, data.batch(at: warmup + steps))
+        let flops = BLAS.flopCount ?? 0
+        BLAS.flopCount = nil
+
+        let median = Stopwatch.median(samples)
+        let first = data.batch(at: 0)
+        let batchShapes: [(String, JSONValue)] = [
+            ("inputs", .array(first.inputs.map(shape))), ("targets", shape(first.targets)),
+            ("features", .object(first.features.sorted { $0.key < $1.key }.map { ($0.key, shape($0.value)) })),
+        ]
+        let params = model.parameters.map(\.parameter)
+        var fields: [(String, JSONValue)] = [
+            ("bench", .string("step")), ("impl", .string("swiftgarden")),
+            ("recipe", .string(recipe.name)), ("threads", .int(BLAS.threads)),
+            ("batch_size", .int(recipe.data.batchSize)), ("batch_shapes", .object(batchShapes)),
+            ("warmup", .int(warmup)), ("steps", .int(steps)),
+            ("median_seconds", .number(median)),
+            ("samples_seconds", .array(samples.map { .number($0) })),
+            ("batch_seconds", .number(Stopwatch.median(batchSeconds))),
+            ("peak_rss_mib", .number(PeakMemory.mebibytes)),
+            ("gemm_flops_per_step", .int(flops)),
+            ("gflops_per_second", .number(median > 0 ? Double(flops) / median / 1e9 : 0)),
+            ("variables", .int(params.count)),
+            ("trainable_parameters", .int(params.filter(\.trainable).map(\.value.count).reduce(0, +))),
+            ("parameters", .int(params.map(\.value.count).reduce(0, +))),
+        ]
+        // BERT's vocabulary size comes from the data section; the peer reads the built encoder's.
+        if let bert = model as? BertPretrainer {
+            fields.append(("encoder_config", ExportBenchmark.configJSON(bert.encoder.config)))
+        }
+        print(JSONValue.object(fields).text)
+    }
+
+    /// A tensor's shape as a JSON array.
+    static func shape(_ t: Tensor) -> JSONValue { .array(t.shape.map { .int($0) }) }
+}
