@@ -1,0 +1,40 @@
+/// Builds a WordPiece vocabulary of an exact size from a corpus, deterministically.
+///
+/// Order: the special tokens; then every character seen, as a word start and as a `##`
+/// continuation (so any word of the corpus can be spelled), most frequent first; then whole
+/// words, most frequent first. Ties break by the token's UTF-8 bytes. Left-over room is filled
+/// with `[unused<i>]`, as BERT's vocabularies are, so `vocab.txt` has exactly `size` lines and
+/// the embedding table has a row per line. Characters beyond `size` are dropped (their words
+/// become `[UNK]`).
+public enum VocabularyBuilder {
+    public static func build(sentences: [String], size: Int, basic: BasicTokenizer = BasicTokenizer()) -> Vocabulary {
+        var wordCounts: [String: Int] = [:]
+        var charCounts: [String: Int] = [:]
+        for s in sentences {
+            for w in basic.tokenize(s) {
+                wordCounts[w, default: 0] += 1
+                for c in w.unicodeScalars { charCounts[String(c), default: 0] += 1 }
+            }
+        }
+        var tokens = Vocabulary.specialTokens
+        var seen = Set(tokens)
+        func add(_ t: String) {
+            if tokens.count < size && seen.insert(t).inserted { tokens.append(t) }
+        }
+        for c in byFrequency(charCounts) { add(c); add("##" + c) }
+        for w in byFrequency(wordCounts) { add(w) }
+        var i = 0
+        while tokens.count < size {
+            add("[unused\(i)]"); i += 1
+        }
+        // The special tokens are present and every token unique by construction.
+        return Vocabulary(checkedTokens: tokens)
+    }
+
+    static func byFrequency(_ counts: [String: Int]) -> [String] {
+        counts.sorted { a, b in
+            a.value != b.value ? a.value > b.value
+                : Array(a.key.utf8).lexicographicallyPrecedes(Array(b.key.utf8))
+        }.map(\.key)
+    }
+}
