@@ -11,20 +11,25 @@ public struct CallFunction {
     public var inference: GraphFunction
     public var inputKind: StructureKind
     public var outputKind: StructureKind
+    /// List-valued entries of a dict output (e.g. `encoder_outputs`).
+    public var outputLists: [ExportOutputList]
 
     /// Creates the call function from its two traces.
     public init(training: GraphFunction, inference: GraphFunction,
-                inputs: StructureKind = .single, outputs: StructureKind = .single) {
+                inputs: StructureKind = .single, outputs: StructureKind = .single,
+                outputLists: [ExportOutputList] = []) {
         self.training = training; self.inference = inference
-        inputKind = inputs; outputKind = outputs
+        inputKind = inputs; outputKind = outputs; self.outputLists = outputLists
     }
 
     /// The signature shared by both traces.
     ///
     /// - Throws: ``ExportError/invalidSpec(_:)`` when the traces disagree.
     public func signature() throws -> ExportSignature {
-        let infer = try ExportSignature(function: inference, inputs: inputKind, outputs: outputKind)
-        let train = try ExportSignature(function: training, inputs: inputKind, outputs: outputKind)
+        let infer = try ExportSignature(function: inference, inputs: inputKind, outputs: outputKind,
+                                        outputLists: outputLists)
+        let train = try ExportSignature(function: training, inputs: inputKind, outputs: outputKind,
+                                        outputLists: outputLists)
         guard infer.inputs == train.inputs,
               infer.outputs.map(\.name) == train.outputs.map(\.name),
               infer.outputs.map(\.dtype) == train.outputs.map(\.dtype)

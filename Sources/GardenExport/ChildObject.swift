@@ -14,10 +14,15 @@ public struct ChildObject {
     public var outputKind: StructureKind
     /// Extra attributes naming exported variables (e.g. `word_embeddings`), sorted by name.
     public var variables: [String: Parameter]
+    /// Variables only this child holds (e.g. the masked-LM head's own weights): exported and
+    /// checkpointed under the child at their paths (`mlm/transform/kernel` →
+    /// `loaded.mlm.transform.kernel`), but not in the root's `variables` lists.
+    public var ownVariables: [ExportedVariable]
 
     /// Creates a child object.
     public init(name: String, call: GraphFunction? = nil, outputs: StructureKind = .single,
-                variables: [String: Parameter] = [:]) {
+                variables: [String: Parameter] = [:], ownVariables: [ExportedVariable] = []) {
         self.name = name; self.call = call; outputKind = outputs; self.variables = variables
+        self.ownVariables = ownVariables
     }
 }

@@ -13,6 +13,8 @@ public struct ExportSignature: Hashable, Sendable, CustomStringConvertible {
     public var outputKind: StructureKind
     /// Outputs in flattened order.
     public var outputs: [ExportTensorSpec]
+    /// List-valued entries of a dict output; their elements are ordinary `outputs`.
+    public var outputLists: [ExportOutputList] = []
 
     /// Creates a signature, sorting dict entries by key.
     ///
@@ -29,14 +31,54 @@ public struct ExportSignature: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Creates a dict-output signature in which `lists` group some outputs into lists: the
+    /// flattened order sorts by dict key, a list's elements taking its key, in list order.
+    ///
+    /// - Throws: ``ExportError/invalidSpec(_:)`` when a list names an unknown output or an
+    ///   element twice, or its key is also an output's name.
+    public init(inputKind: StructureKind, inputs: [ExportTensorSpec], outputs: [ExportTensorSpec],
+                outputLists lists: [ExportOutputList]) throws {
+        try self.init(inputKind: inputKind, inputs: inputs, outputKind: .dict, outputs: outputs)
+        guard !lists.isEmpty else { return }
+        var place: [String: (key: String, index: Int)] = [:]
+        for list in lists {
+            if outputs.contains(where: { $0.name == list.name }) {
+                throw ExportError.invalidSpec("output list '\(list.name)' has the name of an output")
+            }
+            for (i, e) in list.elements.enumerated() {
+                guard outputs.contains(where: { $0.name == e }), place[e] == nil else {
+                    throw ExportError.invalidSpec(
+                        "output list '\(list.name)' names '\(e)', which is not an output or is listed twice")
+                }
+                place[e] = (list.name, i)
+            }
+        }
+        func key(_ s: ExportTensorSpec) -> ([UInt8], Int) {
+            let p = place[s.name]
+            return (Array((p?.key ?? s.name).utf8), p?.index ?? 0)
+        }
+        self.outputs = self.outputs.sorted { a, b in
+            let (ka, kb) = (key(a), key(b))
+            return ka.0 == kb.0 ? ka.1 < kb.1 : ka.0.lexicographicallyPrecedes(kb.0)
+        }
+        outputLists = lists
+    }
+
     /// The signature of a traced function: its arguments are the inputs (argument names are
     /// the dict keys), its named outputs the outputs.
-    public init(function: GraphFunction, inputs: StructureKind, outputs: StructureKind) throws {
-        try self.init(
-            inputKind: inputs,
-            inputs: function.arguments.map { ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape) },
-            outputKind: outputs,
-            outputs: function.outputs.map { ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape) })
+    public init(function: GraphFunction, inputs: StructureKind, outputs: StructureKind,
+                outputLists: [ExportOutputList] = []) throws {
+        let inputSpecs = function.arguments.map { ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        let outputSpecs = function.outputs.map { ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        if outputLists.isEmpty {
+            try self.init(inputKind: inputs, inputs: inputSpecs, outputKind: outputs, outputs: outputSpecs)
+        } else {
+            guard outputs == .dict else {
+                throw ExportError.invalidSpec("output lists need dict outputs")
+            }
+            try self.init(inputKind: inputs, inputs: inputSpecs, outputs: outputSpecs,
+                          outputLists: outputLists)
+        }
     }
 
     /// The output keys of the keyword-only serving signature: the dict keys, or `output_0` for

@@ -14,8 +14,7 @@ extension SavedModelAssembler.State {
         let inputOrder = signature.inputs.map(\.name)
         let outputOrder = signature.outputs.map(\.name)
         let inputStructure = StructuredValues.structure(signature.inputKind, signature.inputs)
-        let outputStructure = StructuredValues.structure(
-            signature.outputKind, signature.outputs, singleName: "unknown")
+        let outputStructure = StructuredValues.outputStructure(signature, singleName: "unknown")
 
         let callDefs: [(Bool, GraphFunction, String)] = [
             (true, call.training, Names.callTraining), (false, call.inference, Names.callInference),
@@ -55,7 +54,7 @@ extension SavedModelAssembler.State {
         }
 
         let trainableNodes = zip(spec.variables, variableNodes).filter { $0.0.trainable }.map(\.1)
-        graph.addChild(root, "variables", graph.addList(variableNodes))
+        graph.addChild(root, "variables", graph.addList(variableNodes + constantNodes))
         graph.addChild(root, "trainable_variables", graph.addList(trainableNodes))
         graph.addChild(root, "regularization_losses", graph.addList(lossNodes))
         graph.addChild(root, "__call__", callNode)
@@ -73,11 +72,17 @@ extension SavedModelAssembler.State {
     mutating func addServingSignature(key: String, signature: ExportSignature,
                                       callee: Tensorflow_FunctionDef, map: Int32) throws {
         let name = Names.signatureWrapper(key)
-        let def = SignatureWrapper.functionDef(name: name, callee: callee)
+        let outputKeys = signature.servingOutputKeys
+        // Output lists can put the flat keys out of sorted order (`x_10` before `x_2`).
+        let sortedOrder = outputKeys.indices.sorted {
+            Array(outputKeys[$0].utf8).lexicographicallyPrecedes(Array(outputKeys[$1].utf8))
+        }
+        let def = SignatureWrapper.functionDef(
+            name: name, callee: callee,
+            outputOrder: sortedOrder == Array(outputKeys.indices) ? nil : sortedOrder)
         let inputs = Dictionary(uniqueKeysWithValues: signature.inputs.map {
             ($0.name, StructuredValues.tensorSpec($0))
         })
-        let outputKeys = signature.servingOutputKeys
         let outputs = Dictionary(uniqueKeysWithValues: zip(outputKeys, signature.outputs).map {
             ($0, StructuredValues.tensorSpec($1, name: $0))
         })
@@ -119,6 +124,19 @@ extension SavedModelAssembler.State {
         for (variable, key) in zip(spec.variables, keys) {
             let value = variable.parameter.value
             try bundle.add(key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
+        }
+        for (variable, id) in childVariables {
+            guard let key = keysByNode[id] else {
+                throw ExportError.invalidSpec("variable '\(variable.parameter.path)' is unreachable")
+            }
+            let value = variable.parameter.value
+            try bundle.add(key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
+        }
+        for (constant, id) in zip(spec.constants, constantNodes) {
+            guard let key = keysByNode[id] else {
+                throw ExportError.invalidSpec("constant '\(constant.name)' is unreachable")
+            }
+            try bundle.add(key: key, dtype: constant.dtype, shape: constant.shape, bytes: constant.bytes)
         }
         let checkpointGraph = graph.checkpointGraph(keys: keysByNode)
         try bundle.addString(key: "_CHECKPOINTABLE_OBJECT_GRAPH",

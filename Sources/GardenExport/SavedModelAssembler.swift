@@ -41,6 +41,10 @@ public enum SavedModelAssembler {
         var library: [Tensorflow_FunctionDef] = []
         var variableIDs: [ObjectIdentifier: Int32] = [:]
         var variableNodes: [Int32] = []
+        /// Nodes of `spec.constants`, in order.
+        var constantNodes: [Int32] = []
+        /// Child-held variables (`ChildObject.ownVariables`) and their nodes.
+        var childVariables: [(variable: ExportedVariable, node: Int32)] = []
         var servingSignature: ServingGraph.Signature?
 
         init(spec: SavedModelSpec) { self.spec = spec }
@@ -49,19 +53,57 @@ public enum SavedModelAssembler {
         /// its path when that does not collide with a reserved name or another object.
         mutating func addVariables() throws {
             for variable in spec.variables {
-                let p = variable.parameter
-                var saved = Tensorflow_SavedVariable()
-                saved.dtype = p.value.dtype.tfDataType
-                saved.shape = Shape(p.value.shape).tensorShapeProto
-                saved.trainable = variable.trainable
-                saved.name = p.path
-                let id = graph.add(.variable(saved))
-                variableIDs[ObjectIdentifier(p)] = id
+                let id = graph.add(.variable(Self.savedVariable(variable)))
+                variableIDs[ObjectIdentifier(variable.parameter)] = id
                 variableNodes.append(id)
             }
             let reserved = SavedModelSpec.reservedRootNames.union(spec.assets.map(\.name))
             for (variable, id) in zip(spec.variables, variableNodes) {
                 place(id, path: variable.parameter.path, reservedAtRoot: reserved)
+            }
+            for constant in spec.constants {
+                var saved = Tensorflow_SavedVariable()
+                saved.dtype = constant.dtype
+                saved.shape = Shape(constant.shape).tensorShapeProto
+                saved.trainable = false
+                saved.name = constant.name
+                let id = graph.add(.variable(saved))
+                constantNodes.append(id)
+                guard graph.child(ObjectGraphBuilder.root, constant.name) == nil,
+                      !reserved.contains(constant.name)
+                else {
+                    throw ExportError.invalidSpec("constant '\(constant.name)' collides with another root attribute")
+                }
+                graph.addChild(ObjectGraphBuilder.root, constant.name, id)
+            }
+        }
+
+        /// The SavedVariable of an exported parameter (its name is the parameter's path).
+        static func savedVariable(_ variable: ExportedVariable) -> Tensorflow_SavedVariable {
+            let p = variable.parameter
+            var saved = Tensorflow_SavedVariable()
+            saved.dtype = p.value.dtype.tfDataType
+            saved.shape = Shape(p.value.shape).tensorShapeProto
+            saved.trainable = variable.trainable
+            saved.name = p.path
+            return saved
+        }
+
+        /// A child's own variables: nodes placed at their paths (under the child's container).
+        mutating func addChildVariables(_ child: ChildObject) throws {
+            for variable in child.ownVariables {
+                let p = variable.parameter
+                guard p.path.hasPrefix(child.name + "/"), variableIDs[ObjectIdentifier(p)] == nil else {
+                    throw ExportError.invalidSpec(
+                        "variable '\(p.path)' of child '\(child.name)' must have a path under '\(child.name)/' and be exported once")
+                }
+                let id = graph.add(.variable(Self.savedVariable(variable)))
+                variableIDs[ObjectIdentifier(p)] = id
+                childVariables.append((variable, id))
+                place(id, path: p.path, reservedAtRoot: SavedModelSpec.reservedRootNames)
+                guard let container = graph.child(ObjectGraphBuilder.root, child.name), isContainer(container) else {
+                    throw ExportError.invalidSpec("child object '\(child.name)' collides with a variable of that path")
+                }
             }
         }
 
@@ -122,6 +164,7 @@ public enum SavedModelAssembler {
         /// an optional fixed-signature `__call__` and named references to variables.
         mutating func addChildren() throws {
             for child in spec.children {
+                try addChildVariables(child)
                 let node: Int32
                 if let existing = graph.child(ObjectGraphBuilder.root, child.name) {
                     guard isContainer(existing) else {

@@ -36,6 +36,9 @@ public struct SavedModelSpec {
     /// Whether to add the TF1 / TF Serving pieces (outer graph, restore graph, `saver_def`,
     /// `signature_def`), so `saved_model_cli run` and TF1 sessions work too.
     public var includesServingGraph: Bool
+    /// Non-trainable metadata variables no function reads (e.g. `do_lower_case`), listed in
+    /// `variables` after the others and placed at the root under their names.
+    public var constants: [ExportedConstant] = []
 
     /// Creates a spec; defaults give `serving_default`, tag `serve` and the TF1 serving graph.
     public init(variables: [ExportedVariable], call: CallFunction,

@@ -5,9 +5,13 @@ import TFProto
 /// `StatefulPartitionedCall`, as TF's own signature wrappers do (§5.5), so the body exists once.
 enum SignatureWrapper {
     /// A wrapper named `name` around `callee` (already lowered; outputs in flattened order).
-    static func functionDef(name: String, callee: Tensorflow_FunctionDef) -> Tensorflow_FunctionDef {
+    /// `outputOrder[j]` is the callee output returned as the wrapper's output `j` (TF pairs a
+    /// signature's outputs with its dict keys in sorted order); nil keeps the callee's order.
+    static func functionDef(name: String, callee: Tensorflow_FunctionDef,
+                            outputOrder: [Int]? = nil) -> Tensorflow_FunctionDef {
         let inputs = callee.signature.inputArg
         let outputTypes = callee.signature.outputArg.map(\.type)
+        let order = outputOrder ?? Array(outputTypes.indices)
         var call = Tensorflow_NodeDef()
         call.name = "StatefulPartitionedCall"
         call.op = "StatefulPartitionedCall"
@@ -25,9 +29,9 @@ enum SignatureWrapper {
         signature.inputArg = inputs
         var used = Set(inputs.map(\.name))
         var def = Tensorflow_FunctionDef()
-        for (i, type) in outputTypes.enumerated() {
+        for i in order {
             let argName = FunctionDefLowering.uniqueName("identity", avoiding: &used)
-            signature.outputArg.append(FunctionDefLowering.argDef(argName, type))
+            signature.outputArg.append(FunctionDefLowering.argDef(argName, outputTypes[i]))
             def.ret[argName] = "StatefulPartitionedCall:output:\(i)"
         }
         def.signature = signature

@@ -67,6 +67,23 @@ enum StructuredValues {
         }
     }
 
+    /// The output structure of `signature`: as `structure`, with each output list nested as a
+    /// `list_value` under its key.
+    static func outputStructure(_ signature: ExportSignature,
+                                singleName: String? = nil) -> Tensorflow_StructuredValue {
+        guard signature.outputKind == .dict, !signature.outputLists.isEmpty else {
+            return structure(signature.outputKind, signature.outputs, singleName: singleName)
+        }
+        let byName = Dictionary(uniqueKeysWithValues: signature.outputs.map { ($0.name, $0) })
+        var fields: [String: Tensorflow_StructuredValue] = [:]
+        let listed = Set(signature.outputLists.flatMap(\.elements))
+        for spec in signature.outputs where !listed.contains(spec.name) { fields[spec.name] = tensorSpec(spec) }
+        for l in signature.outputLists {
+            fields[l.name] = list(l.elements.compactMap { byName[$0] }.map { tensorSpec($0) })
+        }
+        return dict(fields)
+    }
+
     /// Python's `inspect.FullArgSpec` as TF stores it: all seven fields, in TF's order.
     static func fullArgSpec(args: [String], defaults: [Tensorflow_StructuredValue]?,
                             kwonlyargs: [String] = []) -> Tensorflow_StructuredValue {
