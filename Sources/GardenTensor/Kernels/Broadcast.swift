@@ -1,8 +1,8 @@
 /// The broadcasting loop shared by the elementwise binary kernels.
 ///
 /// Fast paths cover what the models do on every step: equal shapes, a scalar on either side, and a
-/// trailing-vector broadcast (`[.., n] op [n]`, a bias). Everything else walks the output index
-/// with per-operand strides (0 on broadcast axes).
+/// trailing-vector broadcast on either side (`[.., n] op [n]`, a bias, and `[n] op [.., n]`).
+/// Everything else walks the output index with per-operand strides (0 on broadcast axes).
 @inline(__always)
 func broadcastBinary<T, R>(
     _ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int], outShape: [Int],
@@ -34,6 +34,21 @@ func broadcastBinary<T, R>(
                     var i = 0
                     while i < n {
                         for j in 0..<last { buf[i + j] = f(pa[i + j], pb[j]) }
+                        i += last
+                    }
+                }
+            }
+            count = n
+        }
+    }
+    // The mirror image, `[n] op [.., n]` (batch norm's vjp scales by a per-channel vector).
+    if let last = aShape.last, aShape.count == 1, b.count == n, bShape.last == last {
+        return [R](unsafeUninitializedCapacity: n) { buf, count in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    var i = 0
+                    while i < n {
+                        for j in 0..<last { buf[i + j] = f(pa[j], pb[i + j]) }
                         i += last
                     }
                 }

@@ -18,6 +18,20 @@ func reduceSum(_ a: [Float], shape: [Int], axes: Set<Int>) -> (values: [Float], 
                 acc[o] = s
             }
         }
+    } else if axes == Set(0..<axes.count) {
+        // Fast path: reducing a leading block of axes (per-channel sums of NHWC tensors, bias
+        // gradients). Each output adds its inputs in increasing index order, exactly as the
+        // general walk below does, so the results are bitwise the same.
+        let inner = outCount
+        let outer = a.count / max(inner, 1)
+        a.withUnsafeBufferPointer { p in
+            acc.withUnsafeMutableBufferPointer { q in
+                for i in 0..<outer {
+                    let base = i * inner
+                    for j in 0..<inner { q[j] += Double(p[base + j]) }
+                }
+            }
+        }
     } else {
         let outStrides = rowMajorStrides(kept)
         let step = (0..<rank).map { axes.contains($0) ? 0 : outStrides[$0] }
