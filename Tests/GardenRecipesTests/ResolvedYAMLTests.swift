@@ -50,6 +50,7 @@ struct ResolvedYAMLTests {
         export:
           dropout_rate: null
           overwrite: false
+          extract_to: reduce_mean
 
         """
 
@@ -72,6 +73,10 @@ struct ResolvedYAMLTests {
             "train.gradient_clip_norm=1.5", "data.eval_fraction=0", "train.best_metric=accuracy",
         ],
         ["train.optimizer={type: sgd, momentum: 0.9, nesterov: true}"],
+        [
+            "model.type=resnet", "model.stage_filters=[8, 16]", "model.stage_strides=[1, 2]",
+            "export.extract_to=stage2",
+        ],
     ]
 
     @Test(arguments: variants)

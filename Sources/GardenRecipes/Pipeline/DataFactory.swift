@@ -17,6 +17,8 @@ public enum DataFactory {
             case .mlp(let c):
                 (x, y) = SyntheticData.blobs(count: d.numExamples, features: c.inputSize,
                                              classes: c.numClasses, noise: d.noise, seed: seed)
+            case .resnet(let c):
+                (x, y) = ResNetFamily.syntheticData(recipe, c)
             }
         case .hdf5:
             (x, y) = try readHDF5(recipe)
@@ -26,6 +28,7 @@ public enum DataFactory {
 
     static func readHDF5(_ recipe: Recipe) throws -> (Tensor, Tensor) {
         let d = recipe.data
+        if case .resnet(let c) = recipe.model { return try ResNetFamily.readImages(recipe, c) }
         let path = d.path ?? ""
         let f = try HDF5File.open(at: URL(fileURLWithPath: path))
         defer { try? f.close() }
@@ -52,7 +55,7 @@ public enum DataFactory {
                 throw DataError.badLabel(file: path, dataset: d.labels, label: Int(bad), classes: c.numClasses)
             }
             y = Tensor(int32: values.map { Int32($0) }, shape: shape)
-        case (.mlp, let other):
+        case (.mlp, let other), (.resnet, let other):  // resnet images returned above
             throw DataError.wrongType(file: path, dataset: d.labels, found: "\(other.dtype)", expected: "int32 class labels")
         }
         if case .mlp(let c) = recipe.model, x.shape.count != 2 || x.shape[1] != c.inputSize {

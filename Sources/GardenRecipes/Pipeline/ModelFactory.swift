@@ -15,6 +15,8 @@ public enum ModelFactory {
                              numClasses: c.numClasses, dropoutRate: dropoutRate ?? c.dropoutRate,
                              kernelRegularizer: regularizer(c.kernelRegularizer)),
                        initializer: initializer)
+        case .resnet(let c):
+            return ResNetFamily.classifier(c, initializer: initializer)
         }
     }
 
@@ -31,6 +33,8 @@ public enum ModelFactory {
                 throw PartError("model.type \(recipe.model.typeName) has no named layer '\(l)' to extract to (omit --extract-to)")
             }
             return ExportPart(model: make(recipe, dropoutRate: dropout))
+        case .resnet(let c):
+            return try ResNetFamily.part(recipe, c, selection)
         }
     }
 

@@ -7,6 +7,9 @@ public struct ExportConfig: RecipeSection {
     public var dropoutRate: Float?
     /// Whether a non-empty output folder may be replaced.
     public var overwrite: Bool
+    /// The named layer a `resnet` export extracts up to (its output is the exported feature
+    /// vector); `--extract-to` overrides it. Models without named layers ignore it.
+    public var extractTo: String = "reduce_mean"
 
     /// Creates an export config.
     /// - Parameters:
@@ -24,16 +27,23 @@ public struct ExportConfig: RecipeSection {
             "Dropout rate of the export under training=True; null keeps the model's."
         ),
         .bool("overwrite", false, "Replace a non-empty export folder instead of failing."),
+        .string(
+            "extract_to", "reduce_mean",
+            "resnet: the named layer whose output the export returns (the feature vector)."),
     ])
 
     /// Reads the section from a resolved tree.
     public init(config: ConfigView) throws {
         dropoutRate = try config.optionalFloat("dropout_rate")
         overwrite = try config.bool("overwrite")
+        extractTo = try config.string("extract_to")
     }
 
     /// The section as a tree.
     public var configNode: ConfigNode {
-        .mapping(["dropout_rate": .optionalFloat(dropoutRate), "overwrite": .bool(overwrite)])
+        .mapping([
+            "dropout_rate": .optionalFloat(dropoutRate), "overwrite": .bool(overwrite),
+            "extract_to": .string(extractTo),
+        ])
     }
 }

@@ -6,6 +6,8 @@ public enum ModelConfig: RecipeSection {
     case mul(MulModelConfig)
     /// `type: mlp`, a dense classifier.
     case mlp(MLPModelConfig)
+    /// `type: resnet`, an image classifier with named layers (post-hoc extraction).
+    case resnet(ResNetModelConfig)
 
     /// The variants of `model:`. Add a model type here (and a case above).
     public static let schema = ConfigOneOfSchema(
@@ -13,6 +15,7 @@ public enum ModelConfig: RecipeSection {
         [
             MulModelConfig.variant,
             MLPModelConfig.variant,
+            ResNetModelConfig.variant,
         ])
 
     /// The `type:` value of this model.
@@ -20,6 +23,7 @@ public enum ModelConfig: RecipeSection {
         switch self {
         case .mul: return MulModelConfig.variant.name
         case .mlp: return MLPModelConfig.variant.name
+        case .resnet: return ResNetModelConfig.variant.name
         }
     }
 
@@ -28,6 +32,7 @@ public enum ModelConfig: RecipeSection {
         switch try config.string(ConfigOneOfSchema.discriminator) {
         case MulModelConfig.variant.name: self = .mul(try MulModelConfig(config: config))
         case MLPModelConfig.variant.name: self = .mlp(try MLPModelConfig(config: config))
+        case ResNetModelConfig.variant.name: self = .resnet(try ResNetModelConfig(config: config))
         default: throw RecipeError.schemaMismatch(path: "model.type", expected: "a model type")
         }
     }
@@ -37,6 +42,7 @@ public enum ModelConfig: RecipeSection {
         switch self {
         case let .mul(config): return config.configNode
         case let .mlp(config): return config.configNode
+        case let .resnet(config): return config.configNode
         }
     }
 }

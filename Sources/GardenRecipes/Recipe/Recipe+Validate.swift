@@ -29,6 +29,8 @@ extension Recipe {
             rules.rate("model.dropout_rate", config.dropoutRate)
             rules.nonNegative("model.kernel_regularizer.l1", config.kernelRegularizer.l1)
             rules.nonNegative("model.kernel_regularizer.l2", config.kernelRegularizer.l2)
+        case let .resnet(config):
+            config.validate(extractTo: export.extractTo, into: &rules)
         }
 
         if data.source == .hdf5 && (data.path ?? "").isEmpty {
