@@ -8,15 +8,25 @@ struct ExecutionContext {
     var tape: Tape?
     var tracer: Tracer?
 
-    private static let key = "SwiftGarden.ExecutionContext"
-
     private final class Box { var value = ExecutionContext(tape: nil, tracer: nil) }
 
+    /// The thread-specific slot holding each thread's `Box` (retained; released when the thread
+    /// exits). Every primitive reads the context, so this is a hot path: `pthread_getspecific`
+    /// takes nanoseconds, where a `Thread.current.threadDictionary` lookup (an NSString-keyed
+    /// dictionary) took about 1.5 µs per op (garden-bench gemm, docs/performance.md).
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key) { box in
+            if let box { Unmanaged<AnyObject>.fromOpaque(box).release() }
+        }
+        precondition(status == 0, "ExecutionContext: pthread_key_create failed (\(status))")
+        return key
+    }()
+
     private static var box: Box {
-        let dict = Thread.current.threadDictionary
-        if let b = dict[key] as? Box { return b }
+        if let raw = pthread_getspecific(key) { return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue() }
         let b = Box()
-        dict[key] = b
+        pthread_setspecific(key, Unmanaged.passRetained(b).toOpaque())
         return b
     }
 
