@@ -25,6 +25,7 @@ import h5io
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RECIPES = {"mul": REPO_ROOT / "Recipes" / "mul.yaml", "mlp": REPO_ROOT / "Recipes" / "mlp.yaml"}
+RECIPES["resnet"] = REPO_ROOT / "Recipes" / "resnet_tiny.yaml"
 MODEL_NAMES = ("mul", "mlp")
 
 TRAIN_STEPS = 20
@@ -36,7 +37,15 @@ MUL_INITIAL_VALUE = 1.0
 MLP_L2 = 1e-3
 MLP_DROPOUT = 0.3
 
+# resnet: few steps on small images keep the session fast; the export takes any image size.
+RESNET_L2 = 1e-4
+RESNET_OVERRIDES = [
+    "train.steps=6", f"seed={SEED}", "model.input_size=16", "data.num_examples=96",
+    "data.batch_size=16", f"model.kernel_regularizer.l2={RESNET_L2}",
+]
+
 OVERRIDES = {
+    "resnet": RESNET_OVERRIDES,
     "mul": [f"train.steps={TRAIN_STEPS}", f"seed={SEED}", f"model.initial_value={MUL_INITIAL_VALUE}"],
     "mlp": [
         f"train.steps={TRAIN_STEPS}",
@@ -216,6 +225,11 @@ def mul_run(train_once) -> Run:
 @pytest.fixture(scope="session")
 def mlp_run(train_once) -> Run:
     return train_once("mlp")
+
+
+@pytest.fixture(scope="session")
+def resnet_run(train_once) -> Run:
+    return train_once("resnet")
 
 
 @pytest.fixture(scope="session")
