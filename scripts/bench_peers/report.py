@@ -1,0 +1,92 @@
+"""Summarizes a scripts/bench work directory: per recipe median of the per-process medians for
+SwiftGarden and tf_keras, their ratio, peak RSS, GFLOP/s; the GEMM overhead table; export and
+load times. Prints the summary, then ONE JSON line with every figure (the last line).
+
+    python report.py WORK_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from pathlib import Path
+
+work = Path(sys.argv[1])
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(l) for l in path.read_text().splitlines() if l.strip()] if path.exists() else []
+
+
+def one(path: Path) -> dict | None:
+    got = lines(path)
+    return got[-1] if got else None
+
+
+meta = dict(l.split("=", 1) for l in (work / "meta.txt").read_text().splitlines() if "=" in l)
+result: dict = {"meta": meta, "recipes": {}, "gemm": [], "export": {}}
+print(f"\n== SwiftGarden vs tf_keras ({meta.get('date')}, commit {meta.get('commit')}, "
+      f"{meta.get('cpus')} CPUs: {meta.get('cpu')}; load {meta.get('load')} -> {meta.get('load_after')})")
+
+print("\n-- training step (median of per-process medians; 2 threads each) --")
+print(f"{'recipe':<12} {'swift ms':>9} {'tf ms':>9} {'ratio':>6} {'swift RSS':>10} {'tf RSS':>8} "
+      f"{'GFLOP/s':>8} {'params':>9}")
+for name in ("mlp", "bert_tiny", "resnet_tiny"):
+    sw, tf = lines(work / f"{name}.swift.jsonl"), lines(work / f"{name}.tf.jsonl")
+    if not sw or not tf:
+        continue
+    s_med = statistics.median(r["median_seconds"] for r in sw)
+    t_med = statistics.median(r["median_seconds"] for r in tf)
+    flops = sw[0]["gemm_flops_per_step"]
+    entry = {
+        "swift_median_seconds": s_med, "tf_keras_median_seconds": t_med, "ratio": s_med / t_med,
+        "swift_process_medians": [r["median_seconds"] for r in sw],
+        "tf_keras_process_medians": [r["median_seconds"] for r in tf],
+        "swift_peak_rss_mib": statistics.median(r["peak_rss_mib"] for r in sw),
+        "tf_keras_peak_rss_mib": statistics.median(r["peak_rss_mib"] for r in tf),
+        "tf_keras_rss_after_import_mib": statistics.median(r["baseline_rss_mib"] for r in tf),
+        "gemm_flops_per_step": flops, "swift_gflops_per_second": flops / s_med / 1e9,
+        "swift_batch_seconds": statistics.median(r["batch_seconds"] for r in sw),
+        "swift_parameters": sw[0]["parameters"], "tf_keras_parameters": tf[0]["parameters"],
+        "steps": sw[0]["steps"], "warmup": sw[0]["warmup"], "rounds": len(sw),
+    }
+    result["recipes"][name] = entry
+    print(f"{name:<12} {s_med * 1e3:>9.3f} {t_med * 1e3:>9.3f} {s_med / t_med:>6.2f} "
+          f"{entry['swift_peak_rss_mib']:>8.0f}Mi {entry['tf_keras_peak_rss_mib']:>6.0f}Mi "
+          f"{entry['swift_gflops_per_second']:>8.2f} {sw[0]['parameters']:>9}")
+    if sw[0]["parameters"] != tf[0]["parameters"]:
+        print(f"   WARNING: parameter counts differ: {sw[0]['parameters']} vs {tf[0]['parameters']}")
+
+gemm = one(work / "gemm.json")
+if gemm:
+    print("\n-- GEMM path: tensor layer vs direct cblas_sgemm (ratio 1.00 = no overhead) --")
+    print(f"{'ratio':>6} {'layer us':>10} {'direct us':>10} {'GFLOP/s':>8}  case")
+    for c in gemm["cases"]:
+        print(f"{c['ratio']:>6.2f} {c['layer_seconds'] * 1e6:>10.1f} {c['direct_seconds'] * 1e6:>10.1f} "
+              f"{c['direct_gflops_per_second']:>8.1f}  {c['case']}")
+    result["gemm"] = gemm["cases"]
+
+print("\n-- BERT encoder export (random weights) and tf.saved_model.load + first call --")
+for size in ("bert_tiny", "bert_base"):
+    ours, tf = one(work / f"export-{size}.swift.json"), one(work / f"export-{size}.tf.json")
+    if not ours or not tf:
+        continue
+    lo, lt = one(work / f"load-{size}.ours.json"), one(work / f"load-{size}.tf.json")
+    entry = {
+        "parameters": ours["parameters"], "tf_parameters": tf["parameters"],
+        "swift_export_seconds": ours["median_seconds"], "swift_trace_seconds": ours["trace_seconds"],
+        "swift_write_seconds": ours["write_seconds"], "swift_export_bytes": ours["bytes"],
+        "tf_save_seconds": tf["median_seconds"], "ratio": ours["median_seconds"] / tf["median_seconds"],
+        "swift_export_peak_rss_mib": ours["peak_rss_mib"], "tf_save_peak_rss_mib": tf["peak_rss_mib"],
+        "load_ours": lo, "load_tf": lt,
+    }
+    result["export"][size] = entry
+    print(f"{size:<10} params {ours['parameters']:>10}: ours {ours['median_seconds']:.3f} s "
+          f"(trace {ours['trace_seconds']:.3f}, write {ours['write_seconds']:.3f}), "
+          f"tf.saved_model.save {tf['median_seconds']:.3f} s, ratio {entry['ratio']:.3f}")
+    if lo and lt:
+        print(f"{'':<10} load + first call: ours {lo['load_seconds']:.2f} + {lo['first_call_seconds']:.2f} s, "
+              f"TF's {lt['load_seconds']:.2f} + {lt['first_call_seconds']:.2f} s")
+
+print(json.dumps(result, separators=(",", ":")))
