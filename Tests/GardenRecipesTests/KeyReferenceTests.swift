@@ -38,7 +38,7 @@ struct KeyReferenceTests {
             "| `model.initial_value` (`type: mul`) | float | `1.0` |",
             "| `train.optimizer.epsilon` (`type: adam`) | float | `1e-07` |",
             "| `export.dropout_rate` | float or null | `null` |",
-            "| `data.source` | synthetic \\| hdf5 | `synthetic` |",
+            "| `data.source` | synthetic \\| hdf5 \\| text | `synthetic` |",
         ] {
             #expect(reference.contains(row), "\(row)")
         }

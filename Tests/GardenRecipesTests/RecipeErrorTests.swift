@@ -85,11 +85,11 @@ struct RecipeErrorTests {
         .init(
             yaml: "data:\n  source: csv\n",
             expected:
-                "r.yaml:2: 'data.source' must be one of synthetic, hdf5, got 'csv'"),
+                "r.yaml:2: 'data.source' must be one of synthetic, hdf5, text, got 'csv'"),
         .init(
             yaml: "model:\n  type: mpl\n",
             expected:
-                "r.yaml:2: 'model.type' must be one of mul, mlp, resnet, got 'mpl' (did you mean 'mlp'?)"),
+                "r.yaml:2: 'model.type' must be one of mul, mlp, resnet, bert_pretrainer, got 'mpl' (did you mean 'mlp'?)"),
         .init(
             yaml: "model:\n  kernel_regularizer:\n    type: l3\n",
             expected:

@@ -25,6 +25,10 @@ struct ResolvedYAMLTests {
           num_examples: 1024
           batch_size: 32
           noise: 0.1
+          seq_length: 64
+          max_predictions_per_seq: 10
+          vocab_size: 512
+          vocab: null
           eval_fraction: 0.1
         train:
           steps: 200
@@ -50,6 +54,8 @@ struct ResolvedYAMLTests {
         export:
           dropout_rate: null
           overwrite: false
+          attention_dropout_rate: null
+          part: null
           extract_to: reduce_mean
 
         """

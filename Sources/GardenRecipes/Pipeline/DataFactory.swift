@@ -6,6 +6,7 @@ import GardenTrain
 /// Loads the training data a recipe names: a deterministic synthetic set, or HDF5 datasets.
 public enum DataFactory {
     public static func make(_ recipe: Recipe) throws -> InMemoryDataset {
+        if case .bertPretrainer(let c) = recipe.model { return try BertFamily.dataset(recipe, c) }
         let d = recipe.data
         let seed = UInt64(truncatingIfNeeded: recipe.seed)
         let (x, y): (Tensor, Tensor)
@@ -19,9 +20,14 @@ public enum DataFactory {
                                              classes: c.numClasses, noise: d.noise, seed: seed)
             case .resnet(let c):
                 (x, y) = ResNetFamily.syntheticData(recipe, c)
+            case .bertPretrainer:
+                preconditionFailure("BERT data is made by BertFamily.dataset above")
             }
         case .hdf5:
             (x, y) = try readHDF5(recipe)
+        case .text:
+            // Recipe.validate() refuses data.source text for every model but bert_pretrainer.
+            preconditionFailure("data.source text reached DataFactory for model.type \(recipe.model.typeName)")
         }
         return InMemoryDataset(inputs: x, targets: y, batchSize: d.batchSize, seed: seed)
     }
@@ -55,7 +61,7 @@ public enum DataFactory {
                 throw DataError.badLabel(file: path, dataset: d.labels, label: Int(bad), classes: c.numClasses)
             }
             y = Tensor(int32: values.map { Int32($0) }, shape: shape)
-        case (.mlp, let other), (.resnet, let other):  // resnet images returned above
+        case (.mlp, let other), (.resnet, let other), (.bertPretrainer, let other):  // resnet images and BERT text returned above
             throw DataError.wrongType(file: path, dataset: d.labels, found: "\(other.dtype)", expected: "int32 class labels")
         }
         if case .mlp(let c) = recipe.model, x.shape.count != 2 || x.shape[1] != c.inputSize {

@@ -1,6 +1,7 @@
 import Foundation
 import GardenExport
 import GardenModels
+import GardenTensor
 
 /// The piece of a trained model that `garden export` and `garden predict --part` work on.
 ///
@@ -22,10 +23,18 @@ public struct ExportPart {
     public var children: () -> [ChildObject]
     /// Lines for the export log and metadata (e.g. optimizer-internal regularization warnings).
     public var notes: [String]
+    /// Checkpoint paths and parameters to restore when the part holds more than `model` (BERT's
+    /// masked-LM head for the `mlm` child); nil restores `model.parameters` under
+    /// `checkpointPrefix`.
+    public var restoredParameters: [(path: String, parameter: Parameter)]?
+    /// Non-trainable metadata variables of the export (BERT's `do_lower_case`).
+    public var constants: [ExportedConstant] = []
 
     public init(model: Model, checkpointPrefix: String = "", skippedCheckpointPrefixes: [String] = [],
                 assets: [ExportedAsset] = [], children: @escaping () -> [ChildObject] = { [] },
-                notes: [String] = []) {
+                notes: [String] = [], restoredParameters: [(path: String, parameter: Parameter)]? = nil,
+                constants: [ExportedConstant] = []) {
+        self.restoredParameters = restoredParameters; self.constants = constants
         self.model = model; self.checkpointPrefix = checkpointPrefix
         self.skippedCheckpointPrefixes = skippedCheckpointPrefixes
         self.assets = assets; self.children = children; self.notes = notes

@@ -9,7 +9,8 @@ public enum Exporting {
     /// Traces `model` into what the SavedModel writer needs: `__call__` for training true and
     /// false, one regularization function per regularized weight, every variable.
     public static func spec(for model: Model, assets: [ExportedAsset] = [],
-                            children: [ChildObject] = []) -> SavedModelSpec {
+                            children: [ChildObject] = [],
+                            constants: [ExportedConstant] = []) -> SavedModelSpec {
         let sig = model.signature
         let args = sig.inputs.map { GraphArgument(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
         func trace(training: Bool) -> GraphFunction {
@@ -21,12 +22,15 @@ public enum Exporting {
         let losses = model.root.allRegularizers().map { r in
             Tracer.trace(arguments: []) { _ in [("output_0", r.regularizer.loss(r.parameter.read()))] }
         }
-        return SavedModelSpec(
+        var spec = SavedModelSpec(
             variables: model.parameters.map { ExportedVariable($0.parameter) },
             call: CallFunction(training: trace(training: true), inference: trace(training: false),
                                inputs: sig.dictInputs ? .dict : .single,
-                               outputs: sig.dictOutputs ? .dict : .single),
+                               outputs: sig.dictOutputs ? .dict : .single,
+                               outputLists: sig.outputLists.map { ExportOutputList(name: $0.name, elements: $0.elements) }),
             regularizationLosses: losses, children: children, assets: assets)
+        spec.constants = constants
+        return spec
     }
 
     /// Restores `checkpoint` (a file, or a directory meaning its latest) into the selected part
@@ -43,7 +47,8 @@ public enum Exporting {
         log("restored \(used.path)")
         log(report.description)
         for note in part.notes { log("warning: \(note)") }
-        try SavedModelWriter.write(spec(for: part.model, assets: part.assets, children: part.children()),
+        try SavedModelWriter.write(spec(for: part.model, assets: part.assets, children: part.children(),
+                                        constants: part.constants),
                                    to: out, overwrite: overwrite)
         log("exported SavedModel to \(out.path)")
         return used

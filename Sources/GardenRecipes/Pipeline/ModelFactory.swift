@@ -17,6 +17,8 @@ public enum ModelFactory {
                        initializer: initializer)
         case .resnet(let c):
             return ResNetFamily.classifier(c, initializer: initializer)
+        case .bertPretrainer(let c):
+            return BertFamily.pretrainer(recipe, c, initializer: initializer)
         }
     }
 
@@ -35,6 +37,8 @@ public enum ModelFactory {
             return ExportPart(model: make(recipe, dropoutRate: dropout))
         case .resnet(let c):
             return try ResNetFamily.part(recipe, c, selection)
+        case .bertPretrainer(let c):
+            return try BertFamily.part(recipe, c, selection)
         }
     }
 

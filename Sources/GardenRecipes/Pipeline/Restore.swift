@@ -17,7 +17,8 @@ public enum Restore {
         let url = try Checkpoint.resolve(path)
         var ckpt = try Checkpoint.read(from: url)
         ckpt.variables.removeAll { v in part.skippedCheckpointPrefixes.contains { v.path.hasPrefix($0) } }
-        let report = ckpt.restore(into: part.model.parameters, checkpointPrefix: part.checkpointPrefix)
+        let report = part.restoredParameters.map { ckpt.restore(into: $0) }
+            ?? ckpt.restore(into: part.model.parameters, checkpointPrefix: part.checkpointPrefix)
         if !report.isComplete && !allowPartial {
             throw CheckpointError.incompatible(
                 file: url.path, report: report.description.replacingOccurrences(of: "\n", with: "; ")

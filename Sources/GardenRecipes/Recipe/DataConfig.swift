@@ -8,6 +8,8 @@ public struct DataConfig: RecipeSection {
         case synthetic
         /// Datasets in an HDF5 file.
         case hdf5
+        /// A plain-text corpus (BERT family): one paragraph per line.
+        case text
     }
 
     /// The kind of data.
@@ -24,6 +26,14 @@ public struct DataConfig: RecipeSection {
     public var batchSize: Int
     /// The noise level of synthetic examples.
     public var noise: Float
+    /// BERT family: tokens per training sequence (`[CLS] A [SEP] B [SEP]`, padded).
+    public var seqLength: Int = 64
+    /// BERT family: the most masked-LM predictions per sequence.
+    public var maxPredictionsPerSeq: Int = 10
+    /// BERT family: the size of the vocabulary built from the corpus (ignored with `vocab`).
+    public var vocabSize: Int = 512
+    /// BERT family: a `vocab.txt` to use instead of building one from the corpus.
+    public var vocab: String?
     /// The fraction of examples held out for evaluation (0: no evaluation).
     public var evalFraction: Float = 0.1
 
@@ -56,13 +66,17 @@ public struct DataConfig: RecipeSection {
     public static let schema = ConfigMappingSchema([
         .choice(
             "source", Source.allCases.map(\.rawValue), Source.synthetic.rawValue,
-            "`synthetic` (generated from the seed) or `hdf5` (read from `path`)."),
-        .optional("path", .string, "HDF5 file with the examples; required when source is hdf5."),
+            "`synthetic` (generated from the seed), `hdf5` (read from `path`) or `text` (BERT: a corpus at `path`, one paragraph a line)."),
+        .optional("path", .string, "HDF5 file, or text corpus, with the examples; required when source is hdf5 or text."),
         .string("inputs", "train/inputs", "Dataset path of the inputs inside the HDF5 file."),
         .string("labels", "train/labels", "Dataset path of the labels inside the HDF5 file."),
         .int("num_examples", 1024, "Number of synthetic examples generated."),
         .int("batch_size", 32, "Examples per training step."),
         .float("noise", 0.1, "Standard deviation of the noise added to synthetic examples."),
+        .int("seq_length", 64, "BERT: tokens per training sequence, at most model.max_sequence_length."),
+        .int("max_predictions_per_seq", 10, "BERT: the most masked-LM predictions per sequence (15% of tokens are masked)."),
+        .int("vocab_size", 512, "BERT: size of the WordPiece vocabulary built from the corpus (unused with vocab)."),
+        .optional("vocab", .string, "BERT: a vocab.txt to tokenize with instead of building one."),
         .float("eval_fraction", 0.1, "Fraction of the examples held out for evaluation (chosen by the seed); 0 disables evaluation."),
     ])
 
@@ -75,6 +89,10 @@ public struct DataConfig: RecipeSection {
         numExamples = try config.int("num_examples")
         batchSize = try config.int("batch_size")
         noise = try config.float("noise")
+        seqLength = try config.int("seq_length")
+        maxPredictionsPerSeq = try config.int("max_predictions_per_seq")
+        vocabSize = try config.int("vocab_size")
+        vocab = try config.optionalString("vocab")
         evalFraction = try config.float("eval_fraction")
     }
 
@@ -88,6 +106,10 @@ public struct DataConfig: RecipeSection {
             "num_examples": .int(numExamples),
             "batch_size": .int(batchSize),
             "noise": .float(noise),
+            "seq_length": .int(seqLength),
+            "max_predictions_per_seq": .int(maxPredictionsPerSeq),
+            "vocab_size": .int(vocabSize),
+            "vocab": .optionalString(vocab),
             "eval_fraction": .float(evalFraction),
         ])
     }

@@ -8,6 +8,8 @@ public enum ModelConfig: RecipeSection {
     case mlp(MLPModelConfig)
     /// `type: resnet`, an image classifier with named layers (post-hoc extraction).
     case resnet(ResNetModelConfig)
+    /// `type: bert_pretrainer`, BERT pre-training; exports the encoder.
+    case bertPretrainer(BertModelConfig)
 
     /// The variants of `model:`. Add a model type here (and a case above).
     public static let schema = ConfigOneOfSchema(
@@ -16,6 +18,7 @@ public enum ModelConfig: RecipeSection {
             MulModelConfig.variant,
             MLPModelConfig.variant,
             ResNetModelConfig.variant,
+            BertModelConfig.variant,
         ])
 
     /// The `type:` value of this model.
@@ -24,6 +27,7 @@ public enum ModelConfig: RecipeSection {
         case .mul: return MulModelConfig.variant.name
         case .mlp: return MLPModelConfig.variant.name
         case .resnet: return ResNetModelConfig.variant.name
+        case .bertPretrainer: return BertModelConfig.variant.name
         }
     }
 
@@ -33,6 +37,7 @@ public enum ModelConfig: RecipeSection {
         case MulModelConfig.variant.name: self = .mul(try MulModelConfig(config: config))
         case MLPModelConfig.variant.name: self = .mlp(try MLPModelConfig(config: config))
         case ResNetModelConfig.variant.name: self = .resnet(try ResNetModelConfig(config: config))
+        case BertModelConfig.variant.name: self = .bertPretrainer(try BertModelConfig(config: config))
         default: throw RecipeError.schemaMismatch(path: "model.type", expected: "a model type")
         }
     }
@@ -43,6 +48,7 @@ public enum ModelConfig: RecipeSection {
         case let .mul(config): return config.configNode
         case let .mlp(config): return config.configNode
         case let .resnet(config): return config.configNode
+        case let .bertPretrainer(config): return config.configNode
         }
     }
 }

@@ -31,6 +31,11 @@ extension Recipe {
             rules.nonNegative("model.kernel_regularizer.l2", config.kernelRegularizer.l2)
         case let .resnet(config):
             config.validate(extractTo: export.extractTo, into: &rules)
+        case let .bertPretrainer(config):
+            validateBert(config, into: &rules)
+        }
+        if data.source == .text && model.typeName != BertModelConfig.variant.name {
+            rules.fail("data.source", "text needs model.type bert_pretrainer, got \(model.typeName)")
         }
 
         if data.source == .hdf5 && (data.path ?? "").isEmpty {

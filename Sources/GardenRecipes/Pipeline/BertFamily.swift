@@ -1,0 +1,139 @@
+import Foundation
+import GardenExport
+import GardenModels
+import GardenNN
+import GardenTensor
+import GardenTrain
+
+/// The BERT family's pipeline: vocabulary and pre-training data, the pre-trainer, and the
+/// exported `encoder` part (with the masked-LM head as the child object `mlm`, the vocabulary
+/// as the asset `vocab_file` and `do_lower_case`), as Model Garden's `export_tfhub_lib.py`.
+public enum BertFamily {
+    /// The checkpoint items of a pre-trainer that `--part` may name and can be exported.
+    public static let parts = ["encoder"]
+    /// The pre-trainer's checkpoint items that are heads: not exportable on their own.
+    public static let heads = ["masked_lm", "next_sentence"]
+    /// The vocabularies built here are lower-cased ("uncased"), and so is the exported flag.
+    public static let doLowerCase = true
+
+    /// The training corpus: paragraphs of sentences (the synthetic grammar, or `data.path`).
+    public static func paragraphs(_ recipe: Recipe) throws -> [[String]] {
+        let d = recipe.data
+        switch d.source {
+        case .text: return try TextCorpus.read(URL(fileURLWithPath: d.path ?? ""))
+        case .synthetic, .hdf5:
+            return SyntheticCorpus.paragraphs(count: max(d.numExamples / 2, 16),
+                                              seed: UInt64(truncatingIfNeeded: recipe.seed))
+        }
+    }
+
+    /// The vocabulary: `data.vocab`, else built from the corpus with `data.vocab_size` tokens.
+    public static func vocabulary(_ recipe: Recipe, paragraphs: [[String]]? = nil) throws -> Vocabulary {
+        if let path = recipe.data.vocab { return try Vocabulary.read(URL(fileURLWithPath: path)) }
+        let corpus = try paragraphs ?? Self.paragraphs(recipe)
+        return VocabularyBuilder.build(sentences: corpus.flatMap { $0 }, size: recipe.data.vocabSize,
+                                       basic: BasicTokenizer(doLowerCase: doLowerCase))
+    }
+
+    /// Rows of the word-embedding table: `model.vocab_size`, else the vocabulary's size.
+    static func vocabSize(_ recipe: Recipe, _ c: BertModelConfig) -> Int {
+        if let v = c.vocabSize { return v }
+        if let path = recipe.data.vocab, let vocab = try? Vocabulary.read(URL(fileURLWithPath: path)) {
+            return vocab.count
+        }
+        return recipe.data.vocabSize
+    }
+
+    /// The pre-training data set (see `PretrainingData`).
+    public static func dataset(_ recipe: Recipe, _ c: BertModelConfig) throws -> InMemoryDataset {
+        let corpus = try paragraphs(recipe)
+        let vocab = try vocabulary(recipe, paragraphs: corpus)
+        let rows = vocabSize(recipe, c)
+        if vocab.count > rows {
+            throw VocabularyError.tooLarge(source: recipe.data.vocab ?? "data.vocab_size", count: vocab.count, limit: rows)
+        }
+        let tokenizer = WordPieceTokenizer(vocabulary: vocab, doLowerCase: doLowerCase)
+        let ids = corpus.map { $0.map(tokenizer.ids) }
+        let seed = UInt64(truncatingIfNeeded: recipe.seed)
+        let maker = PretrainingData(seqLength: recipe.data.seqLength,
+                                    maxPredictions: recipe.data.maxPredictionsPerSeq, seed: seed)
+        let examples = maker.examples(count: recipe.data.numExamples, paragraphs: ids, vocabulary: vocab)
+        return PretrainingData.dataset(examples, batchSize: recipe.data.batchSize, seed: seed)
+    }
+
+    /// The encoder's hyperparameters; nil rates keep the recipe's training values.
+    static func encoderConfig(_ recipe: Recipe, _ c: BertModelConfig, dropoutRate: Float? = nil,
+                              attentionDropoutRate: Float? = nil) -> BertEncoder.Config {
+        BertEncoder.Config(
+            vocabSize: vocabSize(recipe, c), hiddenSize: c.hiddenSize, numLayers: c.numLayers,
+            numAttentionHeads: c.numAttentionHeads, intermediateSize: c.intermediateSize,
+            maxSequenceLength: c.maxSequenceLength, typeVocabSize: c.typeVocabSize,
+            dropoutRate: dropoutRate ?? c.dropoutRate,
+            attentionDropoutRate: attentionDropoutRate ?? c.attentionDropoutRate,
+            initializerRange: c.initializerRange)
+    }
+
+    /// The pre-trainer to train, with `model.kernel_regularizer` on every dense kernel.
+    public static func pretrainer(_ recipe: Recipe, _ c: BertModelConfig, initializer: Initializer) -> BertPretrainer {
+        let model = BertPretrainer(encoderConfig(recipe, c), initializer: initializer)
+        regularizeKernels(model.root, ModelFactory.regularizer(c.kernelRegularizer))
+        return model
+    }
+
+    /// Adds `r` on the kernel of every `Dense` in the tree.
+    static func regularizeKernels(_ module: Module, _ r: Regularizer?) {
+        guard let r else { return }
+        if let dense = module as? Dense { dense.addRegularizer(r, on: dense.kernel) }
+        for m in module.submodules { regularizeKernels(m, r) }
+    }
+
+    /// The part to export or predict with: a fresh `BertEncoder` restored from the checkpoint's
+    /// `encoder/` items (its own paths come from `encoder.root`, not from the pre-trainer), with
+    /// the export's dropout rates, plus the `mlm` child restored from `masked_lm/`.
+    public static func part(_ recipe: Recipe, _ c: BertModelConfig, _ selection: PartSelection) throws -> ExportPart {
+        let name = selection.part ?? recipe.export.part ?? "encoder"
+        if heads.contains(name) {
+            throw PartError("part '\(name)' of model.type bert_pretrainer is a head and cannot be exported alone; export 'encoder' (it carries the masked-LM head as the child object 'mlm')")
+        }
+        guard parts.contains(name) else {
+            throw PartError("model.type bert_pretrainer has no part '\(name)'; valid parts: \(parts.joined(separator: ", "))")
+        }
+        if let l = selection.extractTo {
+            throw PartError("model.type bert_pretrainer has no named layer '\(l)' to extract to (omit --extract-to; use --part encoder)")
+        }
+        let initializer = Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed))
+        let encoder = BertEncoder(
+            encoderConfig(recipe, c, dropoutRate: recipe.export.dropoutRate,
+                          attentionDropoutRate: recipe.export.attentionDropoutRate),
+            initializer: initializer)
+        regularizeKernels(encoder.root, ModelFactory.regularizer(c.kernelRegularizer))
+        let head = MaskedLM(name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
+                            initializerRange: c.initializerRange, initializer: initializer)
+        for (path, p) in head.namedParameters(prefix: "mlm/") { p.path = path }
+        let restored = encoder.root.namedParameters(prefix: "encoder/")
+            + head.namedParameters(prefix: "masked_lm/")
+        let vocab = try vocabulary(recipe)
+        return ExportPart(
+            model: BertHubEncoder(encoder), checkpointPrefix: "encoder/", skippedCheckpointPrefixes: ["next_sentence/"],
+            assets: [ExportedAsset(name: "vocab_file", filename: "vocab.txt", contents: vocab.fileContents)],
+            children: { [mlmChild(encoder, head)] },
+            restoredParameters: restored,
+            constants: [.bool("do_lower_case", doLowerCase)])
+    }
+
+    /// The `mlm` child: `__call__(input_word_ids, input_mask, input_type_ids,
+    /// masked_lm_positions) -> {"mlm_logits": [batch, P, vocab]}` (inference mode), with the
+    /// shared word-embedding table as `mlm.word_embeddings`.
+    static func mlmChild(_ encoder: BertEncoder, _ head: MaskedLM) -> ChildObject {
+        let args = (BertEncoder.inputNames + ["masked_lm_positions"]).map {
+            GraphArgument(name: $0, dtype: .int32, shape: Shape([-1, -1]))
+        }
+        let call = Tracer.trace(arguments: args) { xs in
+            let out = encoder.encode(wordIds: xs[0], mask: xs[1], typeIds: xs[2], ForwardContext(training: false))
+            return [("mlm_logits", head(out.sequenceOutput, positions: xs[3]))]
+        }
+        return ChildObject(name: "mlm", call: call, outputs: .dict,
+                           variables: ["word_embeddings": encoder.wordEmbeddings.embeddings],
+                           ownVariables: head.namedParameters().map { ExportedVariable($0.parameter) })
+    }
+}
