@@ -50,7 +50,7 @@ def test_two_runs_are_byte_identical(recipe, tmp_path):
 @pytest.mark.parametrize("recipe", RECIPES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("kill_after", ["first-checkpoint", "third-checkpoint"])
 def test_killed_and_resumed_run_ends_byte_identical(recipe, kill_after, tmp_path):
-    steps = 30
+    steps = 16
     extra = [f"train.steps={steps}"]
     straight, killed = tmp_path / "straight", tmp_path / "killed"
     train(recipe, straight, extra)
