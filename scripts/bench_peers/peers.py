@@ -8,7 +8,8 @@ batch norm settings and optimizer, built from the resolved recipe (`recipe_yaml.
   bert    -> post-LN BERT encoder (word/position/type embeddings, LayerNorm eps 1e-12,
              MultiHeadAttention, exact GELU feed-forward, tanh pooler) plus a masked-LM head
              tied to the word embeddings and a next-sentence Dense(2): Model Garden's
-             BertPretrainer, written with plain tf_keras layers.
+             BertPretrainer, written with plain tf_keras layers; model.kernel_regularizer on
+             every dense kernel (attention projections included), none on embeddings.
 
 Parameter counts equal SwiftGarden's (Tests/Conformance/test_bench_peers.py checks them).
 """
@@ -101,13 +102,15 @@ class TransformerBlock(layers.Layer):
         def init():
             return tf_keras.initializers.TruncatedNormal(stddev=c["initializer_range"])
         h, a = c["hidden_size"], c["num_attention_heads"]
+        reg = c.get("kernel_l2")
         self.attention = layers.MultiHeadAttention(a, h // a, dropout=c["attention_dropout_rate"],
-                                                   kernel_initializer=init(), name="self_attention")
+                                                   kernel_initializer=init(), kernel_regularizer=reg,
+                                                   name="self_attention")
         self.attention_dropout = layers.Dropout(c["dropout_rate"])
         self.attention_norm = layers.LayerNormalization(epsilon=1e-12, name="self_attention_layer_norm")
         self.intermediate = layers.Dense(c["intermediate_size"], activation=gelu, kernel_initializer=init(),
-                                         name="intermediate")
-        self.out = layers.Dense(h, kernel_initializer=init(), name="output")
+                                         kernel_regularizer=reg, name="intermediate")
+        self.out = layers.Dense(h, kernel_initializer=init(), kernel_regularizer=reg, name="output")
         self.out_dropout = layers.Dropout(c["dropout_rate"])
         self.out_norm = layers.LayerNormalization(epsilon=1e-12, name="output_layer_norm")
 
@@ -136,7 +139,8 @@ class BertEncoder(tf_keras.Model):
         self.embedding_norm = layers.LayerNormalization(epsilon=1e-12, name="embeddings_layer_norm")
         self.embedding_dropout = layers.Dropout(c["dropout_rate"])
         self.blocks = [TransformerBlock(c, name=f"layer_{i}") for i in range(c["num_layers"])]
-        self.pooler = layers.Dense(h, activation="tanh", kernel_initializer=init(), name="pooler_transform")
+        self.pooler = layers.Dense(h, activation="tanh", kernel_initializer=init(),
+                                   kernel_regularizer=c.get("kernel_l2"), name="pooler_transform")
 
     def call(self, inputs, training=None):
         ids, mask, types = inputs["input_word_ids"], inputs["input_mask"], inputs["input_type_ids"]
@@ -161,10 +165,11 @@ class BertPretrainer(tf_keras.Model):
             return tf_keras.initializers.TruncatedNormal(stddev=c["initializer_range"])
         self.encoder = BertEncoder(c, name="encoder")
         self.transform = layers.Dense(c["hidden_size"], activation=gelu, kernel_initializer=init(),
-                                      name="transform")
+                                      kernel_regularizer=c.get("kernel_l2"), name="transform")
         self.mlm_norm = layers.LayerNormalization(epsilon=1e-12, name="layer_norm")
         self.mlm_bias = self.add_weight("output_bias", (c["vocab_size"],), initializer="zeros")
-        self.next_sentence = layers.Dense(2, kernel_initializer=init(), name="next_sentence")
+        self.next_sentence = layers.Dense(2, kernel_initializer=init(), kernel_regularizer=c.get("kernel_l2"),
+                                          name="next_sentence")
 
     def call(self, inputs, training=None):
         out = self.encoder(inputs, training=training)
@@ -178,11 +183,13 @@ class BertPretrainer(tf_keras.Model):
 def bert_config(cfg: dict) -> dict:
     m = dict(cfg["model"])
     # The recipe's vocabulary size is a data setting (the tokenizer's); the model takes it.
-    m.setdefault("vocab_size", cfg.get("data", {}).get("vocab_size"))
+    if m.get("vocab_size") is None:
+        m["vocab_size"] = cfg.get("data", {}).get("vocab_size")
     m.setdefault("type_vocab_size", 2)
     m.setdefault("dropout_rate", 0.1)
     m.setdefault("attention_dropout_rate", 0.1)
     m.setdefault("initializer_range", 0.02)
+    m["kernel_l2"] = kernel_l2(m)
     return m
 
 
