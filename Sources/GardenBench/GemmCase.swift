@@ -15,6 +15,18 @@ struct GemmCase {
     var direct: () -> Void
 
     var flops: Int { 2 * gemm.count * gemm.m * gemm.n * gemm.k }
+
+    /// A case whose direct reference is `count` products `op(A)[m,k]·op(B)[k,n]`, on buffers
+    /// sized for exactly those operands (`shareB`: one B for every product).
+    init(name: String, op: String, count: Int = 1, m: Int, n: Int, k: Int,
+         transA: Bool = false, transB: Bool = false, shareB: Bool = false,
+         layer: @escaping () -> Void) {
+        self.name = name; self.op = op; self.gemm = (count, m, n, k); self.layer = layer
+        let buffers = GemmBuffers(a: count * m * k, b: (shareB ? 1 : count) * k * n, c: count * m * n)
+        direct = {
+            buffers.sgemm(count: count, transA: transA, transB: transB, m: m, n: n, k: k, shareB: shareB)
+        }
+    }
 }
 
 /// Float buffers that live as long as the benchmark, for the direct `cblas_sgemm` calls.

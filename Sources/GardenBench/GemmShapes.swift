@@ -23,18 +23,15 @@ enum GemmShapes {
         layers.flatMap { layer -> [GemmCase] in
             let (k, n) = (layer.kernel.value.shape[0], layer.kernel.value.shape[1])
             let x = benchTensor([rows, k]), w = benchTensor([k, n]), g = benchTensor([rows, n])
-            let buf = GemmBuffers(a: rows * max(k, n), b: k * n, c: rows * max(k, n) + k * n)
             let label = "\(recipe) \(layer.name) [\(rows),\(k)]x[\(k),\(n)]"
             return [
-                GemmCase(name: label + " forward", op: "matmul", gemm: (1, rows, n, k),
-                         layer: { _ = x.matmul(w) },
-                         direct: { buf.sgemm(count: 1, transA: false, transB: false, m: rows, n: n, k: k) }),
-                GemmCase(name: label + " input grad", op: "matmul", gemm: (1, rows, k, n),
-                         layer: { _ = g.matmul(w, transposeB: true) },
-                         direct: { buf.sgemm(count: 1, transA: false, transB: true, m: rows, n: k, k: n) }),
-                GemmCase(name: label + " kernel grad", op: "matmul", gemm: (1, k, n, rows),
-                         layer: { _ = x.matmul(g, transposeA: true) },
-                         direct: { buf.sgemm(count: 1, transA: true, transB: false, m: k, n: n, k: rows) }),
+                GemmCase(name: label + " forward", op: "matmul", m: rows, n: n, k: k) { _ = x.matmul(w) },
+                GemmCase(name: label + " input grad", op: "matmul", m: rows, n: k, k: n, transB: true) {
+                    _ = g.matmul(w, transposeB: true)
+                },
+                GemmCase(name: label + " kernel grad", op: "matmul", m: k, n: n, k: rows, transA: true) {
+                    _ = x.matmul(g, transposeA: true)
+                },
             ]
         }
     }
@@ -65,23 +62,20 @@ enum GemmShapes {
             let o = (h + conv.stride - 1) / conv.stride
             let (rows, patch, cout) = (n * o * o, f[0] * f[1] * f[2], f[3])
             let x = benchTensor([n, h, h, f[2]]), w = benchTensor(f), dy = benchTensor([n, o, o, cout])
-            let buf = GemmBuffers(a: rows * max(patch, cout), b: patch * cout, c: rows * max(patch, cout))
             let (stride, shape) = (conv.stride, "\(recipe) \(label) x[\(n),\(h),\(h),\(f[2])] f\(f) s\(conv.stride)")
             out += [
-                GemmCase(name: shape + " forward", op: "conv2d", gemm: (1, rows, cout, patch),
-                         layer: { _ = x.conv2d(w, stride: stride) },
-                         direct: { buf.sgemm(count: 1, transA: false, transB: false, m: rows, n: cout, k: patch) }),
-                GemmCase(name: shape + " input grad", op: "conv2d_backprop_input", gemm: (1, rows, patch, cout),
-                         layer: {
-                             _ = Tensor.conv2dBackpropInput(inputShape: x.shape, filter: w, outBackprop: dy,
-                                                            stride: stride, padding: .same)
-                         },
-                         direct: { buf.sgemm(count: 1, transA: false, transB: true, m: rows, n: patch, k: cout) }),
-                GemmCase(name: shape + " filter grad", op: "conv2d_backprop_filter", gemm: (1, patch, cout, rows),
-                         layer: {
-                             _ = x.conv2dBackpropFilter(filterShape: f, outBackprop: dy, stride: stride, padding: .same)
-                         },
-                         direct: { buf.sgemm(count: 1, transA: true, transB: false, m: patch, n: cout, k: rows) }),
+                GemmCase(name: shape + " forward", op: "conv2d", m: rows, n: cout, k: patch) {
+                    _ = x.conv2d(w, stride: stride)
+                },
+                GemmCase(name: shape + " input grad", op: "conv2d_backprop_input", m: rows, n: patch, k: cout,
+                         transB: true) {
+                    _ = Tensor.conv2dBackpropInput(inputShape: x.shape, filter: w, outBackprop: dy,
+                                                   stride: stride, padding: .same)
+                },
+                GemmCase(name: shape + " filter grad", op: "conv2d_backprop_filter", m: patch, n: cout, k: rows,
+                         transA: true) {
+                    _ = x.conv2dBackpropFilter(filterShape: f, outBackprop: dy, stride: stride, padding: .same)
+                },
             ]
         }
         return out
@@ -99,29 +93,21 @@ enum GemmShapes {
         var out: [GemmCase] = []
         for (label, k, n) in [("query/key/value/output", h, h), ("intermediate", h, i), ("output", i, h)] {
             let x = benchTensor([b, s, k]), w = benchTensor([k, n])
-            let buf = GemmBuffers(a: b * s * k, b: k * n, c: b * s * n)
-            out.append(GemmCase(
-                name: "\(recipe) \(label) [\(b),\(s),\(k)]x[\(k),\(n)] forward", op: "batch_matmul",
-                gemm: (1, b * s, n, k), layer: { _ = x.batchMatmul(w) },
-                direct: { buf.sgemm(count: 1, transA: false, transB: false, m: b * s, n: n, k: k) }))
+            out.append(GemmCase(name: "\(recipe) \(label) [\(b),\(s),\(k)]x[\(k),\(n)] forward",
+                                op: "batch_matmul", m: b * s, n: n, k: k) { _ = x.batchMatmul(w) })
         }
         let q = benchTensor([b, a, s, d]), kk = benchTensor([b, a, s, d]), probs = benchTensor([b, a, s, s])
-        let scores = GemmBuffers(a: b * a * s * d, b: b * a * s * d, c: b * a * s * s)
-        out.append(GemmCase(
-            name: "\(recipe) attention scores [\(b),\(a),\(s),\(d)]x[..,\(d),\(s)]", op: "batch_matmul",
-            gemm: (b * a, s, s, d), layer: { _ = q.batchMatmul(kk, adjY: true) },
-            direct: { scores.sgemm(count: b * a, transA: false, transB: true, m: s, n: s, k: d) }))
-        let context = GemmBuffers(a: b * a * s * s, b: b * a * s * d, c: b * a * s * d)
-        out.append(GemmCase(
-            name: "\(recipe) attention context [\(b),\(a),\(s),\(s)]x[..,\(s),\(d)]", op: "batch_matmul",
-            gemm: (b * a, s, d, s), layer: { _ = probs.batchMatmul(kk) },
-            direct: { context.sgemm(count: b * a, transA: false, transB: false, m: s, n: d, k: s) }))
+        out.append(GemmCase(name: "\(recipe) attention scores [\(b),\(a),\(s),\(d)]x[..,\(d),\(s)]",
+                            op: "batch_matmul", count: b * a, m: s, n: s, k: d, transB: true) {
+            _ = q.batchMatmul(kk, adjY: true)
+        })
+        out.append(GemmCase(name: "\(recipe) attention context [\(b),\(a),\(s),\(s)]x[..,\(s),\(d)]",
+                            op: "batch_matmul", count: b * a, m: s, n: d, k: s) { _ = probs.batchMatmul(kk) })
         let hm = benchTensor([b, p, h]), table = benchTensor([v, h])
-        let mlm = GemmBuffers(a: b * p * h, b: v * h, c: b * p * v)
-        out.append(GemmCase(
-            name: "\(recipe) masked LM logits [\(b),\(p),\(h)]x[\(v),\(h)]^T", op: "batch_matmul",
-            gemm: (1, b * p, v, h), layer: { _ = hm.batchMatmul(table, adjY: true) },
-            direct: { mlm.sgemm(count: 1, transA: false, transB: true, m: b * p, n: v, k: h) }))
+        out.append(GemmCase(name: "\(recipe) masked LM logits [\(b),\(p),\(h)]x[\(v),\(h)]^T",
+                            op: "batch_matmul", m: b * p, n: v, k: h, transB: true) {
+            _ = hm.batchMatmul(table, adjY: true)
+        })
         return out
     }
 }
