@@ -63,20 +63,30 @@ func broadcastBinary<T, R>(
         return (0..<rank).map { padded[$0] == 1 ? 0 : s[$0] }
     }
     let sa = strides(aShape), sb = strides(bShape)
+    // Rows of the last axis in a tight loop (each operand's stride there is 0 or 1), the odometer
+    // only between rows: layer norm's `[.., n] op [.., 1]` and attention's bias `[b, h, s, s] +
+    // [b, 1, 1, s]` take this path on every step. Same pairs, same order as an element walk.
+    let inner = rank > 0 ? outShape[rank - 1] : 1
+    let (ja, jb) = rank > 0 ? (sa[rank - 1], sb[rank - 1]) : (0, 0)
     var index = [Int](repeating: 0, count: rank)
     return [R](unsafeUninitializedCapacity: n) { buf, count in
-        var ia = 0, ib = 0
-        for i in 0..<n {
-            buf[i] = f(a[ia], b[ib])
-            // Odometer increment of the output index, updating both operand offsets.
-            var d = rank - 1
-            while d >= 0 {
-                index[d] += 1
-                ia += sa[d]; ib += sb[d]
-                if index[d] < outShape[d] { break }
-                ia -= sa[d] * outShape[d]; ib -= sb[d] * outShape[d]
-                index[d] = 0
-                d -= 1
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                var ia = 0, ib = 0, i = 0
+                while i < n {
+                    for j in 0..<inner { buf[i + j] = f(pa[ia + j * ja], pb[ib + j * jb]) }
+                    i += inner
+                    // Odometer increment of the outer axes, updating both operand offsets.
+                    var d = rank - 2
+                    while d >= 0 {
+                        index[d] += 1
+                        ia += sa[d]; ib += sb[d]
+                        if index[d] < outShape[d] { break }
+                        ia -= sa[d] * outShape[d]; ib -= sb[d] * outShape[d]
+                        index[d] = 0
+                        d -= 1
+                    }
+                }
             }
         }
         count = n

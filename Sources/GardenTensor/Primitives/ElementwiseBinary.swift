@@ -24,6 +24,9 @@ extension ElementwiseBinary {
         outputType(x.map { TensorType($0.dtype, $0.symbolicShape) }).shape.dims ?? []
     }
 
+    // Inlined into each primitive's forward so `ff` is a known function there: the loops in
+    // broadcastBinary then compile to straight (vectorized) code instead of a call per element.
+    @inline(__always)
     func combine(_ x: [Tensor], _ ff: (Float, Float) -> Float, _ fi: (Int32, Int32) -> Int32) -> Tensor {
         let out = outputShape(x)
         switch (x[0].storage, x[1].storage) {
