@@ -142,7 +142,13 @@ public final class Trainer {
                 }
                 summary.best = best
             }
-            if checkpointNow { summary.lastCheckpoint = try saveCheckpoint(step: step) }
+            if checkpointNow {
+                summary.lastCheckpoint = try saveCheckpoint(step: step)
+                // A logged mean never spans a checkpoint: a run resumed from this checkpoint
+                // starts with an empty window, so the uninterrupted run must too, or the two
+                // metrics.jsonl files would differ.
+                window = (0, 0, [:])
+            }
             summary.endStep = step
         }
         progress.finish(log: log)
