@@ -12,6 +12,15 @@ public enum BLAS {
     /// Not synchronized: the kernels call `sgemm` from one thread (OpenBLAS threads inside).
     nonisolated(unsafe) public static var flopCount: Int?
 
+    /// An output array for products with `beta = 0`, which write every element (OpenBLAS zeroes
+    /// C itself for beta 0), so it is left unfilled: zero-filling it first cost 5-10 % of BERT's
+    /// dense products (docs/performance.md). `zeroed` when no `sgemm` will write it (an empty
+    /// inner dimension).
+    public static func outputBuffer(count: Int, zeroed: Bool) -> [Float] {
+        if zeroed { return [Float](repeating: 0, count: count) }
+        return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     /// C[m,n] = alpha * op(A) * op(B) + beta * C, row-major, contiguous.
     @inlinable
     public static func sgemm(

@@ -10,7 +10,7 @@ enum Conv2DKernels {
     static func forward(_ x: [Float], _ filter: [Float], _ g: Window2D, outChannels cout: Int)
         -> [Float]
     {
-        var y = [Float](repeating: 0, count: g.batch * g.outPixels * cout)
+        var y = BLAS.outputBuffer(count: g.batch * g.outPixels * cout, zeroed: g.patchSize == 0)
         if y.isEmpty || g.patchSize == 0 { return y }
         x.withUnsafeBufferPointer { px in
             filter.withUnsafeBufferPointer { pf in
@@ -80,7 +80,7 @@ enum Conv2DKernels {
         _ x: [Float], _ dy: [Float], _ g: Window2D,
         outChannels cout: Int
     ) -> [Float] {
-        var df = [Float](repeating: 0, count: g.patchSize * cout)
+        var df = BLAS.outputBuffer(count: g.patchSize * cout, zeroed: g.batch * g.outPixels == 0)
         if df.isEmpty || g.batch * g.outPixels == 0 { return df }
         x.withUnsafeBufferPointer { px in
             dy.withUnsafeBufferPointer { pdy in

@@ -38,7 +38,7 @@ struct BatchMatMul: Primitive {
         let k = adjX ? x[0].shape[x[0].rank - 2] : x[0].shape[x[0].rank - 1]
         let batch = out.dropLast(2).reduce(1, *)
         let strideA = x[0].rank > 2 ? m * k : 0, strideB = x[1].rank > 2 ? k * n : 0
-        var c = [Float](repeating: 0, count: batch * m * n)
+        var c = BLAS.outputBuffer(count: batch * m * n, zeroed: k == 0)
         if k == 0 || c.isEmpty { return Tensor(c, shape: out) }
         let a = x[0].floats, b = x[1].floats
         a.withUnsafeBufferPointer { pa in

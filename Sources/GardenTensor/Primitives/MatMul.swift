@@ -22,7 +22,7 @@ struct MatMul: Primitive {
         let out = outputType(x.map { TensorType($0.dtype, $0.symbolicShape) }).shape.dims ?? []
         let k = transposeA ? x[0].shape[0] : x[0].shape[1]
         let (m, n) = (out[0], out[1])
-        var c = [Float](repeating: 0, count: m * n)
+        var c = BLAS.outputBuffer(count: m * n, zeroed: k == 0)
         let a = x[0].floats, b = x[1].floats
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
