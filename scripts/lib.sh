@@ -75,7 +75,7 @@ ensure_venv() {
     log "pip install -r Tests/Conformance/requirements.txt"
     "$SWIFTGARDEN_VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip
     "$SWIFTGARDEN_VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$CONFORMANCE_REQUIREMENTS"
-    TF_CPP_MIN_LOG_LEVEL=3 quietly "$SWIFTGARDEN_VENV/bin/python" -c 'import tensorflow, tf_keras, tensorflow_hub, h5py, pytest' \
+    TF_CPP_MIN_LOG_LEVEL=3 quietly "$SWIFTGARDEN_VENV/bin/python" -c 'import tensorflow, tf_keras, tensorflow_hub, h5py, pytest, tensorboard' \
         || die "venv $SWIFTGARDEN_VENV installed but its packages do not import"
     echo "$want" > "$marker"
     log "venv ready: $SWIFTGARDEN_VENV"

@@ -1,7 +1,7 @@
 """TensorFlow's event reader (`tf.compat.v1.train.summary_iterator`, which checks both masked
 CRCs of every TFRecord frame) reads the event files `garden` writes itself: every scalar at every
-logged step, equal to metrics.jsonl. When the `tensorboard` package is installed, TensorBoard's
-EventAccumulator must read the same scalars."""
+logged step, equal to metrics.jsonl, and TensorBoard's own EventAccumulator (the reader behind
+`tensorboard --logdir`) reads the same scalars."""
 
 from __future__ import annotations
 
@@ -43,11 +43,9 @@ class Scalars:
 
 
 def accumulate(directory: Path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
     ours = Scalars(directory)
-    try:
-        from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-    except ImportError:
-        return ours
     acc = EventAccumulator(str(directory), size_guidance={"scalars": 0})
     acc.Reload()
     for tag in ours.Tags()["scalars"]:
