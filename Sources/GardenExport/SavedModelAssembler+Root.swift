@@ -172,6 +172,6 @@ extension SavedModelAssembler.State {
         model.savedModelSchemaVersion = 1
         model.metaGraphs = [meta]
         return SavedModelAssembly(savedModel: model, bundle: bundle, assets: spec.assets,
-                                  checkpointKeys: keys)
+                                  extraFiles: spec.extraFiles, checkpointKeys: keys)
     }
 }

@@ -9,6 +9,8 @@ public struct SavedModelAssembly {
     public var bundle: TensorBundleWriter
     /// Files for `assets/`.
     public var assets: [ExportedAsset]
+    /// Files for `assets.extra/` (not referenced by the graph).
+    public var extraFiles: [ExportedAsset] = []
     /// Each exported variable's checkpoint key, in `SavedModelSpec.variables` order.
     public var checkpointKeys: [String]
 }

@@ -39,6 +39,9 @@ public struct SavedModelSpec {
     /// Non-trainable metadata variables no function reads (e.g. `do_lower_case`), listed in
     /// `variables` after the others and placed at the root under their names.
     public var constants: [ExportedConstant] = []
+    /// Files for `assets.extra/`: metadata for people and tools that TensorFlow never reads
+    /// (e.g. what the export could not carry), written inside the same atomic export.
+    public var extraFiles: [ExportedAsset] = []
 
     /// Creates a spec; defaults give `serving_default`, tag `serve` and the TF1 serving graph.
     public init(variables: [ExportedVariable], call: CallFunction,

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes a SavedModel directory: `saved_model.pb`, `variables/`, `assets/`.
+/// Writes a SavedModel directory: `saved_model.pb`, `variables/`, `assets/`, `assets.extra/`.
 ///
 /// The export is built completely in a sibling temporary directory (`.<name>.tmp-<pid>`) and
 /// then renamed into place, so a failure never leaves a half-written export at `dir`. No
@@ -50,6 +50,14 @@ public enum SavedModelWriter {
             for asset in assembly.assets {
                 let file = assets.appendingPathComponent(asset.filename)
                 try io(file.path) { try asset.contents.write(to: file) }
+            }
+        }
+        if !assembly.extraFiles.isEmpty {
+            let extra = temp.appendingPathComponent("assets.extra")
+            try io(extra.path) { try fm.createDirectory(at: extra, withIntermediateDirectories: false) }
+            for file in assembly.extraFiles {
+                let url = extra.appendingPathComponent(file.filename)
+                try io(url.path) { try file.contents.write(to: url) }
             }
         }
         try moveIntoPlace(temp, dir, pid: pid)

@@ -27,7 +27,6 @@ struct Run: ParsableCommand {
             }
             try Exporting.run(recipe, checkpoint: dir.appendingPathComponent("checkpoints"),
                               out: dir.appendingPathComponent("export"), overwrite: true, log: logLine)
-            try ExportNotes.record(recipe, in: dir.appendingPathComponent("export"), log: logLine)
         }
     }
 }
@@ -73,7 +72,6 @@ struct Export: ParsableCommand {
                               out: URL(fileURLWithPath: out),
                               overwrite: overwrite || recipe.export.overwrite,
                               selection: part.selection, allowPartial: allowPartial, log: logLine)
-            try ExportNotes.record(recipe, in: URL(fileURLWithPath: out), log: logLine)
         }
     }
 }

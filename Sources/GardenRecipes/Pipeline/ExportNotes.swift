@@ -1,4 +1,5 @@
 import Foundation
+import GardenExport
 
 /// What an export cannot carry, said at export time and recorded beside the SavedModel.
 ///
@@ -18,12 +19,10 @@ public enum ExportNotes {
         return ["train.optimizer.weight_decay \(wd) (AdamW's decoupled weight decay) lives in the optimizer and is not in the export's regularization_losses; add it to your own optimizer when fine-tuning"]
     }
 
-    /// Logs each warning and writes the JSON record into `export` (deterministic bytes: keys in
-    /// a fixed order, no time).
-    public static func record(_ recipe: Recipe, in export: URL, log: (String) -> Void) throws {
-        let warnings = warnings(recipe)
-        guard !warnings.isEmpty else { return }
-        for w in warnings { log("warning: \(w)") }
+    /// The JSON record for `assets.extra/`, or nil when there is nothing to say
+    /// (deterministic bytes: keys in a fixed order, no time).
+    public static func file(_ recipe: Recipe) -> ExportedAsset? {
+        guard !warnings(recipe).isEmpty else { return nil }
         let wd = recipe.train.optimizer.decoupledWeightDecay
         let json = """
             {
@@ -39,8 +38,6 @@ public enum ExportNotes {
             }
 
             """
-        let dir = export.appendingPathComponent("assets.extra")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try writeAtomically(json, to: dir.appendingPathComponent(fileName))
+        return ExportedAsset(name: "export_notes", filename: fileName, contents: Data(json.utf8))
     }
 }

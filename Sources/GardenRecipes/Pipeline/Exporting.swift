@@ -46,10 +46,12 @@ public enum Exporting {
         let (used, report) = try Restore.into(part, from: checkpoint, allowPartial: allowPartial)
         log("restored \(used.path)")
         log(report.description)
-        for note in part.notes { log("warning: \(note)") }
-        try SavedModelWriter.write(spec(for: part.model, assets: part.assets, children: part.children(),
-                                        constants: part.constants),
-                                   to: out, overwrite: overwrite)
+        for note in part.notes + ExportNotes.warnings(recipe) { log("warning: \(note)") }
+        var spec = spec(for: part.model, assets: part.assets, children: part.children(),
+                        constants: part.constants)
+        // What the export cannot carry goes into the same atomic write, under assets.extra/.
+        if let notes = ExportNotes.file(recipe) { spec.extraFiles.append(notes) }
+        try SavedModelWriter.write(spec, to: out, overwrite: overwrite)
         log("exported SavedModel to \(out.path)")
         return used
     }
