@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point down only:
 //   garden -> GardenRecipes -> {GardenTrain, GardenExport, GardenModels} -> GardenNN -> GardenTensor -> COpenBLAS
-//   GardenTrain -> GardenHDF5 -> CHDF5;  GardenExport -> TFProto
+//   GardenTrain -> GardenHDF5 -> CHDF5;  GardenExport -> TFProto -> CCRC32C
 let package = Package(
     name: "SwiftGarden",
     platforms: [.macOS(.v13)],
@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "GardenNN", dependencies: ["GardenTensor"]),
         .target(name: "GardenModels", dependencies: ["GardenNN"]),
         .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
-        .target(name: "TFProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+        // SSE 4.2 CRC-32C for TFProto's CRC32C (a C target: Swift has no crc32 intrinsic).
+        .target(name: "CCRC32C"),
+        .target(name: "TFProto", dependencies: ["CCRC32C", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Protos", "README.md"]),
         .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5", "TFProto"]),
         .target(name: "GardenExport", dependencies: [

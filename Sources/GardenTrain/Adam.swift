@@ -8,7 +8,7 @@ import GardenTensor
 /// loss; the exporter warns about it.
 public final class Adam: Optimizer {
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
-    private var state: [ObjectIdentifier: (p: Parameter, m: [Float], v: [Float])] = [:]
+    private var state: [ObjectIdentifier: Moments] = [:]
     private var order: [ObjectIdentifier] = []
 
     public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, weightDecay: Float = 0) {
@@ -22,18 +22,28 @@ public final class Adam: Optimizer {
         let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
         for (p, g) in gradients {
             let key = ObjectIdentifier(p)
-            if state[key] == nil {
-                let z = [Float](repeating: 0, count: p.value.count)
-                state[key] = (p, z, z)
+            let s: Moments
+            if let existing = state[key] {
+                s = existing
+            } else {
+                s = Moments(p)
+                state[key] = s
                 order.append(key)
             }
-            var (_, m, v) = state[key]!
-            updateInPlace(p, g) { w, gi, i in
-                m[i] = b1 * m[i] + (1 - b1) * gi
-                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                w -= alpha * m[i] / (v[i].squareRoot() + eps) + lr * wd * w
+            updateInPlace(p, g) { w, g in
+                s.m.withUnsafeMutableBufferPointer { m in
+                    s.v.withUnsafeMutableBufferPointer { v in
+                        // Keras' formulas, in this order per element: results stay bit-identical
+                        // to checkpoints and references computed before.
+                        for i in 0..<w.count {
+                            let gi = g[i]
+                            m[i] = b1 * m[i] + (1 - b1) * gi
+                            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                            w[i] -= alpha * m[i] / (v[i].squareRoot() + eps) + lr * wd * w[i]
+                        }
+                    }
+                }
             }
-            state[key] = (p, m, v)
         }
     }
 
@@ -48,9 +58,23 @@ public final class Adam: Optimizer {
     public func restore(slots: [String: Tensor], parameters: [String: Parameter]) throws {
         state = [:]; order = []
         for (path, p) in parameters.sorted(by: { $0.key < $1.key }) where slots[path + "/m"] != nil {
-            state[ObjectIdentifier(p)] = (p, try savedSlot(slots, path + "/m", for: p),
-                                          try savedSlot(slots, path + "/v", for: p))
+            state[ObjectIdentifier(p)] = Moments(p, m: try savedSlot(slots, path + "/m", for: p),
+                                                 v: try savedSlot(slots, path + "/v", for: p))
             order.append(ObjectIdentifier(p))
+        }
+    }
+
+    /// One parameter's first and second moment estimates. A class so the update writes the
+    /// arrays in place: a tuple read out of the dictionary shared their buffers, and the first
+    /// write copied both every step.
+    private final class Moments {
+        let p: Parameter
+        var m: [Float], v: [Float]
+
+        init(_ p: Parameter, m: [Float]? = nil, v: [Float]? = nil) {
+            self.p = p
+            self.m = m ?? [Float](repeating: 0, count: p.value.count)
+            self.v = v ?? [Float](repeating: 0, count: p.value.count)
         }
     }
 }

@@ -11,16 +11,22 @@ public protocol Optimizer: AnyObject {
     func restore(slots: [String: Tensor], parameters: [String: Parameter]) throws
 }
 
-/// Applies `f` elementwise over a parameter's value and its gradient, in place of the value.
+/// Runs `update` over a parameter's value (writable) and its gradient, both whole, then stores
+/// the result as the parameter's value.
+///
+/// The buffers are handed over once rather than one element per call, so each optimizer's loop
+/// is a plain loop over memory (a per-element closure that captured slot arrays cost an
+/// indirect access per element and ~15 % of the mlp step).
 @inline(__always)
-func updateInPlace(_ p: Parameter, _ g: Tensor, _ f: (inout Float, Float, Int) -> Void) {
+func updateInPlace(
+    _ p: Parameter, _ g: Tensor,
+    _ update: (_ w: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) -> Void
+) {
     var w = p.value.floats
     let gv = g.floats
     precondition(w.count == gv.count, "optimizer: gradient of \(p.path) has shape \(g.shape), expected \(p.value.shape)")
     w.withUnsafeMutableBufferPointer { pw in
-        gv.withUnsafeBufferPointer { pg in
-            for i in 0..<pw.count { f(&pw[i], pg[i], i) }
-        }
+        gv.withUnsafeBufferPointer { pg in update(pw, pg) }
     }
     p.value = Tensor(w, shape: p.value.shape)
 }

@@ -1,5 +1,5 @@
 import Foundation
-import TFProto
+@testable import TFProto
 import Testing
 @testable import GardenExport
 
@@ -36,6 +36,30 @@ import Testing
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             #expect(CRC32C.checksum(bytes) == CRC32CTests.slowCRC(bytes), "length \(length)")
         }
+    }
+
+    /// The SSE 4.2 path (bytewise head to an 8-byte boundary, 8-byte words, bytewise tail) must
+    /// give the table path's bits for every length and alignment, and when chained from any CRC.
+    @Test func hardwarePathMatchesTheTablesOnRandomBuffers() throws {
+        try #require(CRC32C.hardwareAvailable, "no SSE 4.2 on this CPU: extend uses the tables only")
+        var generator = SystemRandomNumberGenerator()
+        let storage = (0..<4200).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let lengths = Array(0..<80) + [127, 128, 129, 255, 256, 1000, 1023, 1024, 1025, 4096]
+        storage.withUnsafeBytes { all in
+            for offset in 0..<16 {
+                for length in lengths {
+                    let slice = UnsafeRawBufferPointer(rebasing: all[offset..<offset + length])
+                    let start = UInt32.random(in: 0...UInt32.max, using: &generator)
+                    for crc in [0, start] {
+                        #expect(
+                            CRC32C.extend(crc, slice) == CRC32C.softwareExtend(crc, slice),
+                            "offset \(offset), length \(length), crc \(crc)")
+                    }
+                }
+            }
+        }
+        let bytes = Array(storage[3..<1003])
+        #expect(CRC32C.checksum(bytes) == CRC32CTests.slowCRC(bytes))
     }
 
     @Test func extendChainsAcrossAnySplit() {
