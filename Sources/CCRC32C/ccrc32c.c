@@ -1,6 +1,6 @@
 // SSE 4.2 CRC-32C for TFProto's CRC32C (tensor bundles, TFRecord framing). The instruction
 // computes exactly the reflected Castagnoli polynomial the Swift tables use, so results are
-// bit-identical; it is ~10x faster than slicing-by-8, which was ~0.3 s of a BERT-base export.
+// bit-identical; the Swift slicing-by-8 loop was ~0.3 s of a BERT-base export (0.65 -> 0.40 s).
 // The target attribute (not a package-wide -msse4.2) keeps the rest of the binary runnable on
 // CPUs without SSE 4.2, where the runtime check sends callers to the Swift tables.
 #include "ccrc32c.h"
