@@ -1,17 +1,19 @@
 /// Neural-network functions composed from primitives (no kernels or vjps of their own: their
 /// gradients and TF lowerings come from the primitives they call).
 extension Tensor {
-    /// Exact GELU, `0.5 · x · (1 + erf(x / √2))`, as BERT uses. TF 2.21 has no `Gelu` op, so it
-    /// lowers to `Mul`, `Erf`, `AddV2`.
-    public func gelu() -> Tensor {
+    /// Exact GELU, `0.5 · x · (1 + erf(x / √2))`, from primitives: the reference the fused `Gelu`
+    /// primitive (`gelu()`) is tested against and lowers as. TF 2.21 has no `Gelu` op, so it lowers
+    /// to `Mul`, `Erf`, `AddV2`.
+    public func geluComposite() -> Tensor {
         self * 0.5 * (1 + (self * Float(0.7071067811865476)).erf())
     }
 
     /// Layer normalization over the last axis: `(x - mean) · rsqrt(variance + epsilon) · gamma
-    /// + beta`, with the biased variance (as Keras and BERT).
+    /// + beta`, with the biased variance (as Keras and BERT), from primitives: the reference the
+    /// fused `LayerNorm` primitive (`layerNorm(...)`) is tested against and lowers as.
     ///
     /// Shapes: `self [..., h]`, `gamma [h]`, `beta [h]` → `[..., h]`.
-    public func layerNorm(gamma: Tensor, beta: Tensor, epsilon: Float) -> Tensor {
+    public func layerNormComposite(gamma: Tensor, beta: Tensor, epsilon: Float) -> Tensor {
         let mean = self.mean(axes: [-1], keepDims: true)
         let centered = self - mean
         let variance = (centered * centered).mean(axes: [-1], keepDims: true)

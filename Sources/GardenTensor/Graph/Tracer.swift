@@ -172,3 +172,17 @@ struct SymbolicValue {
     unowned let tracer: Tracer
     let ref: GraphRef
 }
+
+extension Tracer {
+    /// Lowers a fused primitive as the composite it stands for: `composite` runs on symbolic
+    /// tensors for `inputs`, so the traced graph has exactly the ops (and constants) the composite
+    /// alone would have appended, and exports do not change when a composite gets a fused kernel.
+    func lowerAsComposite(
+        _ inputs: [GraphRef], _ types: [TensorType], _ composite: ([Tensor]) -> Tensor
+    ) -> GraphRef {
+        let xs = zip(inputs, types).map {
+            Tensor(symbolic: SymbolicValue(tracer: self, ref: $0), dtype: $1.dtype, shape: $1.shape)
+        }
+        return symbolicRef(composite(xs))
+    }
+}

@@ -13,19 +13,44 @@ struct Dropout: Primitive {
 
     func outputType(_ t: [TensorType]) -> TensorType { t[0] }
 
-    func mask(count: Int) -> [Float] {
-        let scale = 1 / (1 - rate)
-        return Philox(seed: seed, stream: stream).uniform(count: count).map { $0 >= rate ? scale : 0 }
+    /// `a` times the mask, in one pass: each Philox block's four words decide four elements as
+    /// they are drawn, with no uniform or mask array in between (dropout masks were ~6 % of a
+    /// bert_tiny step). The same draws, comparisons and products as `Philox.uniform` followed by
+    /// a `u >= rate ? scale : 0` mask and a multiply, so the values are unchanged.
+    func masked(_ a: [Float]) -> [Float] {
+        let scale = 1 / (1 - rate), rate = rate
+        let philox = Philox(seed: seed, stream: stream)
+        let unit = Float(1.0 / 16_777_216.0)
+        let n = a.count
+        @inline(__always) func keep(_ word: UInt32, _ v: Float) -> Float {
+            v * (Float(word >> 8) * unit >= rate ? scale : 0)
+        }
+        return [Float](unsafeUninitializedCapacity: n) { buf, count in
+            a.withUnsafeBufferPointer { p in
+                var i = 0
+                var c: UInt64 = 0
+                while i + 4 <= n {
+                    let (w0, w1, w2, w3) = philox.block(c)
+                    buf[i] = keep(w0, p[i]); buf[i + 1] = keep(w1, p[i + 1])
+                    buf[i + 2] = keep(w2, p[i + 2]); buf[i + 3] = keep(w3, p[i + 3])
+                    i += 4
+                    c &+= 1
+                }
+                if i < n {
+                    let (w0, w1, w2, _) = philox.block(c)
+                    let words = [w0, w1, w2]
+                    for k in 0..<(n - i) { buf[i + k] = keep(words[k], p[i + k]) }
+                }
+            }
+            count = n
+        }
     }
 
-    func forward(_ x: [Tensor]) -> Tensor {
-        let m = mask(count: x[0].count)
-        let a = x[0].floats
-        return Tensor(zip(a, m).map { $0 * $1 }, shape: x[0].shape)
-    }
+    func forward(_ x: [Tensor]) -> Tensor { Tensor(masked(x[0].floats), shape: x[0].shape) }
 
+    // The same mask (a pure function of seed, stream and position) applied to the gradient.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        [g * Tensor(mask(count: x[0].count), shape: x[0].shape)]
+        [Tensor(masked(g.floats), shape: x[0].shape)]
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {

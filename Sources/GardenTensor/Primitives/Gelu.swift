@@ -1,0 +1,65 @@
+import Foundation
+
+/// Exact GELU, `0.5 · x · (1 + erf(x / √2))`, fused: one pass forward and one pass backward
+/// instead of the composite's five ops and their temporaries (bert_tiny profile, issue 6).
+///
+/// Shapes: `[...]` → `[...]`, float32. Kernel and vjp do the composite's Float operations in the
+/// composite's order, so values and gradients equal `Tensor.geluComposite()`'s bit for bit
+/// (`NNCompositeTests`). TF: the composite's ops (`Mul`, `Erf`, `AddV2`; TF 2.21 has no `Gelu`).
+struct Gelu: Primitive {
+    static let invSqrt2 = Float(0.7071067811865476)
+    /// d erf(t)/dt = 2/√π · exp(-t²).
+    static let twoOverSqrtPi = Float(1.1283791670955126)
+
+    var name: String { "gelu" }
+
+    func outputType(_ t: [TensorType]) -> TensorType {
+        precondition(t[0].dtype == .float32, "gelu: expects float32, got \(t[0].dtype)")
+        return t[0]
+    }
+
+    func forward(_ x: [Tensor]) -> Tensor {
+        let a = x[0].floats
+        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
+            a.withUnsafeBufferPointer { p in
+                for i in 0..<p.count {
+                    let v = p[i]
+                    buf[i] = (v * 0.5) * (1 + Foundation.erf(v * Gelu.invSqrt2))
+                }
+            }
+            count = a.count
+        }
+        return Tensor(out, shape: x[0].shape)
+    }
+
+    // The composite's backward, element by element: through `(x·½)·(1 + erf(x·c))` the two paths
+    // to x give `g·(1 + erf)·½` and `g·(x·½)·exp(-t²)·2/√π·c`, summed as the tape sums them.
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+        let a = x[0].floats, gs = g.floats
+        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
+            a.withUnsafeBufferPointer { p in
+                gs.withUnsafeBufferPointer { q in
+                    for i in 0..<p.count {
+                        let v = p[i], gi = q[i]
+                        let t = v * Gelu.invSqrt2
+                        let viaHalf = (gi * (1 + Foundation.erf(t))) * 0.5
+                        let viaErf = (((gi * (v * 0.5)) * Foundation.exp(-(t * t))) * Gelu.twoOverSqrtPi)
+                            * Gelu.invSqrt2
+                        buf[i] = viaErf + viaHalf
+                    }
+                }
+            }
+            count = a.count
+        }
+        return [Tensor(out, shape: x[0].shape)]
+    }
+
+    func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
+        tr.lowerAsComposite(x, t) { $0[0].geluComposite() }
+    }
+}
+
+extension Tensor {
+    /// Exact GELU, `0.5 · x · (1 + erf(x / √2))`, as BERT uses (fused kernel; see `Gelu`).
+    public func gelu() -> Tensor { apply(Gelu(), [self]) }
+}

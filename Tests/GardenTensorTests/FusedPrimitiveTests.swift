@@ -1,0 +1,87 @@
+import GardenTensor
+import GardenTestSupport
+import Testing
+
+/// The fused primitives (GELU, layer norm, softmax's vjp, dropout's one-pass mask) against the
+/// composites they replace: same forward values, same gradients, same traced ops. style.md: fuse
+/// only with a test that the fused and composite gradients agree.
+@Suite("Fused primitives agree with their composites")
+struct FusedPrimitiveTests {
+    /// Forward values and the gradients of `sum(f(x) · r)` for a random projection `r`, so every
+    /// output element weighs differently in the gradient.
+    static func valueAndGradients(_ f: ([Tensor]) -> Tensor, at inputs: [Tensor]) -> (Tensor, [Tensor]) {
+        let parameters = inputs.enumerated().map { Parameter($1, path: "input_\($0)") }
+        let value = f(inputs)
+        let r = TestInputs.uniform(value.shape, in: -1...1, stream: 0xF0_5ED)
+        let (_, grads) = Tape.valueWithGradients { (f(parameters.map { $0.read() }) * r).sum() }
+        return (value, parameters.map { p in grads.first { $0.0 === p }!.1 })
+    }
+
+    @Test func geluValuesAndGradientsEqualTheCompositeBitwise() {
+        let x = TestInputs.uniform([3, 7, 11], in: -4...4, stream: 600)
+        let (fy, fg) = Self.valueAndGradients({ $0[0].gelu() }, at: [x])
+        let (cy, cg) = Self.valueAndGradients({ $0[0].geluComposite() }, at: [x])
+        #expect(fy.floats == cy.floats)
+        #expect(fg[0].floats == cg[0].floats)
+    }
+
+    @Test func layerNormValuesEqualAndGradientsAgreeWithTheComposite() {
+        let x = TestInputs.uniform([2, 5, 13], in: -3...3, stream: 601)
+        let gamma = TestInputs.uniform([13], in: 0.5...1.5, stream: 602)
+        let beta = TestInputs.uniform([13], stream: 603)
+        let fused = Self.valueAndGradients(
+            { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-12) }, at: [x, gamma, beta])
+        let composite = Self.valueAndGradients(
+            { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: 1e-12) }, at: [x, gamma, beta])
+        // The forward does the composite's Float operations in its order.
+        #expect(fused.0.floats == composite.0.floats)
+        // The closed-form backward sums in another order: equal to rounding.
+        for k in 0..<3 {
+            #expect(fused.1[k].shape == composite.1[k].shape)
+            expectClose(fused.1[k], composite.1[k].floats.map(Double.init), shape: composite.1[k].shape,
+                        absolute: 1e-5, relative: 1e-4)
+        }
+        checkGradients(
+            of: { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-3) },
+            at: [TestInputs.uniform([3, 1, 6], in: -2...2, stream: 604),
+                 TestInputs.uniform([6], stream: 605), TestInputs.uniform([6], stream: 606)])
+    }
+
+    @Test func softmaxGradientEqualsTheCompositeFormulaBitwise() {
+        let x = TestInputs.uniform([2, 3, 9], in: -3...3, stream: 607)
+        let g = TestInputs.uniform([2, 3, 9], in: -1...1, stream: 608)
+        let p = Parameter(x, path: "x")
+        let (_, grads) = Tape.valueWithGradients { (p.read().softmax() * g).sum() }
+        let y = x.softmax()
+        let composite = y * (g - (g * y).sum(axes: [-1], keepDims: true))
+        #expect(grads[0].1.floats == composite.floats)
+    }
+
+    @Test func dropoutEqualsPhiloxUniformMaskTimesInput() {
+        // 4·k + 3 elements: whole Philox blocks and a partial last one.
+        for count in [1, 2, 3, 4, 103] {
+            let x = TestInputs.uniform([count], in: -2...2, stream: 609)
+            let rate: Float = 0.3
+            let u = Philox(seed: 5, stream: 7).uniform(count: count)
+            let expected = zip(x.floats, u).map { $0 * ($1 >= rate ? 1 / (1 - rate) : 0) }
+            #expect(x.dropout(rate: rate, seed: 5, stream: 7).floats == expected)
+            let p = Parameter(x, path: "x")
+            let (_, grads) = Tape.valueWithGradients { p.read().dropout(rate: rate, seed: 5, stream: 7).sum() }
+            #expect(grads[0].1.floats == u.map { $0 >= rate ? 1 / (1 - rate) : 0 })
+        }
+    }
+
+    @Test func fusedPrimitivesTraceToTheCompositesOps() {
+        // gamma and beta are arguments, as in a model, where they are variable reads made
+        // before the call (a concrete tensor would become a `Const` at another position).
+        let args = [GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, 8])),
+                    GraphArgument(name: "gamma", dtype: .float32, shape: Shape([8])),
+                    GraphArgument(name: "beta", dtype: .float32, shape: Shape([8]))]
+        func ops(_ f: @escaping ([Tensor]) -> Tensor) -> [String] {
+            Tracer.trace(arguments: args) { x in [("y", f(x))] }.nodes.map(\.op)
+        }
+        #expect(ops { $0[0].gelu() } == ops { $0[0].geluComposite() })
+        #expect(ops { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-3) }
+                == ops { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: 1e-3) })
+    }
+}
