@@ -22,19 +22,8 @@ public protocol Primitive {
     /// Gradients of the inputs given the output's gradient `grad` (nil where an input has none,
     /// e.g. integer labels).
     func vjp(_ inputs: [Tensor], _ output: Tensor, _ grad: Tensor) -> [Tensor?]
-    /// `vjp` where `needed[k]` says whether input `k` is on the tape; a gradient that is not
-    /// needed may be nil. The default computes them all; the broadcasting arithmetic skips the
-    /// others, as their gradients cost a full-size product and a broadcast-undoing sum each
-    /// (the constant in `x * 0.5`, an attention bias made from the mask).
-    func vjp(_ inputs: [Tensor], _ output: Tensor, _ grad: Tensor, needed: [Bool]) -> [Tensor?]
     /// Appends the TensorFlow ops computing this primitive and returns the output reference.
     func lower(_ tracer: Tracer, _ inputs: [GraphRef], _ types: [TensorType]) -> GraphRef
-}
-
-extension Primitive {
-    public func vjp(_ inputs: [Tensor], _ output: Tensor, _ grad: Tensor, needed: [Bool]) -> [Tensor?] {
-        vjp(inputs, output, grad)
-    }
 }
 
 /// Runs `primitive` in the current mode: traced inputs lower to graph nodes; otherwise the kernel
@@ -58,9 +47,8 @@ public func apply(_ primitive: Primitive, _ inputs: [Tensor]) -> Tensor {
     }
     let detachedInputs = inputs.map { $0.detached }
     let detachedOutput = output
-    let needed = inputs.map { $0.tapeIndex != nil }
     let index = tape.record(inputs: inputs.map { $0.tapeIndex }, shape: output.shape) { grad in
-        primitive.vjp(detachedInputs, detachedOutput, grad, needed: needed)
+        primitive.vjp(detachedInputs, detachedOutput, grad)
     }
     return output.onTape(index)
 }

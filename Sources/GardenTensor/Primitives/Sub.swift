@@ -3,9 +3,8 @@ struct Sub: ElementwiseBinary {
     var name: String { "sub" }
     var tfOp: String { "Sub" }
     func forward(_ x: [Tensor]) -> Tensor { combine(x, -, &-) }
-    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { vjp(x, y, g, needed: [true, true]) }
-    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, needed: [Bool]) -> [Tensor?] {
-        [needed[0] ? g.unbroadcast(to: x[0].shape) : nil, needed[1] ? (-g).unbroadcast(to: x[1].shape) : nil]
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+        [g.unbroadcast(to: x[0].shape), (-g).unbroadcast(to: x[1].shape)]
     }
 }
 
