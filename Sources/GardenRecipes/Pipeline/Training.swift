@@ -47,6 +47,11 @@ public enum Training {
 func writeAtomically(_ text: String, to url: URL) throws {
     let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
     try Data(text.utf8).write(to: tmp)
-    if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-    try FileManager.default.moveItem(at: tmp, to: url)
+    // rename(2) replaces an existing file in one step: readers never see it missing or partial.
+    guard rename(tmp.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: tmp)
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
+                                                       NSLocalizedDescriptionKey: "\(url.path): cannot write: \(reason)"])
+    }
 }
