@@ -17,16 +17,10 @@ struct Softmax: Primitive {
         let rows = c == 0 ? 0 : a.count / c
         let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
             a.withUnsafeBufferPointer { z in
+                guard let out = buf.baseAddress else { return }
                 for r in 0..<rows {
                     let base = r * c
-                    var m = -Float.infinity
-                    for j in 0..<c { m = max(m, z[base + j]) }
-                    var s: Float = 0
-                    for j in 0..<c {
-                        let e = _expf(z[base + j] - m)
-                        buf[base + j] = e
-                        s += e
-                    }
+                    let (_, s) = softmaxRowExponentials(z, base: base, count: c, into: out)
                     let inv = 1 / s
                     for j in 0..<c { buf[base + j] *= inv }
                 }

@@ -20,20 +20,16 @@ struct SparseSoftmaxCrossEntropy: Primitive {
         var probs = [Float](repeating: 0, count: b * c)
         var loss = [Float](repeating: 0, count: b)
         logits.withUnsafeBufferPointer { z in
-            for i in 0..<b {
-                let row = i * c
-                var m = -Float.infinity
-                for j in 0..<c { m = max(m, z[row + j]) }
-                var s: Float = 0
-                for j in 0..<c {
-                    let e = _expf(z[row + j] - m)
-                    probs[row + j] = e
-                    s += e
+            probs.withUnsafeMutableBufferPointer { p in
+                guard let out = p.baseAddress else { return }
+                for i in 0..<b {
+                    let row = i * c
+                    let (m, s) = softmaxRowExponentials(z, base: row, count: c, into: out)
+                    for j in 0..<c { out[row + j] /= s }
+                    let y = Int(labels[i])
+                    precondition(y >= 0 && y < c, "\(name): label \(y) out of range [0, \(c))")
+                    loss[i] = _logf(s) + m - z[row + y]
                 }
-                for j in 0..<c { probs[row + j] /= s }
-                let y = Int(labels[i])
-                precondition(y >= 0 && y < c, "\(name): label \(y) out of range [0, \(c))")
-                loss[i] = _logf(s) + m - z[row + y]
             }
         }
         return (probs, loss)
