@@ -21,10 +21,7 @@ struct Run: ParsableCommand {
                 return
             }
             let dir = defaultModelDir(recipe, modelDir)
-            let summary = try Training.run(recipe, modelDir: dir, log: logLine)
-            if let first = summary.firstLoss, let last = summary.lastLoss {
-                logLine(String(format: "trained steps %d..%d: loss %.4f -> %.4f", summary.startStep + 1, summary.endStep, first, last))
-            }
+            try train(recipe, modelDir: dir)
             try Exporting.run(recipe, checkpoint: dir.appendingPathComponent("checkpoints"),
                               out: dir.appendingPathComponent("export"), overwrite: true, log: logLine)
         }
@@ -42,10 +39,7 @@ struct Train: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let recipe = try options.load()
-            let summary = try Training.run(recipe, modelDir: defaultModelDir(recipe, modelDir), log: logLine)
-            if let first = summary.firstLoss, let last = summary.lastLoss {
-                logLine(String(format: "trained steps %d..%d: loss %.4f -> %.4f", summary.startStep + 1, summary.endStep, first, last))
-            }
+            try train(recipe, modelDir: defaultModelDir(recipe, modelDir))
         }
     }
 }
@@ -127,4 +121,14 @@ struct PartOptions: ParsableArguments {
     var extractTo: String?
 
     var selection: PartSelection { PartSelection(part: part, extractTo: extractTo) }
+}
+
+/// Trains (resuming from the model dir's latest checkpoint) and logs the loss at the first and
+/// last step, for `garden run` and `garden train`.
+func train(_ recipe: Recipe, modelDir: URL) throws {
+    let summary = try Training.run(recipe, modelDir: modelDir, log: logLine)
+    if let first = summary.firstLoss, let last = summary.lastLoss {
+        logLine(String(format: "trained steps %d..%d: loss %.4f -> %.4f",
+                       summary.startStep + 1, summary.endStep, first, last))
+    }
 }
