@@ -44,23 +44,21 @@ public enum SavedModelWriter {
         let prefix = variables.appendingPathComponent("variables")
         try io(prefix.path) { try assembly.bundle.write(prefix: prefix) }
 
-        if !assembly.assets.isEmpty {
-            let assets = temp.appendingPathComponent("assets")
-            try io(assets.path) { try fm.createDirectory(at: assets, withIntermediateDirectories: false) }
-            for asset in assembly.assets {
-                let file = assets.appendingPathComponent(asset.filename)
-                try io(file.path) { try asset.contents.write(to: file) }
-            }
-        }
-        if !assembly.extraFiles.isEmpty {
-            let extra = temp.appendingPathComponent("assets.extra")
-            try io(extra.path) { try fm.createDirectory(at: extra, withIntermediateDirectories: false) }
-            for file in assembly.extraFiles {
-                let url = extra.appendingPathComponent(file.filename)
-                try io(url.path) { try file.contents.write(to: url) }
-            }
-        }
+        try writeFiles(assembly.assets, into: temp.appendingPathComponent("assets"))
+        try writeFiles(assembly.extraFiles, into: temp.appendingPathComponent("assets.extra"))
         try moveIntoPlace(temp, dir, pid: pid)
+    }
+
+    /// Creates `folder` and writes `files` into it; nothing (not even the folder) when empty.
+    static func writeFiles(_ files: [ExportedAsset], into folder: URL) throws {
+        guard !files.isEmpty else { return }
+        try io(folder.path) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        }
+        for file in files {
+            let url = folder.appendingPathComponent(file.filename)
+            try io(url.path) { try file.contents.write(to: url) }
+        }
     }
 
     /// Refuses a non-empty existing `dir` (unless `overwrite`) and a non-directory, before any
