@@ -11,6 +11,7 @@ SYSTEM_PACKAGES=(libopenblas-dev libhdf5-dev pkg-config hdf5-tools)
 SWIFTGARDEN_VENV="${SWIFTGARDEN_VENV:-$HOME/.cache/swiftgarden/venv-tf2.21}"
 export SWIFTGARDEN_VENV
 CONFORMANCE_REQUIREMENTS="$REPO_ROOT/Tests/Conformance/requirements.txt"
+CONFORMANCE_REQUIREMENTS_NODEPS="$REPO_ROOT/Tests/Conformance/requirements-nodeps.txt"
 PYTHON_FOR_VENV="${PYTHON_FOR_VENV:-python3.11}"
 
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*"; }
@@ -56,7 +57,7 @@ ensure_swift() {
 # so a half-installed venv, or one built from other requirements, is recreated.
 venv_marker() { echo "$SWIFTGARDEN_VENV/.swiftgarden-installed"; }
 
-requirements_hash() { sha256sum "$CONFORMANCE_REQUIREMENTS" | cut -d' ' -f1; }
+requirements_hash() { cat "$CONFORMANCE_REQUIREMENTS" "$CONFORMANCE_REQUIREMENTS_NODEPS" | sha256sum | cut -d' ' -f1; }
 
 ensure_venv() {
     [ -f "$CONFORMANCE_REQUIREMENTS" ] || die "missing $CONFORMANCE_REQUIREMENTS"
@@ -75,7 +76,9 @@ ensure_venv() {
     log "pip install -r Tests/Conformance/requirements.txt"
     "$SWIFTGARDEN_VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip
     "$SWIFTGARDEN_VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$CONFORMANCE_REQUIREMENTS"
-    TF_CPP_MIN_LOG_LEVEL=3 quietly "$SWIFTGARDEN_VENV/bin/python" -c 'import tensorflow, tf_keras, tensorflow_hub, h5py, pytest, tensorboard' \
+    log "pip install --no-deps -r Tests/Conformance/requirements-nodeps.txt"
+    "$SWIFTGARDEN_VENV/bin/python" -m pip install --disable-pip-version-check -q --no-deps -r "$CONFORMANCE_REQUIREMENTS_NODEPS"
+    TF_CPP_MIN_LOG_LEVEL=3 quietly "$SWIFTGARDEN_VENV/bin/python" -c 'import tensorflow, tf_keras, tensorflow_hub, h5py, pytest, tensorboard, tensorflow_text, tf2onnx, onnxruntime, official.nlp.modeling' \
         || die "venv $SWIFTGARDEN_VENV installed but its packages do not import"
     echo "$want" > "$marker"
     log "venv ready: $SWIFTGARDEN_VENV"
