@@ -1,5 +1,6 @@
 // BERT: Devlin, Chang, Lee, Toutanova, "BERT: Pre-training of Deep Bidirectional Transformers
-// for Language Understanding", NAACL 2019. Variant: the post-layer-norm encoder with exact GELU,
+// for Language Understanding", NAACL 2019. Variant: the post-layer-norm encoder with GELU (exact
+// by default, or Model Garden's tanh approximation: `Config.hiddenActivation`),
 // learned absolute position embeddings and a tanh pooler on the first token, as Model Garden's
 // `networks.BertEncoder` and the TF Hub BERT encoders.
 import GardenNN
@@ -30,16 +31,19 @@ public final class BertEncoder: Model {
         public var dropoutRate: Float
         public var attentionDropoutRate: Float
         public var initializerRange: Float
+        /// The feed-forward (and masked-LM transform) activation: `.geluExact` (erf) or `.gelu`
+        /// (tanh approximation, Model Garden's `gelu`).
+        public var hiddenActivation: Dense.Activation
 
         public init(vocabSize: Int, hiddenSize: Int, numLayers: Int, numAttentionHeads: Int,
                     intermediateSize: Int, maxSequenceLength: Int, typeVocabSize: Int = 2,
                     dropoutRate: Float = 0.1, attentionDropoutRate: Float = 0.1,
-                    initializerRange: Float = 0.02) {
+                    initializerRange: Float = 0.02, hiddenActivation: Dense.Activation = .geluExact) {
             self.vocabSize = vocabSize; self.hiddenSize = hiddenSize; self.numLayers = numLayers
             self.numAttentionHeads = numAttentionHeads; self.intermediateSize = intermediateSize
             self.maxSequenceLength = maxSequenceLength; self.typeVocabSize = typeVocabSize
             self.dropoutRate = dropoutRate; self.attentionDropoutRate = attentionDropoutRate
-            self.initializerRange = initializerRange
+            self.initializerRange = initializerRange; self.hiddenActivation = hiddenActivation
         }
     }
 
@@ -84,7 +88,8 @@ public final class BertEncoder: Model {
             transformer.addModule(TransformerEncoderBlock(
                 name: "layer_\(i)", scope: "transformer", hiddenSize: config.hiddenSize,
                 numAttentionHeads: config.numAttentionHeads,
-                intermediateSize: config.intermediateSize, dropoutRate: config.dropoutRate,
+                intermediateSize: config.intermediateSize, activation: config.hiddenActivation,
+                dropoutRate: config.dropoutRate,
                 attentionDropoutRate: config.attentionDropoutRate, initializerRange: range,
                 initializer: initializer))
         }

@@ -29,7 +29,7 @@ public final class BertPretrainer: Model {
         encoder = BertEncoder(config, initializer: initializer)
         root.addModule(encoder.root)
         maskedLM = root.addModule(MaskedLM(
-            embeddings: encoder.wordEmbeddings.embeddings,
+            embeddings: encoder.wordEmbeddings.embeddings, activation: config.hiddenActivation,
             initializerRange: config.initializerRange, initializer: initializer))
         nextSentence = root.addModule(Dense(
             name: "next_sentence", scope: "", inputSize: config.hiddenSize, units: 2,

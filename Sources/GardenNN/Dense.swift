@@ -10,7 +10,12 @@ public final class Dense: Module {
     public let bias: Parameter?
     public let activation: Activation
 
-    public enum Activation: String, Sendable { case linear, relu, tanh }
+    /// The activation after `x · kernel + bias`; raw values are the recipe names (Model
+    /// Garden's: `gelu` is the tanh approximation, `gelu_exact` the erf form).
+    public enum Activation: String, Sendable, CaseIterable {
+        case linear, relu, tanh, gelu
+        case geluExact = "gelu_exact"
+    }
 
     /// - Parameters:
     ///   - initializer: the seeded generator the kernel is drawn from.
@@ -36,6 +41,8 @@ public final class Dense: Module {
         case .linear: return y
         case .relu: return y.relu()
         case .tanh: return y.tanh()
+        case .gelu: return y.tanhGelu()
+        case .geluExact: return y.gelu()
         }
     }
 }

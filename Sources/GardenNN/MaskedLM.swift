@@ -1,7 +1,7 @@
 import GardenTensor
 
 /// BERT's masked-language-model head (Model Garden's `layers.MaskedLM`): a dense transform with
-/// GELU, layer normalization, and an output projection TIED to the word embeddings.
+/// an activation (GELU: the encoder's, as Model Garden's `mlm_activation`), layer normalization, and an output projection TIED to the word embeddings.
 ///
 /// Input shape: `sequence [batch, seq, hidden]` and optionally int32 `positions [batch, P]`
 /// (the masked positions to predict; nil predicts every position). Output shape:
@@ -19,13 +19,16 @@ public final class MaskedLM: Module {
 
     /// - Parameters:
     ///   - embeddings: the encoder's word-embedding parameter `[vocab, hidden]`.
+    ///   - activation: the transform's activation (the encoder's `hidden_activation`).
     ///   - initializerRange: standard deviation of the truncated-normal transform kernel.
     public init(name: String = "masked_lm", scope: String = "", embeddings: Parameter,
-                initializerRange: Float, initializer: Initializer) {
+                activation: Dense.Activation = .geluExact, initializerRange: Float,
+                initializer: Initializer) {
         let (vocab, hidden) = (embeddings.value.shape[0], embeddings.value.shape[1])
         self.embeddings = embeddings
         transform = Dense(name: "transform", scope: joinedPath(scope, name), inputSize: hidden,
-                          units: hidden, stddev: initializerRange, initializer: initializer)
+                          units: hidden, activation: activation,
+                          stddev: initializerRange, initializer: initializer)
         layerNorm = LayerNorm(name: "layer_norm", width: hidden)
         let biasModule = Module(name: "output_bias")
         outputBias = biasModule.addParameter("bias", Tensor.zeros([vocab]))
@@ -38,7 +41,7 @@ public final class MaskedLM: Module {
     /// Logits over the vocabulary at `positions` of `sequence` (every position when nil).
     public func callAsFunction(_ sequence: Tensor, positions: Tensor? = nil) -> Tensor {
         let picked = positions.map { sequence.batchGather($0) } ?? sequence
-        let h = layerNorm(transform(picked).gelu())
+        let h = layerNorm(transform(picked))
         // h · Eᵀ: `adjY` reads the table as stored, without a transposed copy.
         return h.batchMatmul(embeddings.read(), adjY: true) + outputBias.read()
     }

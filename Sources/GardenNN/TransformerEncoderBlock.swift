@@ -2,7 +2,8 @@ import GardenTensor
 
 /// One post-layer-norm Transformer encoder block, as BERT's (Model Garden's
 /// `TransformerEncoderBlock` with `norm_first=False`):
-/// `x₁ = LN(x + Dropout(Attention(x)))`, `y = LN(x₁ + Dropout(Dense(GELU(Dense(x₁)))))`.
+/// `x₁ = LN(x + Dropout(Attention(x)))`, `y = LN(x₁ + Dropout(Dense(GELU(Dense(x₁)))))`, GELU
+/// being the `activation` of the `intermediate` layer (exact erf form by default).
 ///
 /// Input shape: `x [batch, seq, hidden]` and an additive `attentionBias [batch, 1, 1, seq]`.
 /// Output shape: `[batch, seq, hidden]`.
@@ -22,8 +23,10 @@ public final class TransformerEncoderBlock: Module {
     ///   - scope: the path of the parent, keying the initial values.
     ///   - dropoutRate: dropout on the attention and feed-forward outputs (training only).
     ///   - attentionDropoutRate: dropout on the attention probabilities (training only).
+    ///   - activation: the feed-forward activation (BERT's `hidden_activation`).
     public init(name: String, scope: String = "", hiddenSize: Int, numAttentionHeads: Int,
-                intermediateSize: Int, dropoutRate: Float, attentionDropoutRate: Float,
+                intermediateSize: Int, activation: Dense.Activation = .geluExact,
+                dropoutRate: Float, attentionDropoutRate: Float,
                 initializerRange: Float, initializer: Initializer) {
         let path = joinedPath(scope, name)
         selfAttention = MultiHeadAttention(
@@ -32,7 +35,8 @@ public final class TransformerEncoderBlock: Module {
             initializer: initializer)
         selfAttentionLayerNorm = LayerNorm(name: "self_attention_layer_norm", width: hiddenSize)
         intermediate = Dense(name: "intermediate", scope: path, inputSize: hiddenSize,
-                             units: intermediateSize, stddev: initializerRange,
+                             units: intermediateSize, activation: activation,
+                             stddev: initializerRange,
                              initializer: initializer)
         output = Dense(name: "output", scope: path, inputSize: intermediateSize,
                        units: hiddenSize, stddev: initializerRange, initializer: initializer)
@@ -53,7 +57,7 @@ public final class TransformerEncoderBlock: Module {
     public func callAsFunction(_ x: Tensor, attentionBias: Tensor?, _ ctx: ForwardContext) -> Tensor {
         let attended = attentionOutputDropout(selfAttention(x, attentionBias: attentionBias, ctx), ctx)
         let h = selfAttentionLayerNorm(x + attended)
-        let ffn = outputDropout(output(intermediate(h).gelu()), ctx)
+        let ffn = outputDropout(output(intermediate(h)), ctx)
         return outputLayerNorm(h + ffn)
     }
 }

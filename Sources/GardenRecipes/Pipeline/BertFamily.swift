@@ -70,7 +70,7 @@ public enum BertFamily {
             maxSequenceLength: c.maxSequenceLength, typeVocabSize: c.typeVocabSize,
             dropoutRate: dropoutRate ?? c.dropoutRate,
             attentionDropoutRate: attentionDropoutRate ?? c.attentionDropoutRate,
-            initializerRange: c.initializerRange)
+            initializerRange: c.initializerRange, hiddenActivation: c.hiddenActivation)
     }
 
     /// The pre-trainer to train, with `model.kernel_regularizer` on every dense kernel.
@@ -108,6 +108,7 @@ public enum BertFamily {
             initializer: initializer)
         regularizeKernels(encoder.root, ModelFactory.regularizer(c.kernelRegularizer))
         let head = MaskedLM(name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
+                            activation: c.hiddenActivation,
                             initializerRange: c.initializerRange, initializer: initializer)
         for (path, p) in head.namedParameters(prefix: "mlm/") { p.path = path }
         let restored = encoder.root.namedParameters(prefix: "encoder/")

@@ -1,4 +1,5 @@
 import Foundation
+import GardenNN
 
 /// A BERT pre-trainer (Devlin et al., 2019): the `encoder` (the core model that is exported)
 /// plus a masked-LM head tied to the word embeddings and a next-sentence head. Keys use Model
@@ -18,6 +19,9 @@ public struct BertModelConfig: RecipeSection {
     public var attentionDropoutRate: Float
     /// Standard deviation of the truncated-normal initial weights.
     public var initializerRange: Float
+    /// The feed-forward and masked-LM transform activation: `gelu_exact` (erf, the default,
+    /// which the shipped recipe was tuned with) or `gelu` (Model Garden's tanh approximation).
+    public var hiddenActivation: Dense.Activation
     /// The penalty on every dense kernel (attention, feed-forward, pooler and heads).
     public var kernelRegularizer: RegularizerConfig
 
@@ -35,8 +39,14 @@ public struct BertModelConfig: RecipeSection {
             .float("dropout_rate", 0.1, "Dropout on embeddings and block outputs while training."),
             .float("attention_dropout_rate", 0.1, "Dropout on attention probabilities while training."),
             .float("initializer_range", 0.02, "Standard deviation of the truncated-normal initial weights."),
+            .choice(
+                "hidden_activation", activations.map(\.rawValue), Dense.Activation.geluExact.rawValue,
+                "Feed-forward and masked-LM transform activation: gelu_exact (erf) or gelu (Model Garden's tanh approximation)."),
             .mapping("kernel_regularizer", RegularizerConfig.schema, "Penalty on every dense kernel."),
         ])
+
+    /// The `hidden_activation` values (Model Garden's names: its `gelu` is the tanh approximation).
+    static let activations: [Dense.Activation] = [.geluExact, .gelu]
 
     /// Reads the section from a resolved tree.
     public init(config: ConfigView) throws {
@@ -51,6 +61,7 @@ public struct BertModelConfig: RecipeSection {
         dropoutRate = try config.float("dropout_rate")
         attentionDropoutRate = try config.float("attention_dropout_rate")
         initializerRange = try config.float("initializer_range")
+        hiddenActivation = try config.choice("hidden_activation")
         kernelRegularizer = try RegularizerConfig(config: config.child("kernel_regularizer"))
     }
 
@@ -68,6 +79,7 @@ public struct BertModelConfig: RecipeSection {
             "dropout_rate": .float(dropoutRate),
             "attention_dropout_rate": .float(attentionDropoutRate),
             "initializer_range": .float(initializerRange),
+            "hidden_activation": .string(hiddenActivation.rawValue),
             "kernel_regularizer": kernelRegularizer.configNode,
         ])
     }

@@ -19,39 +19,22 @@ struct Gelu: Primitive {
     }
 
     func forward(_ x: [Tensor]) -> Tensor {
-        let a = x[0].floats
-        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
-            a.withUnsafeBufferPointer { p in
-                for i in 0..<p.count {
-                    let v = p[i]
-                    buf[i] = (v * 0.5) * (1 + Foundation.erf(v * Gelu.invSqrt2))
-                }
-            }
-            count = a.count
-        }
-        return Tensor(out, shape: x[0].shape)
+        x[0].mapElements { v in (v * 0.5) * (1 + Foundation.erf(v * Gelu.invSqrt2)) }
     }
 
     // The composite's backward, element by element: through `(x·½)·(1 + erf(x·c))` the two paths
     // to x give `g·(1 + erf)·½` and `g·(x·½)·exp(-t²)·2/√π·c`, summed as the tape sums them.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        let a = x[0].floats, gs = g.floats
-        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
-            a.withUnsafeBufferPointer { p in
-                gs.withUnsafeBufferPointer { q in
-                    for i in 0..<p.count {
-                        let v = p[i], gi = q[i]
-                        let t = v * Gelu.invSqrt2
-                        let viaHalf = (gi * (1 + Foundation.erf(t))) * 0.5
-                        let viaErf = (((gi * (v * 0.5)) * Foundation.exp(-(t * t))) * Gelu.twoOverSqrtPi)
-                            * Gelu.invSqrt2
-                        buf[i] = viaErf + viaHalf
-                    }
-                }
+        [
+            x[0].mapElements(with: g) { v, gi in
+                let t = v * Gelu.invSqrt2
+                let viaHalf = (gi * (1 + Foundation.erf(t))) * 0.5
+                let viaErf =
+                    (((gi * (v * 0.5)) * Foundation.exp(-(t * t))) * Gelu.twoOverSqrtPi)
+                    * Gelu.invSqrt2
+                return viaErf + viaHalf
             }
-            count = a.count
-        }
-        return [Tensor(out, shape: x[0].shape)]
+        ]
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
