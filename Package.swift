@@ -30,7 +30,10 @@ let package = Package(
         .target(name: "CCRC32C"),
         .target(name: "TFProto", dependencies: ["CCRC32C", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Protos", "README.md"]),
-        .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5", "TFProto"]),
+        // The tokenizer normalizes with ICU as tensorflow_text does: the toolchain's ICU
+        // (Sources/GardenTrain/Text/ICUNormalizer.swift says why this one).
+        .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5", "TFProto"],
+                linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]),
         .target(name: "GardenExport", dependencies: [
             "GardenNN", "TFProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),

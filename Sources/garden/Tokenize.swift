@@ -3,7 +3,8 @@ import Foundation
 import GardenTrain
 
 /// `garden tokenize` (hidden): WordPiece ids of each line of a text file under a `vocab.txt`,
-/// with the tokenizer training uses; the conformance suite compares it with BERT's Python code.
+/// with the tokenizer training uses, which equals tensorflow_text's
+/// `BertTokenizer(vocab, lower_case=...)` (the conformance suite checks it on random Unicode).
 struct Tokenize: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the WordPiece ids of each line of a text file (one line of ids per line).",
@@ -11,23 +12,28 @@ struct Tokenize: ParsableCommand {
 
     @Option(help: "The vocab.txt (e.g. <export>/assets/vocab.txt).")
     var vocab: String
-    @Option(help: "A UTF-8 text file; each line is tokenized on its own.")
+    @Option(help: "A UTF-8 text file; each line (split at \\n only) is tokenized on its own.")
     var input: String
-    @Flag(help: "Keep case and accents (a cased vocabulary).")
+    @Flag(help: "Keep case and accents (a cased vocabulary: tensorflow_text's lower_case=False).")
     var cased = false
 
     func run() throws {
         try runReportingErrors {
             let vocabulary = try Vocabulary.read(URL(fileURLWithPath: vocab))
             let tokenizer = WordPieceTokenizer(vocabulary: vocabulary, doLowerCase: !cased)
-            guard let data = FileManager.default.contents(atPath: input),
-                  let text = String(data: data, encoding: .utf8)
-            else { throw ValidationError("\(input): cannot read a UTF-8 text file (--input)") }
-            var lines = text.components(separatedBy: "\n")
-            if lines.last == "" { lines.removeLast() }
-            for line in lines {
-                print(tokenizer.ids(line).map(String.init).joined(separator: " "))
+            guard let data = FileManager.default.contents(atPath: input) else {
+                throw ValidationError("\(input): cannot read the file (--input)")
             }
+            let (lines, invalidLine) = TextLines.split(data)
+            if let invalidLine {
+                throw ValidationError("\(input): line \(invalidLine) is not valid UTF-8 (--input)")
+            }
+            var output = ""
+            for line in lines {
+                output += tokenizer.ids(line).map(String.init).joined(separator: " ")
+                output += "\n"
+            }
+            FileHandle.standardOutput.write(Data(output.utf8))
         }
     }
 }

@@ -11,18 +11,22 @@ public struct Vocabulary: Equatable, Sendable {
 
     /// Tokens by id.
     public let tokens: [String]
-    private let ids: [String: Int32]
+    /// Ids by the tokens' UTF-8 bytes: TensorFlow's lookup table compares bytes, while Swift's
+    /// `String` equality would match canonically equivalent spellings (`é` and `e` + U+0301).
+    private let ids: [[UInt8]: Int32]
 
     /// A vocabulary from its tokens in id order.
     ///
     /// - Throws: `VocabularyError` for a repeated token or a missing special token.
     public init(tokens: [String], source: String = "vocabulary") throws {
-        var ids: [String: Int32] = [:]
+        var ids: [[UInt8]: Int32] = [:]
         for (i, t) in tokens.enumerated() {
-            guard ids[t] == nil else { throw VocabularyError.duplicate(source: source, token: t, line: i + 1) }
-            ids[t] = Int32(i)
+            guard ids[Array(t.utf8)] == nil else {
+                throw VocabularyError.duplicate(source: source, token: t, line: i + 1)
+            }
+            ids[Array(t.utf8)] = Int32(i)
         }
-        for s in Self.specialTokens where ids[s] == nil {
+        for s in Self.specialTokens where ids[Array(s.utf8)] == nil {
             throw VocabularyError.missingSpecial(source: source, token: s)
         }
         self.tokens = tokens; self.ids = ids
@@ -31,32 +35,31 @@ public struct Vocabulary: Equatable, Sendable {
     /// A vocabulary whose tokens are known to be unique and to include the special tokens.
     init(checkedTokens tokens: [String]) {
         self.tokens = tokens
-        ids = Dictionary(tokens.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        ids = Dictionary(
+            tokens.enumerated().map { (Array($1.utf8), Int32($0)) }, uniquingKeysWith: { a, _ in a }
+        )
     }
 
-    /// Reads `vocab.txt` (one token per line, surrounding whitespace ignored, as BERT's
-    /// `load_vocab` does).
+    /// Reads `vocab.txt`: one token per line, the whole line (without its `\n` or `\r\n`),
+    /// as TensorFlow's `TextFileIdTableInitializer` keys tensorflow_text's lookup table.
     public static func read(_ url: URL) throws -> Vocabulary {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw VocabularyError.unreadable(path: url.path)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw VocabularyError.unreadable(path: url.path)
-        }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        if lines.last == "" { lines.removeLast() }
+        let (lines, invalidLine) = TextLines.split(data)
+        guard invalidLine == nil else { throw VocabularyError.unreadable(path: url.path) }
         return try Vocabulary(tokens: lines, source: url.path)
     }
 
     public var count: Int { tokens.count }
-    public func contains(_ token: String) -> Bool { ids[token] != nil }
-    /// The id of `token`, or of `[UNK]`.
-    public func id(_ token: String) -> Int32 { ids[token] ?? ids[Self.unk] ?? 0 }
+    public func contains(_ token: String) -> Bool { ids[Array(token.utf8)] != nil }
+    /// The id of `token` (byte for byte), or of `[UNK]`.
+    public func id(_ token: String) -> Int32 {
+        ids[Array(token.utf8)] ?? ids[Array(Self.unk.utf8)] ?? 0
+    }
     /// The id of a token known to be present (the special tokens).
-    public func specialID(_ token: String) -> Int32 { ids[token] ?? 0 }
+    public func specialID(_ token: String) -> Int32 { ids[Array(token.utf8)] ?? 0 }
 
     /// The `vocab.txt` bytes: one token per line, each line ending in `\n`.
     public var fileContents: Data { Data(tokens.map { $0 + "\n" }.joined().utf8) }
@@ -71,10 +74,15 @@ public enum VocabularyError: Error, LocalizedError, Equatable {
 
     public var errorDescription: String? {
         switch self {
-        case let .unreadable(p): return "\(p): cannot read the vocabulary (expected a UTF-8 vocab.txt, one token per line)"
+        case let .unreadable(p):
+            return
+                "\(p): cannot read the vocabulary (expected a UTF-8 vocab.txt, one token per line)"
         case let .duplicate(s, t, l): return "\(s): line \(l): token '\(t)' appears twice"
-        case let .missingSpecial(s, t): return "\(s): the vocabulary has no \(t) token (need \(Vocabulary.specialTokens.joined(separator: ", ")))"
-        case let .tooLarge(s, c, l): return "\(s): the vocabulary has \(c) tokens, more than model.vocab_size \(l)"
+        case let .missingSpecial(s, t):
+            return
+                "\(s): the vocabulary has no \(t) token (need \(Vocabulary.specialTokens.joined(separator: ", ")))"
+        case let .tooLarge(s, c, l):
+            return "\(s): the vocabulary has \(c) tokens, more than model.vocab_size \(l)"
         }
     }
 }

@@ -1,17 +1,18 @@
-/// BERT's full tokenizer: `BasicTokenizer`, then WordPiece (greedy longest-match-first over
-/// the vocabulary, continuation pieces prefixed `##`).
+/// BERT's full tokenizer as tensorflow_text's `BertTokenizer(vocab, lower_case=...)` runs it:
+/// `BasicTokenizer`, then WordPiece (greedy longest-match-first over the vocabulary by whole
+/// characters, continuation pieces prefixed `##`).
 ///
-/// A word longer than `maxInputCharsPerWord` characters, or one that cannot be covered by
-/// vocabulary pieces, becomes a single `[UNK]`, as in the reference.
+/// A word of more than `maxBytesPerWord` UTF-8 bytes (tensorflow_text's `max_bytes_per_word`,
+/// default 100), or one that vocabulary pieces cannot cover, becomes a single `[UNK]`.
 public struct WordPieceTokenizer: Sendable {
     public let vocabulary: Vocabulary
     public let basic: BasicTokenizer
-    public let maxInputCharsPerWord: Int
+    public let maxBytesPerWord: Int
 
-    public init(vocabulary: Vocabulary, doLowerCase: Bool = true, maxInputCharsPerWord: Int = 100) {
+    public init(vocabulary: Vocabulary, doLowerCase: Bool = true, maxBytesPerWord: Int = 100) {
         self.vocabulary = vocabulary
         basic = BasicTokenizer(doLowerCase: doLowerCase)
-        self.maxInputCharsPerWord = maxInputCharsPerWord
+        self.maxBytesPerWord = maxBytesPerWord
     }
 
     /// The WordPiece tokens of `text`.
@@ -27,8 +28,8 @@ public struct WordPieceTokenizer: Sendable {
     /// The pieces of one word: greedy longest prefix in the vocabulary, then the longest
     /// `##`-continuation, and so on.
     public func wordPieces(_ word: String) -> [String] {
+        if word.utf8.count > maxBytesPerWord { return [Vocabulary.unk] }
         let chars = Array(word.unicodeScalars)
-        if chars.count > maxInputCharsPerWord { return [Vocabulary.unk] }
         var pieces: [String] = []
         var start = 0
         while start < chars.count {
