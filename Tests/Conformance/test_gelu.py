@@ -77,19 +77,27 @@ def exported_gelus(tf, export_dir):
     return model, found
 
 
-def run_cut_out(tf, pre_activation, output, members, x):
-    """Runs one exported GELU on `x` in a TF1 session: a Placeholder replaces its input."""
+def cut_out(tf, pre_activation, members, width=None):
+    """One exported GELU as a GraphDef whose input is the Placeholder `pre_activation`."""
     graph_def = tf.compat.v1.GraphDef()
     placeholder = graph_def.node.add(name="pre_activation", op="Placeholder")
     placeholder.attr["dtype"].type = tf.float32.as_datatype_enum
+    if width is not None:
+        placeholder.attr["shape"].shape.dim.add().size = -1
+        placeholder.attr["shape"].shape.dim.add().size = width
     for node in members:
         copy = graph_def.node.add()
         copy.CopyFrom(node)
         del copy.input[:]
         copy.input.extend("pre_activation" if ref == pre_activation else ref.split(":")[0] for ref in node.input)
+    return graph_def
+
+
+def run_cut_out(tf, pre_activation, output, members, x):
+    """Runs one exported GELU on `x` in a TF1 session."""
     graph = tf.Graph()
     with graph.as_default():
-        tf.graph_util.import_graph_def(graph_def, name="")
+        tf.graph_util.import_graph_def(cut_out(tf, pre_activation, members), name="")
     # Grappler off: it would rewrite Pow(x, 3) into multiplications, and 1 + tanh near -1
     # magnifies that rounding; this runs the exported ops themselves, as eager TF runs Keras'.
     config = tf.compat.v1.ConfigProto()
@@ -137,3 +145,15 @@ def test_export_equals_garden_predict(gelu_run, tf, tmp_path):
         out = loaded.signatures["serving_default"](**{k: tf.constant(v) for k, v in inputs.items()})
         for key in ("pooled_output", "sequence_output"):
             assert_close_to_scale(out[key].numpy(), expected[key], f"{key}, seq {seq}")
+
+
+def test_exported_gelu_converts_to_one_tflite_gelu_op(gelu_run, tf):
+    _, gelus = exported_gelus(tf, gelu_run / "export")
+    _, pre_activation, output, members = gelus[0]
+    graph_def = cut_out(tf, pre_activation, members, width=8)
+    wrapped = tf.compat.v1.wrap_function(lambda: tf.graph_util.import_graph_def(graph_def, name=""), [])
+    function = wrapped.prune("pre_activation:0", output + ":0")
+    flatbuffer = tf.lite.TFLiteConverter.from_concrete_functions([function]).convert()
+    interpreter = tf.lite.Interpreter(model_content=flatbuffer)
+    # TFLite recognises TF's own tanh-GELU pattern and fuses it, as for tf.nn.gelu.
+    assert {op["op_name"] for op in interpreter._get_ops_details()} == {"GELU"}

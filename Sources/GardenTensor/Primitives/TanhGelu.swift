@@ -8,7 +8,7 @@ import Foundation
 /// order (`x³` as `x·x·x` where TF runs `Pow`: within an ulp of it). TF: the ops
 /// `tf.nn.gelu(approximate=True)` traces to, with its constants, under the scope `Gelu`:
 /// `Mul(0.5, x)`, `Pow(x, 3)`, `Mul(0.044715, ·)`, `AddV2(x, ·)`, `Mul(√(2/π), ·)`, `Tanh`,
-/// `AddV2(1, ·)`, `Mul` (so converters that fuse that pattern into one GELU op see it).
+/// `AddV2(1, ·)`, `Mul`; TFLite's converter fuses them into one `GELU` op, as it does TF's own.
 struct TanhGelu: Primitive {
     static let coefficient = Float(0.044715)
     /// √(2/π), as TF's Python literal 0.7978845608028654 rounds to float32.
