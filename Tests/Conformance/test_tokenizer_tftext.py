@@ -128,8 +128,10 @@ def build_vocab(words: Counter, required: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def tf_text():
-    return pytest.importorskip("tensorflow_text")
+def tf_text(tf):
+    import tensorflow_text  # in the conformance venv (Tests/Conformance/requirements.txt)
+
+    return tensorflow_text
 
 
 @pytest.mark.parametrize("lower_case", [True, False], ids=["uncased", "cased"])
