@@ -7,7 +7,8 @@ import TFProto
 /// captured variable (the order of `captures`, which is the order of the SavedConcreteFunction's
 /// `bound_inputs`). Output args follow the flattened output order and are named as TF names
 /// them (`identity`, `identity_1`, ...); `ret` maps them to body tensors. Side-effect nodes
-/// (`controlOutputs`) become `control_output` + `control_ret` so TF runs them (§5.4).
+/// (`controlOutputs`) become `control_output` + `control_ret` so TF runs them (§5.4). Static
+/// shapes are recorded as TF records them (``FunctionShapes``).
 public enum FunctionDefLowering {
     /// Lowers `function` under the library name `name`.
     ///
@@ -45,6 +46,7 @@ public enum FunctionDefLowering {
                 function.controlOutputs.map { ($0, $0) }, uniquingKeysWith: { first, _ in first })
         }
         def.signature = signature
+        FunctionShapes.annotate(&def, function: function, arguments: arguments)
         return def
     }
 

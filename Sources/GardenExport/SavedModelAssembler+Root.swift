@@ -20,7 +20,10 @@ extension SavedModelAssembler.State {
             (true, call.training, Names.callTraining), (false, call.inference, Names.callInference),
         ]
         var inferenceDef: Tensorflow_FunctionDef?
-        for (training, function, name) in callDefs {
+        var callNames: [String] = []
+        for (training, function, stem) in callDefs {
+            let name = nextFunctionName(stem)
+            callNames.append(name)
             let def = try FunctionDefLowering.lower(
                 function, name: name, inputOrder: inputOrder, outputOrder: outputOrder)
             try addConcrete(def, function: function,
@@ -30,7 +33,7 @@ extension SavedModelAssembler.State {
         }
 
         var saved = Tensorflow_SavedFunction()
-        saved.concreteFunctions = [Names.callTraining, Names.callInference]
+        saved.concreteFunctions = callNames
         saved.functionSpec = StructuredValues.functionSpec(
             fullArgSpec: StructuredValues.fullArgSpec(
                 args: ["inputs", "training"], defaults: [StructuredValues.bool(false)]),
@@ -39,7 +42,7 @@ extension SavedModelAssembler.State {
 
         var lossNodes: [Int32] = []
         for (i, loss) in spec.regularizationLosses.enumerated() {
-            let name = Names.regularizationLoss(i)
+            let name = nextFunctionName(Names.regularizationLoss(i))
             let def = try FunctionDefLowering.lower(loss, name: name)
             let output = ExportTensorSpec(name: loss.outputs[0].name, dtype: loss.outputs[0].dtype,
                                           shape: loss.outputs[0].shape)
@@ -71,7 +74,7 @@ extension SavedModelAssembler.State {
     /// dict (`output_0` for a single output).
     mutating func addServingSignature(key: String, signature: ExportSignature,
                                       callee: Tensorflow_FunctionDef, map: Int32) throws {
-        let name = Names.signatureWrapper(key)
+        let name = nextFunctionName(Names.signatureWrapper(key))
         let outputKeys = signature.servingOutputKeys
         // Output lists can put the flat keys out of sorted order (`x_10` before `x_2`).
         let sortedOrder = outputKeys.indices.sorted {
@@ -91,13 +94,21 @@ extension SavedModelAssembler.State {
         var bare = Tensorflow_SavedBareConcreteFunction()
         bare.concreteFunctionName = name
         bare.argumentKeywords = signature.inputs.map(\.name)
-        bare.allowedPositionalArguments = 0
+        // As TF's signature wrappers: one input may be passed positionally (Keras' TFSMLayer
+        // does); with several, keyword-only (a signature's inputs have no order).
+        bare.allowedPositionalArguments = signature.inputs.count == 1 ? 1 : 0
+        bare.functionSpec = StructuredValues.functionSpec(
+            fullArgSpec: StructuredValues.fullArgSpec(
+                args: [], defaults: nil, kwonlyargs: signature.inputs.map(\.name)),
+            inputSignature: nil)
         graph.addChild(map, key, graph.add(.bareConcreteFunction(bare)))
 
+        // The outer graph's call returns the wrapper's outputs, in sorted-key order.
         let captures = try boundInputs(spec.call.inference, name: name)
         servingSignature = ServingGraph.Signature(
             key: key, functionName: name, inputs: signature.inputs,
-            outputKeys: outputKeys, outputs: signature.outputs,
+            outputKeys: sortedOrder.map { outputKeys[$0] },
+            outputs: sortedOrder.map { signature.outputs[$0] },
             captures: captures.compactMap { id in variableNodes.firstIndex(of: id) })
     }
 
@@ -107,7 +118,7 @@ extension SavedModelAssembler.State {
         for (i, asset) in spec.assets.enumerated() {
             var file = Tensorflow_AssetFileDef()
             file.filename = asset.filename
-            meta.assetFileDef.append(file)
+            meta.assetFileDef.append(file)  // tensor_info is set with the outer graph below
             var saved = Tensorflow_SavedAsset()
             saved.assetFileDefIndex = Int32(i)
             graph.addChild(ObjectGraphBuilder.root, asset.name, graph.add(.asset(saved)))
@@ -144,6 +155,8 @@ extension SavedModelAssembler.State {
 
         var info = Tensorflow_MetaGraphDef.MetaInfoDef()
         info.tags = spec.tags
+        info.tensorflowVersion = SavedModelAssembler.tensorflowVersion
+        info.tensorflowGitVersion = SavedModelAssembler.tensorflowGitVersion
         meta.metaInfoDef = info
         var graphDef = Tensorflow_GraphDef()
         var functions = Tensorflow_FunctionDefLibrary()
@@ -153,17 +166,24 @@ extension SavedModelAssembler.State {
         versions.producer = SavedModelAssembler.producer
         versions.minConsumer = SavedModelAssembler.minConsumer
         graphDef.versions = versions
-        if spec.includesServingGraph {
-            let variables = zip(spec.variables, keys).map { variable, key in
-                ServingGraph.Variable(name: variable.parameter.path, dtype: variable.parameter.value.dtype,
-                                      shape: variable.parameter.value.shape, checkpointKey: key)
-            }
-            let built = ServingGraph.build(variables: variables, signature: servingSignature)
-            graphDef.node = built.nodes
-            if let saver = built.saverDef { meta.saverDef = saver }
-            if let signature = servingSignature, let signatureDef = built.signatureDef {
-                meta.signatureDef[signature.key] = signatureDef
-            }
+        // Without the TF1 pieces the outer graph still holds the asset placeholders.
+        let serving = spec.includesServingGraph
+        let variables: [ServingGraph.Variable] = !serving ? [] : zip(spec.variables, keys).map {
+            variable, key in
+            let value = variable.parameter.value
+            return ServingGraph.Variable(name: variable.parameter.path, dtype: value.dtype,
+                                         shape: value.shape, checkpointKey: key)
+        }
+        let built = ServingGraph.build(
+            variables: variables, signature: serving ? servingSignature : nil,
+            assetCount: spec.assets.count)
+        graphDef.node = built.nodes
+        for (i, name) in built.assetTensorNames.enumerated() {
+            meta.assetFileDef[i].tensorInfo.name = name
+        }
+        if let saver = built.saverDef { meta.saverDef = saver }
+        if let signature = servingSignature, let signatureDef = built.signatureDef {
+            meta.signatureDef[signature.key] = signatureDef
         }
         meta.graphDef = graphDef
         meta.objectGraphDef = graph.savedObjectGraph

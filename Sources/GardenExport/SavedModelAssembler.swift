@@ -13,7 +13,16 @@ public enum SavedModelAssembler {
     public static let producer: Int32 = 2474
     public static let minConsumer: Int32 = 12
 
-    /// FunctionDef names by role.
+    /// `meta_info_def.tensorflow_version`: the TensorFlow release whose SavedModel format, op set
+    /// and GraphDef producer (2474) the writer targets and the conformance suite loads with. It
+    /// must parse as a version: TF1 loaders compare it with "1.9".
+    public static let tensorflowVersion = "2.21.0"
+    /// `meta_info_def.tensorflow_git_version`: says that no TensorFlow build wrote the file.
+    public static let tensorflowGitVersion = "swiftgarden (no TensorFlow; SavedModel format of v2.21.0)"
+
+    /// FunctionDef name stems by role. A FunctionDef is named `<stem>_<n>`, `n` its index in the
+    /// library: TF's names end in a number too (`__inference___call___437`), and its fingerprint
+    /// hashes functions by that number, failing on names without one.
     public enum FunctionName {
         public static let callTraining = "__inference___call___train"
         public static let callInference = "__inference___call___infer"
@@ -48,6 +57,9 @@ public enum SavedModelAssembler {
         var servingSignature: ServingGraph.Signature?
 
         init(spec: SavedModelSpec) { self.spec = spec }
+
+        /// The library name of the next FunctionDef with this stem (``FunctionName``).
+        func nextFunctionName(_ stem: String) -> String { "\(stem)_\(library.count)" }
 
         /// One SavedVariable node per variable, also placed under root containers following
         /// its path when that does not collide with a reserved name or another object.
@@ -178,7 +190,8 @@ public enum SavedModelAssembler {
                 }
                 if let call = child.call {
                     let id = try addFixedSignatureFunction(
-                        call, name: FunctionName.childCall(child.name), outputKind: child.outputKind)
+                        call, name: nextFunctionName(FunctionName.childCall(child.name)),
+                        outputKind: child.outputKind)
                     graph.addChild(node, "__call__", id)
                 }
                 for name in child.variables.keys.sorted() {

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Writes a SavedModel directory: `saved_model.pb`, `variables/`, `assets/`, `assets.extra/`.
+/// Writes a SavedModel directory: `saved_model.pb`, `variables/`, `fingerprint.pb`, `assets/`,
+/// `assets.extra/`.
 ///
 /// The export is built completely in a sibling temporary directory (`.<name>.tmp-<pid>`) and
-/// then renamed into place, so a failure never leaves a half-written export at `dir`. No
-/// `fingerprint.pb` (its hashes are TF-internal; TF only logs its absence) and no
+/// then renamed into place, so a failure never leaves a half-written export at `dir`.
+/// `fingerprint.pb` holds TF's hashes of the files (``SavedModelFingerprint``). No
 /// `tfhub_module.pb` (it would make hub treat the directory as the TF1 Hub format).
 public enum SavedModelWriter {
     /// Exports `spec` to `dir`.
@@ -43,6 +44,15 @@ public enum SavedModelWriter {
         try io(variables.path) { try fm.createDirectory(at: variables, withIntermediateDirectories: false) }
         let prefix = variables.appendingPathComponent("variables")
         try io(prefix.path) { try assembly.bundle.write(prefix: prefix) }
+
+        let index = variables.appendingPathComponent("variables.index")
+        let fingerprintFile = temp.appendingPathComponent("fingerprint.pb")
+        try io(fingerprintFile.path) {
+            let fingerprint = try SavedModelFingerprint.fingerprint(
+                savedModel: assembly.savedModel, savedModelBytes: bytes,
+                checkpointIndex: Data(contentsOf: index))
+            try SavedModelSerialization.bytes(fingerprint).write(to: fingerprintFile)
+        }
 
         try writeFiles(assembly.assets, into: temp.appendingPathComponent("assets"))
         try writeFiles(assembly.extraFiles, into: temp.appendingPathComponent("assets.extra"))

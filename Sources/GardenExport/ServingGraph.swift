@@ -10,8 +10,10 @@ import TFProto
 /// signature input, a `StatefulPartitionedCall` of the signature function (placeholders in
 /// sorted key order, then the variable handles in the callee's capture order), and a restore
 /// graph `saver_filename` → `RestoreV2` → `AssignVariableOp`s → `NoOp restore_all` that the TF1
-/// loader runs with `<export>/variables/variables` fed to `saver_filename:0`. Outer-graph tensor
-/// names use GraphDef syntax (`RestoreV2:1`), not the FunctionDef one.
+/// loader runs with `<export>/variables/variables` fed to `saver_filename:0`. Each asset gets a
+/// string `Placeholder` `asset_path_initializer[_i]` that its `asset_file_def.tensor_info` names:
+/// TF's C++ loader feeds the asset's path to that tensor, and fails when it is not in the graph.
+/// Outer-graph tensor names use GraphDef syntax (`RestoreV2:1`), not the FunctionDef one.
 public enum ServingGraph {
     /// A variable as the outer graph needs it.
     public struct Variable {
@@ -50,6 +52,8 @@ public enum ServingGraph {
         /// Nil when there is nothing to restore (RestoreV2 needs at least one tensor).
         public var saverDef: Tensorflow_SaverDef?
         public var signatureDef: Tensorflow_SignatureDef?
+        /// The tensor each asset's `asset_file_def` names, in asset order.
+        public var assetTensorNames: [String]
     }
 
     /// The name of the restore op in `saver_def`.
@@ -57,11 +61,23 @@ public enum ServingGraph {
     /// The string placeholder fed with the checkpoint prefix.
     public static let filenameNodeName = "saver_filename"
 
-    /// Builds the outer graph for `variables` and the optional `signature`.
-    public static func build(variables: [Variable], signature: Signature?) -> Built {
+    /// The asset path placeholders' name (TF's).
+    public static let assetNodeName = "asset_path_initializer"
+
+    /// Builds the outer graph for `variables`, the optional `signature` and `assetCount` assets.
+    public static func build(
+        variables: [Variable], signature: Signature?, assetCount: Int = 0
+    ) -> Built {
         var names = Set([restoreOpName, filenameNodeName, "RestoreV2", "RestoreV2/tensor_names",
                          "RestoreV2/shape_and_slices", "StatefulPartitionedCall"])
         var nodes: [Tensorflow_NodeDef] = []
+        let assetTensorNames = (0..<assetCount).map { _ -> String in
+            let name = unique(assetNodeName, &names)
+            nodes.append(node(name, "Placeholder", [], [
+                "dtype": typeAttr(.dtString), "shape": shapeAttr(Shape([])),
+            ]))
+            return "\(name):0"
+        }
         let handles = variables.map { variable -> String in
             let name = unique(nodeName(variable.name), &names)
             nodes.append(node(name, "VarHandleOp", [], [
@@ -91,6 +107,7 @@ public enum ServingGraph {
                     signature.inputs.map { $0.dtype.tfDataType } + captured.map { _ in .dtResource }),
                 "Tout": SignatureWrapper.typeList(signature.outputs.map { $0.dtype.tfDataType }),
                 "f": functionAttr(signature.functionName),
+                FunctionShapes.outputShapes: FunctionShapes.shapeList(signature.outputs.map(\.shape)),
             ]))
             for (i, (key, output)) in zip(signature.outputKeys, signature.outputs).enumerated() {
                 def.outputs[key] = tensorInfo("StatefulPartitionedCall:\(i)", output)
@@ -99,7 +116,8 @@ public enum ServingGraph {
         }
 
         guard !variables.isEmpty else {
-            return Built(nodes: nodes, saverDef: nil, signatureDef: signatureDef)
+            return Built(nodes: nodes, saverDef: nil, signatureDef: signatureDef,
+                         assetTensorNames: assetTensorNames)
         }
         nodes += restoreNodes(variables: variables, handles: handles)
         var saver = Tensorflow_SaverDef()
@@ -107,7 +125,8 @@ public enum ServingGraph {
         saver.saveTensorName = "\(filenameNodeName):0"
         saver.restoreOpName = restoreOpName
         saver.version = .v2
-        return Built(nodes: nodes, saverDef: saver, signatureDef: signatureDef)
+        return Built(nodes: nodes, saverDef: saver, signatureDef: signatureDef,
+                     assetTensorNames: assetTensorNames)
     }
 
     /// `RestoreV2` of every checkpoint key, one `AssignVariableOp` per variable, and the

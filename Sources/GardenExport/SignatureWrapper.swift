@@ -1,3 +1,4 @@
+import GardenTensor
 import TFProto
 
 /// The keyword-only signature function (`signatures['serving_default']`): a FunctionDef with
@@ -23,6 +24,7 @@ enum SignatureWrapper {
         var fAttr = Tensorflow_AttrValue()
         fAttr.func = f
         call.attr["f"] = fAttr
+        call.attr[FunctionShapes.outputShapes] = FunctionShapes.shapeList(outputShapes(of: callee))
 
         var signature = Tensorflow_OpDef()
         signature.name = name
@@ -36,7 +38,22 @@ enum SignatureWrapper {
         }
         def.signature = signature
         def.nodeDef = [call]
+        // The same static shapes as the callee: its arguments are the wrapper's.
+        def.attr[FunctionShapes.inputShapes] = callee.attr[FunctionShapes.inputShapes]
+        def.argAttr = callee.argAttr
         return def
+    }
+
+    /// The callee's output shapes, in output-arg order, from the `_output_shapes` of the nodes
+    /// its `ret` names (unknown rank where a node has none).
+    static func outputShapes(of callee: Tensorflow_FunctionDef) -> [Shape] {
+        let nodes = Dictionary(
+            callee.nodeDef.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return callee.signature.outputArg.map { arg in
+            let node = callee.ret[arg.name].map { String($0.prefix { $0 != ":" }) }
+            let shapes = node.flatMap { nodes[$0]?.attr[FunctionShapes.outputShapes]?.list.shape }
+            return shapes?.first.map { Shape($0) } ?? .unknownRank
+        }
     }
 
     static func typeList(_ types: [Tensorflow_DataType]) -> Tensorflow_AttrValue {

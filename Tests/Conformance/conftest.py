@@ -26,6 +26,7 @@ import h5io
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RECIPES = {"mul": REPO_ROOT / "Recipes" / "mul.yaml", "mlp": REPO_ROOT / "Recipes" / "mlp.yaml"}
 RECIPES["resnet"] = REPO_ROOT / "Recipes" / "resnet_tiny.yaml"
+RECIPES["bert"] = REPO_ROOT / "Recipes" / "bert_tiny.yaml"
 MODEL_NAMES = ("mul", "mlp")
 
 TRAIN_STEPS = 20
@@ -44,7 +45,16 @@ RESNET_OVERRIDES = [
     "data.batch_size=16", f"model.kernel_regularizer.l2={RESNET_L2}",
 ]
 
+# bert: a tiny encoder (H=32, 2 layers, vocab 256) at the recipe's max length 128.
+BERT_OVERRIDES = [
+    "train.steps=4", f"seed={SEED}", "train.checkpoint_every=4", "train.eval_every=4",
+    "train.optimizer.learning_rate.warmup_steps=2",
+    "data.num_examples=64", "data.batch_size=16", "data.seq_length=16", "data.vocab_size=256",
+    "model.hidden_size=32", "model.num_layers=2", "model.intermediate_size=64",
+]
+
 OVERRIDES = {
+    "bert": BERT_OVERRIDES,
     "resnet": RESNET_OVERRIDES,
     "mul": [f"train.steps={TRAIN_STEPS}", f"seed={SEED}", f"model.initial_value={MUL_INITIAL_VALUE}"],
     "mlp": [
@@ -230,6 +240,11 @@ def mlp_run(train_once) -> Run:
 @pytest.fixture(scope="session")
 def resnet_run(train_once) -> Run:
     return train_once("resnet")
+
+
+@pytest.fixture(scope="session")
+def bert_run(train_once) -> Run:
+    return train_once("bert")
 
 
 @pytest.fixture(scope="session")

@@ -9,19 +9,19 @@ import Testing
         return Dictionary(uniqueKeysWithValues: functions.map { ($0.signature.name, $0) })
     }
 
-    @Test func functionNamesComeFromRoles() throws {
+    @Test func functionNamesComeFromRolesAndLibraryIndex() throws {
         #expect(try Self.library(SavedModelTestModels.dictModel().spec).keys.sorted() == [
-            "__inference___call___infer", "__inference___call___train", "__inference_head___call__",
-            "__inference_signature_wrapper_serving_default",
+            "__inference___call___infer_2", "__inference___call___train_1", "__inference_head___call___0",
+            "__inference_signature_wrapper_serving_default_3",
         ])
         #expect(try Self.library(SavedModelTestModels.mul().spec).keys.sorted() == [
-            "__inference___call___infer", "__inference___call___train",
-            "__inference_regularization_loss_0", "__inference_signature_wrapper_serving_default",
+            "__inference___call___infer_1", "__inference___call___train_0",
+            "__inference_regularization_loss_0_2", "__inference_signature_wrapper_serving_default_3",
         ])
     }
 
     @Test func inputsAreSortedKeysThenResourcesAndOutputsFollowSortedKeys() throws {
-        let def = try #require(try Self.library(SavedModelTestModels.dictModel().spec)["__inference___call___infer"])
+        let def = try #require(try Self.library(SavedModelTestModels.dictModel().spec)["__inference___call___infer_2"])
         #expect(def.signature.inputArg.map(\.name) == ["a", "b", "encoder_w_resource"])
         #expect(def.signature.inputArg.map(\.type) == [.dtFloat, .dtFloat, .dtResource])
         #expect(def.signature.outputArg.map(\.name) == ["identity", "identity_1"])
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func nodesUseFunctionBodySyntaxAndRequiredAttrs() throws {
-        let def = try #require(try Self.library(SavedModelTestModels.mlp().spec)["__inference___call___infer"])
+        let def = try #require(try Self.library(SavedModelTestModels.mlp().spec)["__inference___call___infer_1"])
         let byName = Dictionary(uniqueKeysWithValues: def.nodeDef.map { ($0.name, $0) })
         let read = try #require(byName["dense_0/kernel/ReadVariableOp"])
         #expect(read.op == "ReadVariableOp")
@@ -92,13 +92,13 @@ import Testing
 
     @Test func signatureWrapperCallsTheInferenceFunction() throws {
         let library = try Self.library(SavedModelTestModels.mlp().spec)
-        let wrapper = try #require(library["__inference_signature_wrapper_serving_default"])
-        let infer = try #require(library["__inference___call___infer"])
+        let wrapper = try #require(library["__inference_signature_wrapper_serving_default_3"])
+        let infer = try #require(library["__inference___call___infer_1"])
         #expect(wrapper.signature.inputArg == infer.signature.inputArg)
         #expect(wrapper.nodeDef.count == 1)
         let call = try #require(wrapper.nodeDef.first)
         #expect(call.op == "StatefulPartitionedCall")
-        #expect(call.attr["f"]?.func.name == "__inference___call___infer")
+        #expect(call.attr["f"]?.func.name == "__inference___call___infer_1")
         #expect(call.attr["Tin"]?.list.type == infer.signature.inputArg.map(\.type))
         #expect(wrapper.ret == ["identity": "StatefulPartitionedCall:output:0"])
     }

@@ -18,8 +18,8 @@ import Testing
             "    dense_0: _generic_user_object",
             "      kernel: variable dense_0/kernel float [4, 8]",
             "      0: variable dense_0/kernel float [4, 8] (shared, shown above)",
-            "    __call__: function [__inference___call___train, __inference___call___infer]",
-            "      serving_default: concrete function __inference_signature_wrapper_serving_default(inputs)",
+            "    __call__: function [__inference___call___train_0, __inference___call___infer_1]",
+            "      serving_default: concrete function __inference_signature_wrapper_serving_default_3(inputs)",
             "  dense_0/kernel float [4, 8] trainable key dense_0/kernel/.ATTRIBUTES/VARIABLE_VALUE",
             "  step int32 [] non-trainable key step/.ATTRIBUTES/VARIABLE_VALUE",
         ] {

@@ -19,7 +19,7 @@ import Testing
         let call = try #require(nodes["StatefulPartitionedCall"])
         #expect(call.input == ["serving_default_inputs", "dense_0/kernel", "dense_0/bias",
                                "dense_1/kernel", "dense_1/bias"])
-        #expect(call.attr["f"]?.func.name == "__inference_signature_wrapper_serving_default")
+        #expect(call.attr["f"]?.func.name == "__inference_signature_wrapper_serving_default_3")
         let restore = try #require(nodes["RestoreV2"])
         #expect(restore.input == ["saver_filename", "RestoreV2/tensor_names", "RestoreV2/shape_and_slices"])
         #expect(restore.attr["dtypes"]?.list.type == [.dtFloat, .dtFloat, .dtFloat, .dtFloat, .dtInt32])
@@ -54,6 +54,6 @@ import Testing
         #expect(!meta.hasSaverDef)
         #expect(meta.signatureDef.isEmpty)
         // The TF2 signature stays in the object graph.
-        #expect(meta.objectGraphDef.concreteFunctions["__inference_signature_wrapper_serving_default"] != nil)
+        #expect(meta.objectGraphDef.concreteFunctions["__inference_signature_wrapper_serving_default_3"] != nil)
     }
 }

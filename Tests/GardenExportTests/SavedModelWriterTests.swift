@@ -62,7 +62,8 @@ import Testing
         #expect(reader.metaGraph.graphDef.versions.producer == 2474)
         #expect(reader.metaGraph.graphDef.versions.minConsumer == 12)
         #expect(try Support.files(dir).keys.sorted() == [
-            "saved_model.pb", "variables/variables.data-00000-of-00001", "variables/variables.index",
+            "fingerprint.pb", "saved_model.pb", "variables/variables.data-00000-of-00001",
+            "variables/variables.index",
         ])
     }
 
@@ -133,7 +134,7 @@ import Testing
         let error = #expect(throws: ExportError.self) {
             try SavedModelWriter.write(spec, to: dir, overwrite: false)
         }
-        #expect(error == .unknownVariable(function: "__inference___call___train", path: "v"))
+        #expect(error == .unknownVariable(function: "__inference___call___train_0", path: "v"))
         #expect(!FileManager.default.fileExists(atPath: dir.path))
         #expect(try Self.siblings(of: dir).isEmpty)
     }
