@@ -5,9 +5,9 @@ import TFProto
 /// A text summary of a SavedModel, like `saved_model_cli show --all`: tags, signatures,
 /// the object tree, variables (dtype, shape, trainable, checkpoint key) and library functions.
 public enum SavedModelInspector {
-    /// The summary of the export in `directory`.
+    /// The summary of the export in `directory`, after ``SavedModelVerifier`` found it whole.
     public static func describe(_ directory: URL) throws -> String {
-        try describe(SavedModelReader(directory: directory))
+        try describe(SavedModelVerifier.read(directory))
     }
 
     /// The summary of an export already read.
