@@ -42,6 +42,7 @@ public enum Exporting {
                            log: (String) -> Void) throws -> URL {
         // Refuse a taken --out before any work, so the only output is the error.
         try SavedModelWriter.checkTarget(out, overwrite: overwrite)
+        try OutputTarget.checkOutsideCheckpoints(out, checkpoint: checkpoint)
         let part = try ModelFactory.part(recipe, selection)
         let (used, report) = try Restore.into(part, from: checkpoint, allowPartial: allowPartial)
         log("restored \(used.path)")
