@@ -38,6 +38,10 @@ public enum SavedModelVerifier {
         func damaged(_ problem: String) -> SavedModelDamage {
             SavedModelDamage(directory: directory.path, problem: problem)
         }
+        guard fm.fileExists(atPath: directory.appendingPathComponent("saved_model.pb").path) else {
+            throw ExportError.unreadable(
+                path: directory.path, message: "no saved_model.pb in the directory")
+        }
         // The bundle carries the object graph TensorFlow restores from, so a TF2 export
         // always has both files, even without variables.
         guard fm.fileExists(atPath: index) else { throw damaged("\(indexFile) is missing") }

@@ -140,14 +140,14 @@ import Testing
         let url = dir.url.appendingPathComponent("checkpoints/ckpt-000003.h5")
         var ckpt = try Checkpoint.read(from: url)
         #expect(ckpt.optimizerSlots.count == 2 * ckpt.variables.count)  // Adam: m and v of each
-        ckpt.optimizerSlots.removeAll { $0.name.hasPrefix("dense_1/") }
+        ckpt.optimizerSlots.removeAll { $0.name.hasPrefix("logits/") }
         try ckpt.write(to: url)
         #expect(
             throws: CheckpointError.missingOptimizerSlots(
                 file: url.path,
                 missing: [
-                    "optimizer/dense_1/kernel/m", "optimizer/dense_1/kernel/v",
-                    "optimizer/dense_1/bias/m", "optimizer/dense_1/bias/v",
+                    "optimizer/logits/kernel/m", "optimizer/logits/kernel/v",
+                    "optimizer/logits/bias/m", "optimizer/logits/bias/v",
                 ])
         ) {
             try makeTrainer(dir.url, steps: 5).run()
@@ -166,12 +166,16 @@ import Testing
         _ = try makeTrainer(straight.url, steps: 6).run()
         _ = try makeTrainer(resumed.url, steps: 4).run()
         _ = try makeTrainer(resumed.url, steps: 6).run()
-        let a = try String(contentsOf: straight.url.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-        let b = try String(contentsOf: resumed.url.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        let a = try String(
+            contentsOf: straight.url.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        let b = try String(
+            contentsOf: resumed.url.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         #expect(a == b)
         let kernel = BLASKernel.current
-        #expect(a.split(separator: "\n").first
-            == "{\"blas_config\": \"\(kernel.config)\", \"blas_core\": \"\(kernel.core)\", \"step\": 0}")
+        #expect(
+            a.split(separator: "\n").first
+                == "{\"blas_config\": \"\(kernel.config)\", \"blas_core\": \"\(kernel.core)\", \"step\": 0}"
+        )
         #expect(a.split(separator: "\n").count == 7)
     }
 
