@@ -22,11 +22,12 @@ KERNEL = re.compile(r"OpenBLAS kernel: `([^`]+)`")
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.])")
 TABLES = REPO_ROOT / "Tests" / "Conformance" / "examples"
 
-# Across kernels, after the examples' steps. Measured: README's SkylakeX table against Haswell
-# (this machine; Zen gives Haswell's bits) agreed to all 6 printed digits for mul, mlp and
-# bert_tiny at 40 steps; resnet_tiny (200 steps) differed by up to REL in its losses. Accuracy
-# is a count over 408 held-out or 32 training images, so a kernel may flip one or two of them.
-REL = 0.05
+# Across kernels, after the examples' steps. Measured on an AMD EPYC (Zen; Haswell forced gives
+# the same table): mul, mlp and bert_tiny at 40 steps agreed to all 6 printed digits with the
+# former README's SkylakeX table; resnet_tiny at 200 steps under Sandybridge differs from Zen by
+# 7.2 % in held-out cross-entropy (1 vs 2 threads: 1.8 %), so losses get about twice that.
+# Accuracy counts 408 held-out images (or a window of training ones): a kernel may flip a few.
+REL = 0.15
 ACCURACY_ABS = 0.02
 
 
@@ -79,7 +80,7 @@ def differences(fresh: str, expected: str) -> list[str]:
 def test_tolerance_comparison_catches_a_real_difference():
     readme = SECTION.search((REPO_ROOT / "README.md").read_text()).group(0)
     assert differences(readme, readme) == []
-    row = next(line for line in readme.splitlines() if "resnet_tiny" in line)
+    row = next(line for line in readme.splitlines() if line.startswith("| `garden") and "resnet_tiny" in line)
     broken = readme.replace(row, row.replace("| 200 |", "| 201 |"))
     assert differences(broken, readme), "a changed step count must not pass"
     loss = NUMBER.findall(row.split("|")[3])[0]
