@@ -44,13 +44,15 @@ def one_line_error(proc, *needles: str) -> str:
     return lines[0]
 
 
-def copy_run(mlp_run, tmp_path: Path) -> Path:
-    """A model dir holding only the run's recipe and latest checkpoint, to doctor."""
+def copy_run(mlp_run, tmp_path: Path) -> tuple[Path, Path]:
+    """A model dir holding only the run's recipe and latest checkpoint, and that checkpoint,
+    to doctor."""
     model_dir = tmp_path / "model"
     (model_dir / "checkpoints").mkdir(parents=True)
     shutil.copy2(mlp_run.resolved_recipe, model_dir / "recipe.yaml")
-    shutil.copy2(mlp_run.checkpoint, model_dir / "checkpoints" / mlp_run.checkpoint.name)
-    return model_dir
+    ckpt = model_dir / "checkpoints" / mlp_run.checkpoint.name
+    shutil.copy2(mlp_run.checkpoint, ckpt)
+    return model_dir, ckpt
 
 
 def every_command_refuses(mlp_run, model_dir: Path, ckpt: Path, tmp_path: Path, *needles: str) -> None:
@@ -90,8 +92,7 @@ def test_checkpoint_datasets_carry_their_crc32c_and_the_blas_kernel(mlp_run):
 
 
 def test_huge_declared_dataset_in_a_small_file(mlp_run, tmp_path):
-    model_dir = copy_run(mlp_run, tmp_path)
-    ckpt = next((model_dir / "checkpoints").iterdir())
+    model_dir, ckpt = copy_run(mlp_run, tmp_path)
     with h5py.File(ckpt, "r+") as f:
         del f["dense_0/kernel"]
         f.create_dataset("dense_0/kernel", shape=(10**6, 10**6), dtype="<f4")  # never allocated
@@ -104,16 +105,14 @@ def test_huge_declared_dataset_in_a_small_file(mlp_run, tmp_path):
 
 
 def test_negative_step(mlp_run, tmp_path):
-    model_dir = copy_run(mlp_run, tmp_path)
-    ckpt = next((model_dir / "checkpoints").iterdir())
+    model_dir, ckpt = copy_run(mlp_run, tmp_path)
     with h5py.File(ckpt, "r+") as f:
         f.attrs.modify("step", np.int64(-5))
     every_command_refuses(mlp_run, model_dir, ckpt, tmp_path, "attribute 'step' is -5, expected a step count >= 0")
 
 
 def test_non_finite_parameter_with_a_matching_checksum(mlp_run, tmp_path):
-    model_dir = copy_run(mlp_run, tmp_path)
-    ckpt = next((model_dir / "checkpoints").iterdir())
+    model_dir, ckpt = copy_run(mlp_run, tmp_path)
     with h5py.File(ckpt, "r+") as f:
         data = f["dense_0/bias"][()]
         data[3] = np.inf
@@ -124,8 +123,7 @@ def test_non_finite_parameter_with_a_matching_checksum(mlp_run, tmp_path):
 
 
 def test_flipped_byte_in_parameter_data(mlp_run, tmp_path):
-    model_dir = copy_run(mlp_run, tmp_path)
-    ckpt = next((model_dir / "checkpoints").iterdir())
+    model_dir, ckpt = copy_run(mlp_run, tmp_path)
     with h5py.File(ckpt) as f:
         offset = f["dense_1/kernel"].id.get_offset()
         data = f["dense_1/kernel"][()]
@@ -142,8 +140,7 @@ def test_flipped_byte_in_parameter_data(mlp_run, tmp_path):
 
 
 def test_missing_optimizer_slots_do_not_resume_silently(mlp_run, tmp_path):
-    model_dir = copy_run(mlp_run, tmp_path)
-    ckpt = next((model_dir / "checkpoints").iterdir())
+    model_dir, ckpt = copy_run(mlp_run, tmp_path)
     with h5py.File(ckpt, "r+") as f:
         del f["optimizer"]
     proc = garden("train", model_dir / "recipe.yaml", "--model-dir", model_dir,
