@@ -20,11 +20,17 @@ import Testing
         let temp = try directory(root, ".export.tmp-1", file: "new")
         // The exchange itself: both paths exist before and after, contents swapped.
         #expect(ExportDirectoryReplacement.exchange(temp.path, out.path))
-        #expect(try String(contentsOf: out.appendingPathComponent("saved_model.pb"), encoding: .utf8) == "new")
-        #expect(try String(contentsOf: temp.appendingPathComponent("saved_model.pb"), encoding: .utf8) == "old")
+        #expect(
+            try String(contentsOf: out.appendingPathComponent("saved_model.pb"), encoding: .utf8)
+                == "new")
+        #expect(
+            try String(contentsOf: temp.appendingPathComponent("saved_model.pb"), encoding: .utf8)
+                == "old")
         let newer = try directory(root, ".export.tmp-2", file: "newer")
         try ExportDirectoryReplacement.replace(out, with: newer, pid: 2)
-        #expect(try String(contentsOf: out.appendingPathComponent("saved_model.pb"), encoding: .utf8) == "newer")
+        #expect(
+            try String(contentsOf: out.appendingPathComponent("saved_model.pb"), encoding: .utf8)
+                == "newer")
         #expect(!FileManager.default.fileExists(atPath: newer.path))
     }
 

@@ -14,7 +14,8 @@ import Testing
 
     @Test func aDatasetLargerThanItsFileIsRefusedBeforeReading() throws {
         let url = Self.huge
-        let size = try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
+        let size = try #require(
+            try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
         let file = try HDF5File.open(at: url)
         #expect(try file.datasetInfo("weights").shape == [1_000_000, 1_000_000])
         let error = #expect(throws: HDF5Error.self) { try file.readFloat("weights") }
