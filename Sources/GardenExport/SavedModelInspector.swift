@@ -5,15 +5,17 @@ import TFProto
 /// A text summary of a SavedModel, like `saved_model_cli show --all`: tags, signatures,
 /// the object tree, variables (dtype, shape, trainable, checkpoint key) and library functions.
 public enum SavedModelInspector {
-    /// The summary of the export in `directory`.
+    /// The summary of the export in `directory`, after ``SavedModelVerifier`` found it whole.
     public static func describe(_ directory: URL) throws -> String {
-        try describe(SavedModelReader(directory: directory))
+        try describe(SavedModelVerifier.read(directory))
     }
 
     /// The summary of an export already read.
     public static func describe(_ reader: SavedModelReader) throws -> String {
         let meta = reader.metaGraph
-        var lines = ["MetaGraphDef with tag-set: '\(meta.metaInfoDef.tags.joined(separator: ", "))'"]
+        var lines = [
+            "MetaGraphDef with tag-set: '\(meta.metaInfoDef.tags.joined(separator: ", "))'"
+        ]
         lines.append("")
         lines.append("Signatures (signature_def, for TF1 / TF Serving):")
         if meta.signatureDef.isEmpty { lines.append("  (none)") }
@@ -21,10 +23,14 @@ public enum SavedModelInspector {
             guard let signature = meta.signatureDef[key] else { continue }
             lines.append("  signature_def['\(key)']:")
             for input in signature.inputs.keys.sorted() {
-                if let info = signature.inputs[input] { lines.append("    inputs['\(input)'] \(describe(info))") }
+                if let info = signature.inputs[input] {
+                    lines.append("    inputs['\(input)'] \(describe(info))")
+                }
             }
             for output in signature.outputs.keys.sorted() {
-                if let info = signature.outputs[output] { lines.append("    outputs['\(output)'] \(describe(info))") }
+                if let info = signature.outputs[output] {
+                    lines.append("    outputs['\(output)'] \(describe(info))")
+                }
             }
             lines.append("    method name: \(signature.methodName)")
         }
@@ -32,14 +38,17 @@ public enum SavedModelInspector {
         lines.append("Object graph:")
         let keys = (try? reader.variableCheckpointKeys()) ?? [:]
         var shown = Set<Int32>()
-        appendTree(node: 0, name: "(root)", depth: 1, graph: reader.objectGraph, shown: &shown, into: &lines)
+        appendTree(
+            node: 0, name: "(root)", depth: 1, graph: reader.objectGraph, shown: &shown,
+            into: &lines)
         lines.append("")
         lines.append("Variables:")
         for (i, node) in reader.objectGraph.nodes.enumerated() {
             guard case .variable(let v) = node.kind else { continue }
             let key = keys[Int32(i)].map { " key \($0)" } ?? ""
-            lines.append("  \(v.name) \(name(v.dtype)) \(Shape(v.shape))"
-                + "\(v.trainable ? " trainable" : " non-trainable")\(key)")
+            lines.append(
+                "  \(v.name) \(name(v.dtype)) \(Shape(v.shape))"
+                    + "\(v.trainable ? " trainable" : " non-trainable")\(key)")
         }
         lines.append("")
         lines.append("Functions:")
@@ -54,8 +63,10 @@ public enum SavedModelInspector {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func appendTree(node: Int32, name label: String, depth: Int, graph: Tensorflow_SavedObjectGraph,
-                           shown: inout Set<Int32>, into lines: inout [String]) {
+    static func appendTree(
+        node: Int32, name label: String, depth: Int, graph: Tensorflow_SavedObjectGraph,
+        shown: inout Set<Int32>, into lines: inout [String]
+    ) {
         let indent = String(repeating: "  ", count: depth)
         guard Int(node) < graph.nodes.count else {
             lines.append("\(indent)\(label): <missing node \(node)>")
@@ -63,21 +74,26 @@ public enum SavedModelInspector {
         }
         let object = graph.nodes[Int(node)]
         let first = shown.insert(node).inserted
-        lines.append("\(indent)\(label): \(kind(object, graph: graph))\(first ? "" : " (shared, shown above)")")
+        lines.append(
+            "\(indent)\(label): \(kind(object, graph: graph))\(first ? "" : " (shared, shown above)")"
+        )
         guard first else { return }
         for child in object.children {
-            appendTree(node: child.nodeID, name: child.localName, depth: depth + 1, graph: graph,
-                       shown: &shown, into: &lines)
+            appendTree(
+                node: child.nodeID, name: child.localName, depth: depth + 1, graph: graph,
+                shown: &shown, into: &lines)
         }
     }
 
-    static func kind(_ object: Tensorflow_SavedObject, graph: Tensorflow_SavedObjectGraph) -> String {
+    static func kind(_ object: Tensorflow_SavedObject, graph: Tensorflow_SavedObjectGraph) -> String
+    {
         switch object.kind {
         case .userObject(let user): return user.identifier
         case .variable(let v): return "variable \(v.name) \(name(v.dtype)) \(Shape(v.shape))"
         case .function(let f): return "function [\(f.concreteFunctions.joined(separator: ", "))]"
         case .bareConcreteFunction(let f):
-            return "concrete function \(f.concreteFunctionName)(\(f.argumentKeywords.joined(separator: ", ")))"
+            return
+                "concrete function \(f.concreteFunctionName)(\(f.argumentKeywords.joined(separator: ", ")))"
         case .asset(let a): return "asset #\(a.assetFileDefIndex)"
         case nil: return "<empty>"
         }

@@ -31,6 +31,7 @@ public enum SavedModelWriter {
         let pid = ProcessInfo.processInfo.processIdentifier
         let temp = parent.appendingPathComponent(".\(dir.lastPathComponent).tmp-\(pid)")
         try io(parent.path) { try fm.createDirectory(at: parent, withIntermediateDirectories: true) }
+        ExportDirectoryReplacement.removeStale(beside: dir)
         if fm.fileExists(atPath: temp.path) { try io(temp.path) { try fm.removeItem(at: temp) } }
         // Whatever happens below, the temporary directory does not outlive this call.
         defer { try? fm.removeItem(at: temp) }
@@ -82,25 +83,10 @@ public enum SavedModelWriter {
         if !contents.isEmpty && !overwrite { throw ExportError.directoryNotEmpty(path: dir.path) }
     }
 
-    /// Renames `temp` to `dir`. An existing `dir` is first renamed away and deleted only once
-    /// the new export is in place; if the second rename fails, the old one is put back.
+    /// Puts `temp` at `dir` so that `dir` always holds a whole export, old or new
+    /// (``ExportDirectoryReplacement``).
     static func moveIntoPlace(_ temp: URL, _ dir: URL, pid: Int32) throws {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: dir.path) else {
-            try io(dir.path) { try fm.moveItem(at: temp, to: dir) }
-            return
-        }
-        let old = dir.deletingLastPathComponent()
-            .appendingPathComponent(".\(dir.lastPathComponent).old-\(pid)")
-        if fm.fileExists(atPath: old.path) { try io(old.path) { try fm.removeItem(at: old) } }
-        try io(dir.path) { try fm.moveItem(at: dir, to: old) }
-        do {
-            try fm.moveItem(at: temp, to: dir)
-        } catch {
-            try? fm.moveItem(at: old, to: dir)
-            throw ExportError.io(path: dir.path, message: error.localizedDescription)
-        }
-        try? fm.removeItem(at: old)
+        try ExportDirectoryReplacement.replace(dir, with: temp, pid: pid)
     }
 
     /// Runs a file operation, turning its error into ``ExportError/io(path:message:)``.

@@ -37,6 +37,9 @@ public enum HDF5Error: Error, Equatable, LocalizedError {
     /// The attribute holds `found`, but the caller asked for `expected`.
     case attributeTypeMismatch(
         file: String, object: String, name: String, expected: String, found: String)
+    /// The dataset's declared `shape` needs `bytes` (nil: more than Int.max) and more than
+    /// `limit` allows, so it is not read.
+    case tooLarge(file: String, path: String, shape: [Int], bytes: Int?, limit: String)
     /// libhdf5 refused an operation that our own checks expected to succeed.
     case library(file: String, action: String)
     /// A file-system call failed (fsync, rename) while writing `file`.
@@ -92,6 +95,10 @@ public enum HDF5Error: Error, Equatable, LocalizedError {
             return "\(file): attribute '\(name)' not found on '\(object)' (\(listing))"
         case .attributeTypeMismatch(let file, let object, let name, let expected, let found):
             return "\(file): attribute '\(name)' on '\(object)' is \(found), expected \(expected)"
+        case .tooLarge(let file, let path, let shape, let bytes, let limit):
+            let size = bytes.map { "\($0) bytes" } ?? "more than \(Int.max) bytes"
+            return
+                "\(file): dataset '\(path)' declares shape \(shape) (\(size)), more than \(limit)"
         case .library(let file, let action):
             return "\(file): HDF5 failed to \(action)"
         case .io(let file, let action, let reason):

@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 
 /// Writing and reading datasets.
 extension HDF5File {
@@ -65,6 +66,7 @@ extension HDF5File {
                 throw HDF5Error.dtypeMismatch(
                     file: self.path, path: name, expected: Element.hdf5DType, found: layout.dtype)
             }
+            try checkStorage(dataset, layout, elementSize: MemoryLayout<Element>.size, name: name)
             let values: [Element] = try readValues(dataset, count: layout.count, name: name)
             return (layout.shape, values)
         }
@@ -207,6 +209,34 @@ extension HDF5File {
                 file: path, action: "read dataset '\(name)': shape \(dims) is too large")
         }
         return Layout(dtype: dtype, shape: shape, count: count)
+    }
+
+    /// Refuses, before allocating, a dataset whose declared shape needs more bytes than the
+    /// file can hold: a contiguous or compact dataset's bytes lie in the file, so they cannot
+    /// exceed its size (a 1 KB file declaring [1000000, 1000000] floats is damaged, not 4 TB of
+    /// data); a chunked one may be compressed, so it is bounded by the machine's memory.
+    func checkStorage(_ dataset: hid_t, _ layout: Layout, elementSize: Int, name: String) throws {
+        let (bytes, overflow) = layout.count.multipliedReportingOverflow(by: elementSize)
+        var fileSize: hsize_t = 0
+        guard H5Fget_filesize(try openID(), &fileSize) >= 0 else {
+            throw HDF5Error.library(file: path, action: "read the file size")
+        }
+        let plist = H5Dget_create_plist(dataset)
+        guard plist >= 0 else {
+            throw HDF5Error.library(file: path, action: "read the layout of dataset '\(name)'")
+        }
+        defer { H5Pclose(plist) }
+        let chunked = H5Pget_layout(plist) == H5D_CHUNKED
+        let limit =
+            chunked
+            ? Int(clamping: ProcessInfo.processInfo.physicalMemory) : Int(clamping: fileSize)
+        guard !overflow, bytes <= limit else {
+            throw HDF5Error.tooLarge(
+                file: path, path: name, shape: layout.shape, bytes: overflow ? nil : bytes,
+                limit: chunked
+                    ? "this machine's memory (\(limit) bytes)"
+                    : "the whole file (\(limit) bytes): the file is damaged")
+        }
     }
 
     /// Reads all `count` elements of `dataset`, converting from the file's byte order.

@@ -56,8 +56,12 @@ public final class HDF5File: @unchecked Sendable {
         try create(diskPath: url.path, displayPath: url.path)
     }
 
-    /// Creates (truncates) `diskPath`, naming `displayPath` in errors.
-    static func create(diskPath: String, displayPath: String) throws -> HDF5File {
+    /// Creates (truncates) `diskPath`, naming `displayPath` in errors. `inMemory` builds the
+    /// file in memory instead (libhdf5's core driver without a backing store): nothing reaches
+    /// `diskPath`, and `fileImage()` returns the bytes.
+    static func create(diskPath: String, displayPath: String, inMemory: Bool = false) throws
+        -> HDF5File
+    {
         try HDF5Library.withLock {
             let fcpl = try makePropertyList(garden_h5p_file_create(), file: displayPath)
             defer { H5Pclose(fcpl) }
@@ -68,6 +72,10 @@ public final class HDF5File: @unchecked Sendable {
             }
             let fapl = try makeFileAccessList(file: displayPath)
             defer { H5Pclose(fapl) }
+            // Grows in 1 MiB steps; backing store off, so libhdf5 never writes the disk.
+            if inMemory, H5Pset_fapl_core(fapl, 1 << 20, false) < 0 {
+                throw HDF5Error.library(file: displayPath, action: "build the file in memory")
+            }
             let id = H5Fcreate(diskPath, garden_h5f_acc_trunc(), fcpl, fapl)
             guard id >= 0 else {
                 let directory = (displayPath as NSString).deletingLastPathComponent
@@ -124,6 +132,28 @@ public final class HDF5File: @unchecked Sendable {
             guard H5Fflush(try openID(), H5F_SCOPE_GLOBAL) >= 0 else {
                 throw HDF5Error.library(file: path, action: "flush the file")
             }
+        }
+    }
+
+    /// The bytes of the whole file as it stands (used for files built in memory).
+    func fileImage() throws -> [UInt8] {
+        try HDF5Library.withLock {
+            let id = try openID()
+            guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else {
+                throw HDF5Error.library(file: path, action: "flush the file")
+            }
+            let size = H5Fget_file_image(id, nil, 0)
+            guard size > 0 else {
+                throw HDF5Error.library(file: path, action: "read the file image")
+            }
+            var bytes = [UInt8](repeating: 0, count: size)
+            let copied = bytes.withUnsafeMutableBytes {
+                H5Fget_file_image(id, $0.baseAddress, size)
+            }
+            guard copied == size else {
+                throw HDF5Error.library(file: path, action: "read the file image")
+            }
+            return bytes
         }
     }
 

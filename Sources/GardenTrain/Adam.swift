@@ -47,6 +47,8 @@ public final class Adam: Optimizer {
         }
     }
 
+    public var slotNames: [String] { ["m", "v"] }
+
     public func slots() -> [(name: String, value: Tensor)] {
         // Sorted by name: the checkpoint's bytes must not depend on the order parameters were first seen.
         order.compactMap { state[$0] }.flatMap { s in

@@ -20,6 +20,16 @@ struct MetricsLog {
         if out.utf8.count != data.count { try Data(out.utf8).write(to: url, options: .atomic) }
     }
 
+    /// Starts the file with its header line, `{"blas_config": ..., "blas_core": ..., "step": 0}`:
+    /// the OpenBLAS kernel that computed the run, which decides its last digits (two machines
+    /// whose kernels differ differ there). Step 0, so a resumed run keeps it and its file stays
+    /// equal to an uninterrupted run's; a run from scratch replaces the whole file.
+    func writeHeader(_ kernel: BLASKernel) throws {
+        let line =
+            "{\"blas_config\": \(Self.json(kernel.config)), \"blas_core\": \(Self.json(kernel.core)), \"step\": 0}\n"
+        try Data(line.utf8).write(to: url, options: .atomic)
+    }
+
     /// Appends one line: `{"step": 10, "loss": ..., <fields in name order>}`.
     func append(step: Int, _ fields: [String: Float]) {
         let body = fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \(Self.json($0.value))" }
@@ -29,6 +39,13 @@ struct MetricsLog {
         } else {
             try? Data(line.utf8).write(to: url)
         }
+    }
+
+    /// A JSON string literal, escaped by Foundation's encoder.
+    static func json(_ text: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
     /// JSON has no NaN or infinity; they are written as null.

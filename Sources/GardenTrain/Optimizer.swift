@@ -7,6 +7,9 @@ public protocol Optimizer: AnyObject {
     func apply(_ gradients: [(Parameter, Tensor)], learningRate: Float, step: Int)
     /// The state to checkpoint: slot name (`<parameter path>/m`) → value.
     func slots() -> [(name: String, value: Tensor)]
+    /// The slots kept for each trainable parameter (`m`, `v` for Adam), so a resumed run can
+    /// tell a checkpoint that lacks some from one that never needed them.
+    var slotNames: [String] { get }
     /// Restores state saved by `slots()`; `parameters` maps paths to the model's parameters.
     func restore(slots: [String: Tensor], parameters: [String: Parameter]) throws
 }

@@ -42,6 +42,8 @@ public final class SGD: Optimizer {
         }
     }
 
+    public var slotNames: [String] { momentum != 0 ? ["momentum"] : [] }
+
     public func slots() -> [(name: String, value: Tensor)] {
         // Sorted by name: the checkpoint's bytes must not depend on the order parameters were first seen.
         order.compactMap { velocity[$0] }.map { ($0.p.path + "/momentum", Tensor($0.v, shape: $0.p.value.shape)) }

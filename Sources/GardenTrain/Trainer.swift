@@ -32,20 +32,7 @@ public final class Trainer {
     func resume() throws -> Int {
         guard let url = try Checkpoint.latest(in: checkpointDir) else { return 0 }
         let ckpt = try Checkpoint.read(from: url)
-        let params = model.parameters
-        let report = ckpt.restore(into: params)
-        guard report.isComplete else {
-            throw CheckpointError.incompatible(file: url.path, report: report.description.replacingOccurrences(of: "\n", with: ";"))
-        }
-        var byPath: [String: Parameter] = [:]
-        for (p, param) in params { byPath[p] = param }
-        var slots: [String: Tensor] = [:]
-        for (n, t) in ckpt.optimizerSlots { slots[n] = t }
-        do {
-            try optimizer.restore(slots: slots, parameters: byPath)
-        } catch {
-            throw CheckpointError.badDataset(file: url.path, path: "optimizer", reason: "\(error)")
-        }
+        try ckpt.resume(model, optimizer, file: url)
         best = ckpt.best
         log("resumed from \(url.path) at step \(ckpt.step)")
         return ckpt.step
@@ -79,6 +66,7 @@ public final class Trainer {
         }
         let metricsLog = MetricsLog(url: options.modelDir.appendingPathComponent("metrics.jsonl"))
         try metricsLog.truncate(after: start)
+        if start == 0 { try metricsLog.writeHeader(BLASKernel.current) }
         let events = options.modelDir.appendingPathComponent("events")
         let trainEvents = options.writeEvents
             ? try SummaryWriter(directory: events.appendingPathComponent("train"), startStep: start) : nil

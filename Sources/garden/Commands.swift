@@ -14,7 +14,7 @@ struct Run: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        try runReportingErrors {
+        try runCommand {
             let recipe = try options.load()
             if dryRun {
                 print(recipe.resolvedYAML(), terminator: "")
@@ -22,8 +22,9 @@ struct Run: ParsableCommand {
             }
             let dir = defaultModelDir(recipe, modelDir)
             try train(recipe, modelDir: dir)
-            try Exporting.run(recipe, checkpoint: dir.appendingPathComponent("checkpoints"),
-                              out: dir.appendingPathComponent("export"), overwrite: true, log: logLine)
+            try Exporting.run(
+                recipe, checkpoint: dir.appendingPathComponent("checkpoints"),
+                out: dir.appendingPathComponent("export"), overwrite: true, log: logLine)
         }
     }
 }
@@ -37,7 +38,7 @@ struct Train: ParsableCommand {
     var modelDir: String?
 
     func run() throws {
-        try runReportingErrors {
+        try runCommand {
             let recipe = try options.load()
             try train(recipe, modelDir: defaultModelDir(recipe, modelDir))
         }
@@ -60,12 +61,13 @@ struct Export: ParsableCommand {
     var allowPartial = false
 
     func run() throws {
-        try runReportingErrors {
+        try runCommand {
             let recipe = try options.load()
-            try Exporting.run(recipe, checkpoint: URL(fileURLWithPath: checkpoint),
-                              out: URL(fileURLWithPath: out),
-                              overwrite: overwrite || recipe.export.overwrite,
-                              selection: part.selection, allowPartial: allowPartial, log: logLine)
+            try Exporting.run(
+                recipe, checkpoint: URL(fileURLWithPath: checkpoint),
+                out: URL(fileURLWithPath: out),
+                overwrite: overwrite || recipe.export.overwrite,
+                selection: part.selection, allowPartial: allowPartial, log: logLine)
         }
     }
 }
@@ -87,14 +89,18 @@ struct Predict: ParsableCommand {
     var output: String
     @Flag(help: "Run the training-mode forward pass (dropout active).")
     var training = false
+    @Flag(help: "Replace --output if it already exists (never one of the inputs).")
+    var overwrite = false
     @OptionGroup var part: PartOptions
 
     func run() throws {
-        try runReportingErrors {
+        try runCommand {
             let recipe = try options.load()
-            try Prediction.run(recipe, checkpoint: URL(fileURLWithPath: checkpoint),
-                               input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
-                               training: training, selection: part.selection)
+            try Prediction.run(
+                recipe, checkpoint: URL(fileURLWithPath: checkpoint),
+                input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
+                training: training, selection: part.selection, overwrite: overwrite,
+                protectedInputs: [("recipe", URL(fileURLWithPath: options.recipe))])
         }
     }
 }
@@ -107,7 +113,7 @@ struct Inspect: ParsableCommand {
     var path: String
 
     func run() throws {
-        try runReportingErrors {
+        try runCommand {
             print(try Inspection.describe(URL(fileURLWithPath: path)), terminator: "")
         }
     }
@@ -117,7 +123,10 @@ struct Inspect: ParsableCommand {
 struct PartOptions: ParsableArguments {
     @Option(help: "The checkpoint item to export or run (BERT: encoder, the default).")
     var part: String?
-    @Option(help: "Export the sub-model from the input to this named layer (ResNet: reduce_mean by default).")
+    @Option(
+        help:
+            "Export the sub-model from the input to this named layer (ResNet: reduce_mean by default)."
+    )
     var extractTo: String?
 
     var selection: PartSelection { PartSelection(part: part, extractTo: extractTo) }
@@ -128,7 +137,60 @@ struct PartOptions: ParsableArguments {
 func train(_ recipe: Recipe, modelDir: URL) throws {
     let summary = try Training.run(recipe, modelDir: modelDir, log: logLine)
     if let first = summary.firstLoss, let last = summary.lastLoss {
-        logLine(String(format: "trained steps %d..%d: loss %.4f -> %.4f",
-                       summary.startStep + 1, summary.endStep, first, last))
+        logLine(
+            String(
+                format: "trained steps %d..%d: loss %.4f -> %.4f",
+                summary.startStep + 1, summary.endStep, first, last))
+    }
+}
+
+/// Runs a command's body like `runReportingErrors`, with Foundation's file-system errors
+/// (creating the model dir, writing recipe.yaml or metrics on a read-only or full file
+/// system) turned into one line naming the path and the system's reason, instead of the raw
+/// `Error Domain=NSCocoaErrorDomain Code=642 ...` text.
+func runCommand(_ body: () throws -> Void) throws {
+    try runReportingErrors {
+        do {
+            try body()
+        } catch let error as CocoaError {
+            throw FileSystemError(error)
+        }
+    }
+}
+
+/// A failed file-system call: `<path>: cannot write: Read-only file system`.
+struct FileSystemError: Error, LocalizedError {
+    var path: String
+    var writing: Bool
+    var reason: String
+
+    init(_ error: CocoaError) {
+        path =
+            (error.userInfo[NSFilePathErrorKey] as? String) ?? error.filePath ?? error.url?.path
+            ?? "?"
+        // CocoaError codes 512 and up are write errors (fileWriteUnknown, ...VolumeReadOnly, ...OutOfSpace).
+        writing = error.code.rawValue >= CocoaError.fileWriteUnknown.rawValue
+        let underlying = (error.userInfo[NSUnderlyingErrorKey] as? Error).map { $0 as NSError }
+        if let underlying, underlying.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(underlying.code)))
+        } else if let code = Self.posixCodes[error.code] {
+            reason = String(cString: strerror(code))
+        } else {
+            reason =
+                (error.userInfo[NSLocalizedDescriptionKey] as? String) ?? error.localizedDescription
+        }
+    }
+
+    /// The system's reason for the CocoaError codes that stand for one errno.
+    static let posixCodes: [CocoaError.Code: Int32] = [
+        .fileWriteVolumeReadOnly: EROFS, .fileWriteOutOfSpace: ENOSPC,
+        .fileWriteNoPermission: EACCES,
+        .fileReadNoPermission: EACCES, .fileNoSuchFile: ENOENT, .fileReadNoSuchFile: ENOENT,
+    ]
+
+    var errorDescription: String? {
+        // Errors made by our own code already read "<path>: cannot write: <reason>".
+        reason.hasPrefix(path + ": ")
+            ? reason : "\(path): cannot \(writing ? "write" : "read"): \(reason)"
     }
 }

@@ -84,10 +84,10 @@ def test_checkpoint_records_version_step_seed_recipe_and_its_hash(mlp_run):
     with h5py.File(mlp_run.checkpoint, "r") as f:
         attrs = dict(f.attrs)
     recipe = h5io.attr_text(attrs["recipe"])
-    assert h5io.attr_int(attrs["format_version"]) == 2
+    assert h5io.attr_int(attrs["format_version"]) == 3
     assert h5io.attr_text(attrs["recipe_sha256"]) == hashlib.sha256(recipe.encode()).hexdigest()
     shown = garden("inspect", mlp_run.checkpoint).stdout
-    for line in ("format_version: 2", f"step: {mlp_run.step}", "seed: ",
+    for line in ("format_version: 3", f"step: {mlp_run.step}", "seed: ",
                  f"recipe_sha256: {hashlib.sha256(recipe.encode()).hexdigest()}", "recipe:"):
         assert line in shown, f"garden inspect does not show {line!r}:\n{shown}"
     for name, value in mlp_run.variables.items():

@@ -8,9 +8,11 @@ import GardenTensor
 public enum Exporting {
     /// Traces `model` into what the SavedModel writer needs: `__call__` for training true and
     /// false, one regularization function per regularized weight, every variable.
-    public static func spec(for model: Model, assets: [ExportedAsset] = [],
-                            children: [ChildObject] = [],
-                            constants: [ExportedConstant] = []) -> SavedModelSpec {
+    public static func spec(
+        for model: Model, assets: [ExportedAsset] = [],
+        children: [ChildObject] = [],
+        constants: [ExportedConstant] = []
+    ) -> SavedModelSpec {
         let sig = model.signature
         let args = sig.inputs.map { GraphArgument(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
         func trace(training: Bool) -> GraphFunction {
@@ -20,14 +22,19 @@ public enum Exporting {
             }
         }
         let losses = model.root.allRegularizers().map { r in
-            Tracer.trace(arguments: []) { _ in [("output_0", r.regularizer.loss(r.parameter.read()))] }
+            Tracer.trace(arguments: []) { _ in
+                [("output_0", r.regularizer.loss(r.parameter.read()))]
+            }
         }
         var spec = SavedModelSpec(
             variables: model.parameters.map { ExportedVariable($0.parameter) },
-            call: CallFunction(training: trace(training: true), inference: trace(training: false),
-                               inputs: sig.dictInputs ? .dict : .single,
-                               outputs: sig.dictOutputs ? .dict : .single,
-                               outputLists: sig.outputLists.map { ExportOutputList(name: $0.name, elements: $0.elements) }),
+            call: CallFunction(
+                training: trace(training: true), inference: trace(training: false),
+                inputs: sig.dictInputs ? .dict : .single,
+                outputs: sig.dictOutputs ? .dict : .single,
+                outputLists: sig.outputLists.map {
+                    ExportOutputList(name: $0.name, elements: $0.elements)
+                }),
             regularizationLosses: losses, children: children, assets: assets)
         spec.constants = constants
         return spec
@@ -37,18 +44,22 @@ public enum Exporting {
     /// and exports it to `out`. The export's dropout rate is `export.dropout_rate`, defaulting to
     /// the training rate. Prints the restore report before exporting.
     @discardableResult
-    public static func run(_ recipe: Recipe, checkpoint: URL, out: URL, overwrite: Bool,
-                           selection: PartSelection = PartSelection(), allowPartial: Bool = false,
-                           log: (String) -> Void) throws -> URL {
+    public static func run(
+        _ recipe: Recipe, checkpoint: URL, out: URL, overwrite: Bool,
+        selection: PartSelection = PartSelection(), allowPartial: Bool = false,
+        log: (String) -> Void
+    ) throws -> URL {
         // Refuse a taken --out before any work, so the only output is the error.
         try SavedModelWriter.checkTarget(out, overwrite: overwrite)
+        try OutputTarget.checkOutsideCheckpoints(out, checkpoint: checkpoint)
         let part = try ModelFactory.part(recipe, selection)
         let (used, report) = try Restore.into(part, from: checkpoint, allowPartial: allowPartial)
         log("restored \(used.path)")
         log(report.description)
         for note in part.notes + ExportNotes.warnings(recipe) { log("warning: \(note)") }
-        var spec = spec(for: part.model, assets: part.assets, children: part.children(),
-                        constants: part.constants)
+        var spec = spec(
+            for: part.model, assets: part.assets, children: part.children(),
+            constants: part.constants)
         // What the export cannot carry goes into the same atomic write, under assets.extra/.
         if let notes = ExportNotes.file(recipe) { spec.extraFiles.append(notes) }
         try SavedModelWriter.write(spec, to: out, overwrite: overwrite)

@@ -10,7 +10,9 @@ public enum Inspection {
             throw CheckpointError.notFound(path: url.path)
         }
         if isDir.boolValue {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("saved_model.pb").path) {
+            if FileManager.default.fileExists(
+                atPath: url.appendingPathComponent("saved_model.pb").path)
+            {
                 return try SavedModelInspector.describe(url)
             }
             return try describeCheckpoint(Checkpoint.resolve(url))
@@ -24,11 +26,14 @@ public enum Inspection {
         out += "format_version: \(c.fileFormatVersion)\nstep: \(c.step)\nseed: \(c.seed)\n"
         out += "recipe_sha256: \(c.recipeSHA256)\n"
         if let b = c.best { out += "best: \(b.metric) \(b.value) at step \(b.step)\n" }
+        if let k = c.blas { out += "blas: \(k.core) (\(k.config))\n" }
         out += "variables (\(c.variables.count)):\n"
         for (p, t) in c.variables { out += "  \(p)  \(t.dtype)  \(t.shape)\n" }
         out += "optimizer slots (\(c.optimizerSlots.count)):\n"
         for (p, t) in c.optimizerSlots { out += "  optimizer/\(p)  \(t.dtype)  \(t.shape)\n" }
-        out += "recipe:\n" + c.recipe.split(separator: "\n", omittingEmptySubsequences: false)
+        out +=
+            "recipe:\n"
+            + c.recipe.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "  " + $0 }.joined(separator: "\n") + "\n"
         return out
     }
