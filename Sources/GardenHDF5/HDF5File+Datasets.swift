@@ -193,10 +193,18 @@ extension HDF5File {
                 file: path, path: name, found: "\(dtype) without a dataspace (H5S_NULL)")
         }
         var dims = [hsize_t](repeating: 0, count: Int(rank))
+        var maxDims = [hsize_t](repeating: 0, count: Int(rank))
         if rank > 0 {
-            guard H5Sget_simple_extent_dims(space, &dims, nil) == rank else {
+            guard H5Sget_simple_extent_dims(space, &dims, &maxDims) == rank else {
                 throw HDF5Error.library(file: path, action: "read the shape of dataset '\(name)'")
             }
+        }
+        // A corrupt dataspace can declare far more rows than its maximum (a 1 KB file saying
+        // [34359738371, 4] of at most [3, 4]): refuse it before allocating for it.
+        if zip(dims, maxDims).contains(where: { $0 > $1 && $1 != hsize_t.max }) {
+            throw HDF5Error.library(
+                file: path,
+                action: "read dataset '\(name)': shape \(dims) exceeds its maximum \(maxDims)")
         }
         let shape = dims.map { Int(exactly: $0) ?? -1 }
         let elementSize = MemoryLayout<Int64>.size
@@ -206,7 +214,28 @@ extension HDF5File {
             throw HDF5Error.library(
                 file: path, action: "read dataset '\(name)': shape \(dims) is too large")
         }
+        try checkStorage(dataset, type: type, count: count, name: name)
         return Layout(dtype: dtype, shape: shape, count: count)
+    }
+
+    /// A contiguous dataset's values lie in the file, so it cannot declare more bytes than the
+    /// file holds; checked before the read allocates for them. (Chunked datasets may be
+    /// compressed, so their logical size is not bounded by the file's.)
+    private func checkStorage(_ dataset: hid_t, type: hid_t, count: Int, name: String) throws {
+        let plist = H5Dget_create_plist(dataset)
+        guard plist >= 0 else { return }
+        defer { H5Pclose(plist) }
+        var fileSize: hsize_t = 0
+        guard H5Pget_layout(plist) == H5D_CONTIGUOUS,
+            H5Fget_filesize(try openID(), &fileSize) >= 0
+        else { return }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: H5Tget_size(type))
+        if overflow || UInt64(bytes) > UInt64(fileSize) {
+            throw HDF5Error.library(
+                file: path,
+                action: "read dataset '\(name)': it declares \(count) elements, more than the "
+                    + "\(fileSize)-byte file holds")
+        }
     }
 
     /// Reads all `count` elements of `dataset`, converting from the file's byte order.
