@@ -10,6 +10,8 @@ let package = Package(
     products: [
         .executable(name: "garden", targets: ["garden"]),
         .executable(name: "garden-bench", targets: ["GardenBench"]),
+        // The fuzzing harness (scripts/fuzz; docs/reliability.md).
+        .executable(name: "garden-fuzz", targets: ["GardenFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +50,10 @@ let package = Package(
         ]),
         // Benchmarks (scripts/bench): training step, GEMM path and export timings.
         .executableTarget(name: "GardenBench", dependencies: ["GardenRecipes"]),
+        // Fuzz targets over every reader of user files, and their driver: libFuzzer in the
+        // sanitizer build of scripts/fuzz, a seed writer and replay tool otherwise.
+        .target(name: "GardenFuzzTargets", dependencies: ["GardenRecipes", "GardenExport", "GardenTrain", "GardenHDF5"]),
+        .executableTarget(name: "GardenFuzz", dependencies: ["GardenFuzzTargets"]),
         .target(name: "GardenTestSupport", dependencies: ["GardenTensor"], path: "Tests/GardenTestSupport"),
         .testTarget(name: "GardenTensorTests", dependencies: ["GardenTensor", "GardenTestSupport"]),
         .testTarget(name: "GardenNNTests", dependencies: ["GardenNN", "GardenModels", "GardenTestSupport"]),
@@ -55,7 +61,7 @@ let package = Package(
         .testTarget(name: "GardenExportTests", dependencies: ["GardenExport", "GardenModels", "TFProto", "GardenTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GardenTrainTests", dependencies: ["GardenTrain", "GardenTestSupport"]),
-        .testTarget(name: "GardenRecipesTests", dependencies: ["GardenRecipes", "GardenTestSupport"],
+        .testTarget(name: "GardenRecipesTests", dependencies: ["GardenRecipes", "GardenTestSupport", "GardenFuzzTargets"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

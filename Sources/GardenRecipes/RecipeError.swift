@@ -13,6 +13,9 @@ public enum RecipeError: LocalizedError, Equatable {
     case includeCycle(location: ConfigLocation, chain: [String])
     /// The YAML could not be parsed (Yams' problem text and 1-based position).
     case malformedYAML(source: String, line: Int, column: Int, problem: String)
+    /// A file, a `--set` argument or its YAML is beyond one of the input limits
+    /// (`YAMLBudget`): too large, too deeply nested, too many nodes or included files.
+    case limitExceeded(location: ConfigLocation, reason: String)
     /// A `--set` argument is not `KEY=VALUE` or its value is not YAML.
     case malformedOverride(override: String, reason: String)
     /// A document (or an included file) is not a mapping of keys.
@@ -37,8 +40,10 @@ public enum RecipeError: LocalizedError, Equatable {
     /// in GardenRecipes, not in the recipe.
     case schemaMismatch(path: String, expected: String)
 
-    /// The one-line message.
+    /// The one-line message, with any quoted key or value longer than 100 characters cut
+    /// short (a hostile recipe cannot make the line megabytes long).
     public var errorDescription: String? {
+        let short = ConfigLocation.abbreviated
         switch self {
         case let .fileNotFound(path):
             return "recipe file not found: '\(path)'"
@@ -51,22 +56,24 @@ public enum RecipeError: LocalizedError, Equatable {
             return "\(location): include cycle: " + chain.joined(separator: " -> ")
         case let .malformedYAML(source, line, column, problem):
             return "\(source):\(line):\(column): malformed YAML: \(problem)"
+        case let .limitExceeded(location, reason):
+            return "\(location): \(reason)"
         case let .malformedOverride(override, reason):
-            return "--set \(override): \(reason)"
+            return "--set \(ConfigLocation.abbreviated(override)): \(reason)"
         case let .notAMapping(location, found):
             return "\(location): expected a mapping of keys, got \(found)"
         case let .duplicateKey(location, path, firstLine):
-            return "\(location): duplicate key '\(path)' (first set on line \(firstLine))"
+            return "\(location): duplicate key '\(short(path))' (first set on line \(firstLine))"
         case let .unknownKey(location, path, suggestion, validKeys):
             let hint = suggestion.map { "did you mean '\($0)'? " } ?? ""
-            return "\(location): unknown key '\(path)' (\(hint)valid keys: "
+            return "\(location): unknown key '\(short(path))' (\(hint)valid keys: "
                 + validKeys.joined(separator: ", ") + ")"
         case let .typeMismatch(location, path, expected, found):
-            return "\(location): '\(path)' must be \(expected), got \(found)"
+            return "\(location): '\(path)' must be \(expected), got \(short(found))"
         case let .invalidChoice(location, path, value, choices, suggestion):
             let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
             return "\(location): '\(path)' must be one of "
-                + choices.joined(separator: ", ") + ", got '\(value)'\(hint)"
+                + choices.joined(separator: ", ") + ", got '\(short(value))'\(hint)"
         case let .missingKey(location, path):
             return "\(location): missing required key '\(path)'"
         case let .invalidValue(location, path, reason):

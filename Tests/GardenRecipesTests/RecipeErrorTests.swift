@@ -123,7 +123,7 @@ struct RecipeErrorTests {
         .init(
             yaml: "name: a/b\n",
             expected:
-                "r.yaml:1: 'name' must be a folder name (not empty, no '/'), got 'a/b'"),
+                "r.yaml:1: 'name' must be a folder name (1 to 255 bytes, no '/' or control characters, not '.' or '..'), got 'a/b'"),
         .init(
             yaml: "export:\n  dropout_rate: -0.5\n",
             expected:

@@ -15,15 +15,7 @@ struct ResNetRecipeTests {
         try RecipeLoader.load(yaml: yaml, sourceName: "r.yaml", overrides: overrides)
     }
 
-    func message(_ body: () throws -> Any) -> String? {
-        do {
-            _ = try body()
-            Issue.record("expected an error")
-            return nil
-        } catch {
-            return (error as? LocalizedError)?.errorDescription ?? "\(error)"
-        }
-    }
+    func message(_ body: () throws -> Any) -> String? { errorMessage(body) }
 
     @Test func shippedRecipeIsTheIssueFourClassifier() throws {
         let recipe = try RecipeLoader.load(
@@ -77,11 +69,11 @@ struct ResNetRecipeTests {
         let recipe = try load()
         #expect(
             message { try ModelFactory.part(recipe, PartSelection(extractTo: "stage9")) }
-                == "No layer named \"stage9\" in model \"resnet\". Valid layer names: stem, "
+                == "--extract-to stage9: No layer named \"stage9\" in model \"resnet\". Valid layer names: stem, "
                 + "stage1, stage2, stage3, reduce_mean, fc.")
         #expect(
             message { try ModelFactory.part(recipe, PartSelection(part: "encoder")) }
-                == "model.type resnet has no part 'encoder'; use --extract-to with one of its "
+                == "--part encoder: model.type resnet has no part 'encoder'; use --extract-to with one of its "
                 + "layers: stem, stage1, stage2, stage3, reduce_mean, fc")
     }
 
@@ -112,7 +104,8 @@ struct ResNetRecipeTests {
         }
         func recipe(_ inputs: String, _ labels: String) throws -> Recipe {
             try load(Self.tiny, ["data.source=hdf5", "data.path=\(file.path)",
-                                 "data.inputs=\(inputs)", "data.labels=\(labels)"])
+                                 "data.inputs=\(inputs)", "data.labels=\(labels)",
+                                 "data.batch_size=2", "data.eval_fraction=0"])
         }
         let data = try DataFactory.make(try recipe("images", "labels"))
         #expect(data.inputs[0].shape == [2, 4, 5, 3])

@@ -64,7 +64,13 @@ public enum ConfigEmitter {
             && text.first != " " && text.last != " " && text.first != "-"
             && Resolver.default.resolveTag(of: Node(text)) == .str
         if plain { return text }
-        var quoted = "\""
+        return "\"" + escaped(text) + "\""
+    }
+
+    /// `text` with quotes, backslashes and control characters escaped as in a double-quoted
+    /// YAML scalar, so it fits on one line (also used to show names in error messages).
+    static func escaped(_ text: String) -> String {
+        var quoted = ""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": quoted += "\\\""
@@ -80,6 +86,6 @@ public enum ConfigEmitter {
                 }
             }
         }
-        return quoted + "\""
+        return quoted
     }
 }

@@ -30,7 +30,7 @@ public struct ConfigFileLoader {
     /// - Returns: The merged tree (a mapping).
     public func load(path: String) throws -> ConfigNode {
         let url = URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL
-        return try load(url: url, name: path, stack: [])
+        return try load(url: url, name: path, stack: [], session: Session())
     }
 
     /// Expands the includes of YAML text that did not come from a file.
@@ -42,33 +42,58 @@ public struct ConfigFileLoader {
     /// - Returns: The merged tree (a mapping).
     public func load(yaml: String, sourceName: String, directory: URL) throws -> ConfigNode {
         let url = URL(fileURLWithPath: sourceName, relativeTo: directory).standardizedFileURL
-        return try expand(yaml, url: url, name: sourceName, stack: [])
+        return try expand(yaml, url: url, name: sourceName, stack: [], session: Session())
+    }
+
+    /// What one load has read: each file's expanded tree, so an include diamond reads and
+    /// expands every file once (not once per path to it).
+    private final class Session {
+        var expanded: [String: ConfigNode] = [:]
     }
 
     private func load(
-        url: URL, name: String, stack: [(url: URL, name: String)]
+        url: URL, name: String, stack: [(url: URL, name: String)], session: Session
     ) throws -> ConfigNode {
+        if let tree = session.expanded[url.path] { return tree }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
             !isDirectory.boolValue
         else {
             throw RecipeError.fileNotFound(path: name)
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw RecipeError.unreadableFile(path: name, reason: error.localizedDescription)
-        }
+        let data = try read(url, name: name)
         guard let yaml = String(data: data, encoding: .utf8) else {
             throw RecipeError.unreadableFile(path: name, reason: "not UTF-8 text")
         }
-        return try expand(yaml, url: url, name: name, stack: stack)
+        let tree = try expand(yaml, url: url, name: name, stack: stack, session: session)
+        session.expanded[url.path] = tree
+        return tree
+    }
+
+    /// The bytes of a file of at most `YAMLBudget.maxFileBytes`, read without trusting its
+    /// size (a device or a growing file cannot make the read unbounded).
+    private func read(_ url: URL, name: String) throws -> Data {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw RecipeError.unreadableFile(path: name, reason: "permission denied")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: YAMLBudget.maxFileBytes + 1) ?? Data()
+        } catch {
+            throw RecipeError.unreadableFile(path: name, reason: error.localizedDescription)
+        }
+        guard data.count <= YAMLBudget.maxFileBytes else {
+            throw RecipeError.limitExceeded(
+                location: ConfigLocation(.file(name)),
+                reason: "the file is larger than \(YAMLBudget.maxFileBytes) bytes, the limit for a recipe")
+        }
+        return data
     }
 
     private func expand(
         _ yaml: String, url: URL, name: String,
-        stack: [(url: URL, name: String)]
+        stack: [(url: URL, name: String)], session: Session
     ) throws -> ConfigNode {
         let source = ConfigSource.file(name)
         var tree = try ConfigParser.parse(yaml, source: source)
@@ -85,7 +110,15 @@ public struct ConfigFileLoader {
                     location: location,
                     chain: stack.map(\.name) + [includeName])
             }
-            let included = try load(url: includeURL, name: includeName, stack: stack)
+            if session.expanded[includeURL.path] == nil,
+                session.expanded.count >= YAMLBudget.maxIncludedFiles
+            {
+                throw RecipeError.limitExceeded(
+                    location: location,
+                    reason: "more than \(YAMLBudget.maxIncludedFiles) included files")
+            }
+            let included = try load(
+                url: includeURL, name: includeName, stack: stack, session: session)
             merged = merged.merged(with: included)
         }
         return merged.merged(with: tree.removing(Self.includeKey))

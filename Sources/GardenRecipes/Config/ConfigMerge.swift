@@ -18,11 +18,17 @@ extension ConfigNode {
         {
             return later
         }
+        // Key -> index: one lookup per later key keeps merging long mappings linear.
+        var index: [String: Int] = [:]
+        for (position, entry) in entries.enumerated() where index[entry.key] == nil {
+            index[entry.key] = position
+        }
         for entry in laterEntries {
-            if let index = entries.firstIndex(where: { $0.key == entry.key }) {
-                entries[index].value = entries[index].value.merged(with: entry.value)
-                entries[index].keyLocation = entry.keyLocation
+            if let position = index[entry.key] {
+                entries[position].value = entries[position].value.merged(with: entry.value)
+                entries[position].keyLocation = entry.keyLocation
             } else {
+                index[entry.key] = entries.count
                 entries.append(entry)
             }
         }

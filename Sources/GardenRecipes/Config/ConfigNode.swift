@@ -35,10 +35,17 @@ public struct ConfigLocation: Hashable, Sendable, CustomStringConvertible {
         case let .file(name):
             return line.map { "\(name):\($0)" } ?? name
         case let .override(text):
-            return "--set \(text)"
+            return "--set \(Self.abbreviated(text))"
         case .defaults:
             return "defaults"
         }
+    }
+
+    /// A `--set` argument, key or value as messages show it: whole up to 100 bytes, else its
+    /// first 80 characters and the total length, so hostile input cannot flood the error line.
+    static func abbreviated(_ text: String) -> String {
+        guard text.utf8.count > 100 else { return text }
+        return "\(text.prefix(80))... (\(text.utf8.count) bytes)"
     }
 }
 

@@ -19,6 +19,12 @@ public struct ConfigOverride: Sendable {
     ///   or the value is not YAML.
     public init(parsing text: String) throws {
         self.text = text
+        guard text.utf8.count <= YAMLBudget.maxOverrideBytes else {
+            throw RecipeError.malformedOverride(
+                override: text,
+                reason: "is \(text.utf8.count) bytes, more than the limit of "
+                    + "\(YAMLBudget.maxOverrideBytes) for one --set argument")
+        }
         guard let equals = text.firstIndex(of: "=") else {
             throw RecipeError.malformedOverride(
                 override: text, reason: "expected KEY=VALUE, e.g. --set train.steps=300")

@@ -12,6 +12,9 @@ public enum ConfigParser {
     ///   - source: Where the text came from; used for locations and error messages.
     /// - Returns: The tree; `nil` content becomes a null scalar.
     public static func parse(_ yaml: String, source: ConfigSource) throws -> ConfigNode {
+        if let (reason, line) = YAMLBudget.violation(in: yaml) {
+            throw RecipeError.limitExceeded(location: locate(line: line, in: source), reason: reason)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -42,14 +45,17 @@ public enum ConfigParser {
             return ConfigNode(.sequence(items), at: location)
         case let .mapping(mapping):
             var entries: [ConfigEntry] = []
+            // Key -> index in `entries`: one lookup per key keeps a long mapping linear.
+            var seen: [String: Int] = [:]
             for (keyNode, valueNode) in mapping {
                 let key = keyNode.string ?? keyNode.scalar?.string ?? ""
                 let keyLocation = locate(keyNode.mark, in: source)
-                if let first = entries.first(where: { $0.key == key }) {
+                if let first = seen[key] {
                     throw RecipeError.duplicateKey(
                         location: keyLocation, path: path.appending(key).description,
-                        firstLine: first.keyLocation.line ?? 0)
+                        firstLine: entries[first].keyLocation.line ?? 0)
                 }
+                seen[key] = entries.count
                 let value = try convert(valueNode, source: source, path: path.appending(key))
                 entries.append(ConfigEntry(key: key, keyLocation: keyLocation, value: value))
             }
@@ -78,7 +84,11 @@ public enum ConfigParser {
 
     /// Only files have lines; a `--set` value's line would be meaningless.
     static func locate(_ mark: Mark?, in source: ConfigSource) -> ConfigLocation {
-        if case .file = source { return ConfigLocation(source, line: mark?.line) }
+        locate(line: mark?.line, in: source)
+    }
+
+    static func locate(line: Int?, in source: ConfigSource) -> ConfigLocation {
+        if case .file = source { return ConfigLocation(source, line: line) }
         return ConfigLocation(source)
     }
 

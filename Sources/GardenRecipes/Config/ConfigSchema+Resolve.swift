@@ -99,7 +99,9 @@ extension ConfigType {
             if node.isNull { return node }
             do {
                 return try wrapped.check(node, path: path, parent: parent)
-            } catch RecipeError.typeMismatch(_, path.description, _, _) {
+            } catch RecipeError.typeMismatch(_, path.description, let expected, _)
+                where expected == wrapped.expectation
+            {
                 // Say that null was allowed too.
                 throw mismatch(node)
             }
@@ -112,7 +114,14 @@ extension ConfigType {
                 return ConfigNode(
                     .scalar(ConfigScalar(text: scalar.text, value: .float(Double(value)))),
                     at: node.location)
-            case .float:
+            case let .float(value):
+                // NaN and infinity pass every comparison rule and then trap where a count is
+                // derived from them; so does a number beyond Float's range, read as `Float`.
+                guard value.isFinite, abs(value) <= Double(Float.greatestFiniteMagnitude) else {
+                    throw RecipeError.typeMismatch(
+                        location: node.location, path: path.description,
+                        expected: "a finite number", found: node.foundDescription)
+                }
                 return node
             default:
                 throw mismatch(node)

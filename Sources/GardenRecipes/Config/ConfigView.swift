@@ -49,6 +49,11 @@ public struct ConfigView: Sendable {
         }
     }
 
+    /// The integer at `key`, or `nil` for null.
+    public func optionalInt(_ key: String) throws -> Int? {
+        try value(key, expected: "an integer or null").isNull ? nil : int(key)
+    }
+
     /// The number at `key`, or `nil` for null.
     public func optionalFloat(_ key: String) throws -> Float? {
         try value(key, expected: "a number or null").isNull ? nil : float(key)

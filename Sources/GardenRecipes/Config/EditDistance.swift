@@ -30,8 +30,12 @@ enum EditDistance {
     static func nearest(to word: String, in candidates: [String]) -> String? {
         var best: (candidate: String, distance: Int)?
         for candidate in candidates.sorted() {
+            let limit = max(2, candidate.count / 3)
+            // The distance is at least the length difference: skip before the O(n*m) table,
+            // so a megabyte-long key costs nothing.
+            guard abs(word.count - candidate.count) <= limit else { continue }
             let distance = between(word, candidate)
-            guard distance <= max(2, candidate.count / 3) else { continue }
+            guard distance <= limit else { continue }
             if best == nil || distance < best?.distance ?? Int.max {
                 best = (candidate, distance)
             }

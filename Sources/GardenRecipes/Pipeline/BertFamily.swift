@@ -48,6 +48,15 @@ public enum BertFamily {
     public static func dataset(_ recipe: Recipe, _ c: BertModelConfig) throws -> InMemoryDataset {
         let corpus = try paragraphs(recipe)
         let vocab = try vocabulary(recipe, paragraphs: corpus)
+        // Masking replaces 10% of the chosen tokens with a random ordinary token, and there
+        // must be one to draw.
+        if vocab.count <= Vocabulary.specialTokens.count {
+            throw DataError.unusable(
+                file: recipe.data.vocab ?? "data.vocab_size",
+                reason: "the vocabulary holds only the special tokens ("
+                    + Vocabulary.specialTokens.joined(separator: ", ")
+                    + "), expected at least one word piece besides them")
+        }
         let rows = vocabSize(recipe, c)
         if vocab.count > rows {
             throw VocabularyError.tooLarge(source: recipe.data.vocab ?? "data.vocab_size", count: vocab.count, limit: rows)

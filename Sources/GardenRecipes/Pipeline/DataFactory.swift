@@ -25,11 +25,26 @@ public enum DataFactory {
             }
         case .hdf5:
             (x, y) = try readHDF5(recipe)
+            try checkRows(recipe, rows: y.shape.first ?? 0)
         case .text:
             // Recipe.validate() refuses data.source text for every model but bert_pretrainer.
             preconditionFailure("data.source text reached DataFactory for model.type \(recipe.model.typeName)")
         }
         return InMemoryDataset(inputs: x, targets: y, batchSize: d.batchSize, seed: seed)
+    }
+
+    /// An HDF5 training set must leave at least one batch of training rows after the eval
+    /// split: an empty set would divide by zero, a short one repeat rows within a batch.
+    static func checkRows(_ recipe: Recipe, rows: Int) throws {
+        let d = recipe.data
+        let training = rows - d.evalExamples(of: rows)
+        guard training < d.batchSize else { return }
+        let held = rows - training
+        throw DataError.tooFewRows(
+            file: d.path ?? "", dataset: d.labels, rows: rows,
+            expected: held > 0
+                ? "at least data.batch_size (\(d.batchSize)) rows besides the \(held) that data.eval_fraction holds out"
+                : "at least data.batch_size (\(d.batchSize))")
     }
 
     static func readHDF5(_ recipe: Recipe) throws -> (Tensor, Tensor) {
@@ -79,12 +94,18 @@ public enum DataError: Error, LocalizedError {
     case wrongType(file: String, dataset: String, found: String, expected: String)
     case wrongShape(file: String, dataset: String, found: [Int], expected: String)
     case badLabel(file: String, dataset: String, label: Int, classes: Int)
+    case tooFewRows(file: String, dataset: String, rows: Int, expected: String)
+    /// Data that has the right type and shape but cannot train (e.g. a vocabulary of only
+    /// special tokens).
+    case unusable(file: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
         case let .wrongType(f, d, found, expected): return "\(f): dataset '\(d)' has dtype \(found), expected \(expected)"
         case let .wrongShape(f, d, found, expected): return "\(f): dataset '\(d)' has shape \(found), expected \(expected)"
         case let .badLabel(f, d, l, c): return "\(f): dataset '\(d)' has label \(l), expected 0..<\(c) (model.num_classes)"
+        case let .tooFewRows(f, d, rows, expected): return "\(f): dataset '\(d)' has \(rows) rows, expected \(expected)"
+        case let .unusable(f, reason): return "\(f): \(reason)"
         }
     }
 }

@@ -24,7 +24,26 @@ public enum ModelFactory {
 
     /// The part of the recipe's model to export or predict with (see `ExportPart`), built with
     /// the export's dropout rate.
+    /// - Throws: `PartError` naming the `--part` or `--extract-to` argument it refuses.
     public static func part(_ recipe: Recipe, _ selection: PartSelection = PartSelection()) throws -> ExportPart {
+        do {
+            return try familyPart(recipe, selection)
+        } catch let error as PartError {
+            throw PartError(argument(selection) + error.message)
+        } catch let error as LayerGraphError {
+            throw PartError(argument(selection) + (error.errorDescription ?? "\(error)"))
+        }
+    }
+
+    /// The command-line argument a part error is about: each family checks `--part` first.
+    /// (The recipe's own `export.part` and `export.extract_to` are checked by `validate()`.)
+    private static func argument(_ selection: PartSelection) -> String {
+        if let part = selection.part { return "--part \(part): " }
+        if let layer = selection.extractTo { return "--extract-to \(layer): " }
+        return ""
+    }
+
+    private static func familyPart(_ recipe: Recipe, _ selection: PartSelection) throws -> ExportPart {
         let dropout = recipe.export.dropoutRate
         switch recipe.model {
         case .mul, .mlp:

@@ -36,9 +36,10 @@ public enum Training {
         guard let batch = evalData.sequentialBatches().first else { return }
         let names = ["loss"] + model.loss(batch, ForwardContext(training: false)).metrics.keys.sorted()
         guard names.contains(recipe.train.bestMetric) else {
-            throw RecipeError.invalidValue(
-                location: nil, path: "train.best_metric",
-                reason: "must be one of \(names.joined(separator: ", ")), got '\(recipe.train.bestMetric)'")
+            throw recipe.located(
+                RecipeError.invalidValue(
+                    location: nil, path: "train.best_metric",
+                    reason: "must be one of \(names.joined(separator: ", ")), got '\(recipe.train.bestMetric)'"))
         }
     }
 }

@@ -50,8 +50,7 @@ public struct BertModelConfig: RecipeSection {
 
     /// Reads the section from a resolved tree.
     public init(config: ConfigView) throws {
-        // The schema has checked that the value is an integer or null.
-        vocabSize = try config.optionalFloat("vocab_size").map { Int($0) }
+        vocabSize = try config.optionalInt("vocab_size")
         hiddenSize = try config.int("hidden_size")
         numLayers = try config.int("num_layers")
         numAttentionHeads = try config.int("num_attention_heads")

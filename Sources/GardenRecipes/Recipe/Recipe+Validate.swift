@@ -5,14 +5,23 @@ extension Recipe {
     /// (Model Garden's `restrictions`). Errors name the dotted key; `RecipeLoader` adds the
     /// file and line where it was set.
     /// - Throws: `RecipeError.invalidValue` for the first broken rule.
-    public func validate() throws {
+    /// - Parameter memoryLimit: The bytes the recipe may need (`MemoryEstimate`); the
+    ///   machine's physical memory by default.
+    public func validate(memoryLimit: Int = MemoryEstimate.physicalMemory) throws {
         var rules = RecipeRules()
-        if name.isEmpty || name.contains("/") || name == "." || name == ".." {
+        // `name` becomes the folder runs/<name>: one path component, printable, and short
+        // enough for every file system (NAME_MAX is 255 bytes).
+        let control = name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        if name.isEmpty || name.contains("/") || name == "." || name == ".." || control
+            || name.utf8.count > 255
+        {
             throw RecipeError.invalidValue(
                 location: nil, path: "name",
-                reason: "must be a folder name (not empty, no '/'), got '\(name)'")
+                reason: "must be a folder name (1 to 255 bytes, no '/' or control characters, "
+                    + "not '.' or '..'), got '\(ConfigLocation.abbreviated(ConfigEmitter.escaped(name)))'")
         }
-        rules.nonNegative("seed", seed)
+        // Any non-negative Int is a seed (Philox takes all 64 bits).
+        if seed < 0 { rules.fail("seed", "must be 0 or greater, got \(seed)") }
 
         switch model {
         case let .mul(config):
@@ -63,16 +72,37 @@ extension Recipe {
         rules.positive("train.steps", train.steps)
         rules.positive("train.log_every", train.logEvery)
         rules.positive("train.checkpoint_every", train.checkpointEvery)
-        rules.positive("train.threads", train.threads)
+        rules.range("train.threads", train.threads, 1...RecipeRules.maxThreads)
         validateTraining(&rules)
 
         if let rate = export.dropoutRate { rules.rate("export.dropout_rate", rate) }
         if let failure = rules.failures.first { throw failure }
+        try checkMemory(limit: memoryLimit)
+    }
+
+    /// Refuses a recipe whose estimated training memory exceeds `limit`, naming the key
+    /// behind the largest part. Runs after the range rules, so every size is in range.
+    func checkMemory(limit: Int) throws {
+        let estimate = MemoryEstimate(self)
+        guard estimate.total > limit else { return }
+        let parts = estimate.parts.map { "\($0.name) \(MemoryEstimate.describe($0.bytes))" }
+        throw RecipeError.invalidValue(
+            location: nil, path: estimate.dominant.key,
+            reason: "makes training need about \(MemoryEstimate.describe(estimate.total)) ("
+                + parts.joined(separator: ", ") + "), more than this machine's "
+                + "\(MemoryEstimate.describe(limit)) of memory")
     }
 }
 
 /// Collects broken rules in the order checked; `validate()` reports the first.
 struct RecipeRules {
+    /// The largest count or size any key takes: TensorFlow's int32 ids and the HDF5 and
+    /// bundle readers stay in range, and a product of two keys cannot overflow `Int`.
+    static let maxCount = Int(Int32.max)
+    /// The most compute threads: OpenBLAS' own ceiling for a build's thread buffers is of this
+    /// order, and more threads than that only add contention on any machine we run on.
+    static let maxThreads = 256
+
     var failures: [RecipeError] = []
 
     mutating func fail(_ path: String, _ reason: String) {
@@ -81,10 +111,18 @@ struct RecipeRules {
 
     mutating func positive(_ path: String, _ value: Int) {
         if value <= 0 { fail(path, "must be greater than 0, got \(value)") }
+        if value > Self.maxCount { fail(path, "must be at most \(Self.maxCount), got \(value)") }
     }
 
     mutating func nonNegative(_ path: String, _ value: Int) {
         if value < 0 { fail(path, "must be 0 or greater, got \(value)") }
+        if value > Self.maxCount { fail(path, "must be at most \(Self.maxCount), got \(value)") }
+    }
+
+    mutating func range(_ path: String, _ value: Int, _ range: ClosedRange<Int>) {
+        if !range.contains(value) {
+            fail(path, "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+        }
     }
 
     mutating func positive(_ path: String, _ value: Float) {

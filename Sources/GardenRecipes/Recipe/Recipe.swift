@@ -17,6 +17,8 @@ public struct Recipe: RecipeSection {
     public var train: TrainConfig
     /// The SavedModel export.
     public var export: ExportConfig
+    /// Where the keys were written (set by `RecipeLoader`; not part of the value).
+    public var origin = RecipeOrigin()
 
     /// Creates a recipe from its parts.
     /// - Parameters:

@@ -10,14 +10,16 @@ public enum RecipeLoader {
     ///   - overrides: `--set` arguments without the `--set ` prefix, e.g. `train.steps=300`.
     ///   - workingDirectory: What a relative `path` starts from and what messages show paths
     ///     relative to; the current directory by default.
+    ///   - memoryLimit: The bytes training may need (`MemoryEstimate`); the machine's memory
+    ///     by default.
     /// - Returns: The resolved, validated recipe.
     /// - Throws: `RecipeError`.
     public static func load(
         path: String, overrides: [String] = [],
-        workingDirectory: URL? = nil
+        workingDirectory: URL? = nil, memoryLimit: Int = MemoryEstimate.physicalMemory
     ) throws -> Recipe {
         let tree = try loader(workingDirectory).load(path: path)
-        return try finish(tree, sourceName: path, overrides: overrides)
+        return try finish(tree, sourceName: path, overrides: overrides, memoryLimit: memoryLimit)
     }
 
     /// Loads and validates recipe text that is not in a file (tests, stored recipes).
@@ -27,17 +29,18 @@ public enum RecipeLoader {
     ///   - overrides: `--set` arguments without the `--set ` prefix.
     ///   - workingDirectory: Where includes are looked up from, as if the text were a file
     ///     there; the current directory by default.
+    ///   - memoryLimit: The bytes training may need; the machine's memory by default.
     /// - Returns: The resolved, validated recipe.
     /// - Throws: `RecipeError`.
     public static func load(
         yaml: String, sourceName: String, overrides: [String] = [],
-        workingDirectory: URL? = nil
+        workingDirectory: URL? = nil, memoryLimit: Int = MemoryEstimate.physicalMemory
     ) throws -> Recipe {
         let loader = loader(workingDirectory)
         let tree = try loader.load(
             yaml: yaml, sourceName: sourceName,
             directory: loader.currentDirectory)
-        return try finish(tree, sourceName: sourceName, overrides: overrides)
+        return try finish(tree, sourceName: sourceName, overrides: overrides, memoryLimit: memoryLimit)
     }
 
     /// The merged, checked tree with every default (what the typed recipe is read from).
@@ -59,19 +62,16 @@ public enum RecipeLoader {
 
     private static func finish(
         _ tree: ConfigNode, sourceName: String,
-        overrides: [String]
+        overrides: [String], memoryLimit: Int
     ) throws -> Recipe {
         let resolved = try resolve(tree, sourceName: sourceName, overrides: overrides)
-        let recipe = try Recipe(config: ConfigView(resolved))
+        var recipe = try Recipe(config: ConfigView(resolved))
+        recipe.origin = RecipeOrigin(sourceName: sourceName, tree: resolved)
         do {
-            try recipe.validate()
-        } catch let RecipeError.invalidValue(nil, path, reason) {
+            try recipe.validate(memoryLimit: memoryLimit)
+        } catch {
             // Point at the line that set the key; a default has no line, so name the file.
-            var location = resolved.node(at: ConfigPath(parsing: path))?.location
-            if location?.source == .defaults || location == nil {
-                location = ConfigLocation(.file(sourceName))
-            }
-            throw RecipeError.invalidValue(location: location, path: path, reason: reason)
+            throw recipe.located(error)
         }
         return recipe
     }
