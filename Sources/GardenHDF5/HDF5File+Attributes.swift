@@ -170,6 +170,31 @@ extension HDF5File {
         return number
     }
 
+    /// Whether the group or dataset at `path` has an attribute `name`.
+    ///
+    /// Readers of untrusted files ask this rather than listing the names: libhdf5 1.10 builds a
+    /// sorted table to list attributes and, on a damaged attribute message, crashes freeing it
+    /// (`H5A__close` from `H5Aget_name_by_idx`; Fuzz/regressions/checkpoint), while `H5Aexists`
+    /// decodes the messages one by one and reports the damage as an error.
+    /// - Parameters:
+    ///   - name: The attribute name.
+    ///   - path: The group or dataset; `"/"` (default) is the root group.
+    /// - Returns: `true` when the attribute exists.
+    /// - Throws: `HDF5Error.objectNotFound` when nothing is at `path`, `.library` when libhdf5
+    ///   cannot decode the object's attributes.
+    public func hasAttribute(_ name: String, at path: String = "/") throws -> Bool {
+        try HDF5Library.withLock {
+            let (object, objectName) = try openObject(path)
+            defer { H5Oclose(object) }
+            let found = H5Aexists(object, name)
+            guard found >= 0 else {
+                throw HDF5Error.library(
+                    file: self.path, action: "read the attributes of '\(objectName)'")
+            }
+            return found > 0
+        }
+    }
+
     /// The names of the attributes on a group or dataset, sorted by UTF-8 bytes.
     /// - Parameter path: The group or dataset; `"/"` (default) is the root group.
     /// - Returns: The names, sorted by UTF-8 bytes.

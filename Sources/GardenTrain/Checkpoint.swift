@@ -82,8 +82,7 @@ public struct Checkpoint {
     public static func read(from url: URL) throws -> Checkpoint {
         let f = try HDF5File.open(at: url)
         defer { try? f.close() }
-        let attrs = try f.attributeNames()
-        guard attrs.contains("format_version") else {
+        guard try f.hasAttribute("format_version") else {
             throw CheckpointError.foreign(file: url.path)
         }
         let version = try f.readInt64Attribute("format_version")
@@ -102,7 +101,7 @@ public struct Checkpoint {
         }
         let step = try readCount("step", from: f, file: url.path, atMost: nil)
         var best: BestEvaluation?
-        if attrs.contains("best_step") {
+        if try f.hasAttribute("best_step") {
             best = BestEvaluation(
                 metric: try f.readStringAttribute("best_metric"),
                 step: try readCount("best_step", from: f, file: url.path, atMost: step),
@@ -115,11 +114,11 @@ public struct Checkpoint {
             best: best)
         ckpt.fileFormatVersion = version
         ckpt.blas =
-            attrs.contains("blas_core")
+            try f.hasAttribute("blas_core")
             ? BLASKernel(
                 core: try f.readStringAttribute("blas_core"),
                 config: try f.readStringAttribute("blas_config")) : nil
-        if attrs.contains("recipe_sha256") {
+        if try f.hasAttribute("recipe_sha256") {
             let stored = try f.readStringAttribute("recipe_sha256")
             guard stored == ckpt.recipeSHA256 else {
                 throw CheckpointError.badDataset(

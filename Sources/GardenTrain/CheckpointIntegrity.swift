@@ -31,7 +31,7 @@ extension Checkpoint {
                 reason: "dtype \(other.dtype), expected float32 or int32")
         }
         if version >= 3 {
-            guard try f.attributeNames(at: path).contains(checksumAttribute) else {
+            guard try f.hasAttribute(checksumAttribute, at: path) else {
                 throw CheckpointError.badDataset(
                     file: file, path: path,
                     reason:
