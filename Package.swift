@@ -4,6 +4,7 @@ import PackageDescription
 // Dependencies point down only:
 //   garden -> GardenRecipes -> {GardenTrain, GardenExport, GardenModels} -> GardenNN -> GardenTensor -> COpenBLAS
 //   GardenTrain -> GardenHDF5 -> CHDF5;  GardenExport -> TFProto -> CCRC32C
+//   GardenRecipes -> GardenArchive -> CZlib
 let package = Package(
     name: "SwiftGarden",
     platforms: [.macOS(.v13)],
@@ -24,10 +25,14 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .target(name: "GardenTensor", dependencies: ["COpenBLAS"]),
         .target(name: "GardenNN", dependencies: ["GardenTensor"]),
         .target(name: "GardenModels", dependencies: ["GardenNN"]),
         .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
+        // Deterministic .tar.gz of a directory (ustar written here, deflate by zlib): garden package.
+        .target(name: "GardenArchive", dependencies: ["CZlib"]),
         // SSE 4.2 CRC-32C for TFProto's CRC32C (a C target: Swift has no crc32 intrinsic).
         .target(name: "CCRC32C"),
         .target(name: "TFProto", dependencies: ["CCRC32C", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -40,7 +45,7 @@ let package = Package(
             "GardenNN", "TFProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .target(name: "GardenRecipes", dependencies: [
-            "GardenModels", "GardenTrain", "GardenExport", "GardenHDF5",
+            "GardenModels", "GardenTrain", "GardenExport", "GardenHDF5", "GardenArchive",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "garden", dependencies: [
@@ -58,6 +63,7 @@ let package = Package(
         .testTarget(name: "GardenTensorTests", dependencies: ["GardenTensor", "GardenTestSupport"]),
         .testTarget(name: "GardenNNTests", dependencies: ["GardenNN", "GardenModels", "GardenTestSupport"]),
         .testTarget(name: "GardenHDF5Tests", dependencies: ["GardenHDF5"]),
+        .testTarget(name: "GardenArchiveTests", dependencies: ["GardenArchive"]),
         .testTarget(name: "GardenExportTests", dependencies: ["GardenExport", "GardenModels", "TFProto", "GardenTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GardenTrainTests", dependencies: ["GardenTrain", "GardenTestSupport"]),

@@ -5,7 +5,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REPO_ROOT
 
 # System packages the build needs (COpenBLAS, CHDF5 via pkg-config) plus h5dump/h5ls.
-SYSTEM_PACKAGES=(libopenblas-dev libhdf5-dev pkg-config hdf5-tools)
+SYSTEM_PACKAGES=(libopenblas-dev libhdf5-dev zlib1g-dev pkg-config hdf5-tools)
 
 # Conformance venv: kept outside the clone so repeated CI runs reuse it.
 SWIFTGARDEN_VENV="${SWIFTGARDEN_VENV:-$HOME/.cache/swiftgarden/venv-tf2.21}"

@@ -21,7 +21,7 @@ struct Garden: ParsableCommand {
                 --input x.h5 --output y.h5
               garden inspect runs/mlp/export
             """,
-        subcommands: [Run.self, Train.self, Export.self, Predict.self, Inspect.self, Tokenize.self])
+        subcommands: [Run.self, Train.self, Export.self, Predict.self, Inspect.self, Package.self, Tokenize.self])
 }
 
 /// Options every recipe-driven command takes.

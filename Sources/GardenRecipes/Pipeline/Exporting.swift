@@ -3,6 +3,7 @@ import GardenExport
 import GardenModels
 import GardenNN
 import GardenTensor
+import GardenTrain
 
 /// `garden export`: restores a checkpoint into the recipe's model and writes a SavedModel.
 public enum Exporting {
@@ -47,7 +48,7 @@ public enum Exporting {
     public static func run(
         _ recipe: Recipe, checkpoint: URL, out: URL, overwrite: Bool,
         selection: PartSelection = PartSelection(), allowPartial: Bool = false,
-        log: (String) -> Void
+        build: BuildInfo = .current(), log: (String) -> Void
     ) throws -> URL {
         // Refuse a taken --out before any work, so the only output is the error.
         try SavedModelWriter.checkTarget(out, overwrite: overwrite)
@@ -62,7 +63,13 @@ public enum Exporting {
             constants: part.constants)
         // What the export cannot carry goes into the same atomic write, under assets.extra/.
         if let notes = ExportNotes.file(recipe) { spec.extraFiles.append(notes) }
-        try SavedModelWriter.write(spec, to: out, overwrite: overwrite)
+        // The model card describes the signature as assembled, so it is built after assembly.
+        var assembly = try SavedModelAssembler.assemble(spec)
+        let card = ModelCard.make(recipe: recipe, part: part, selection: selection, spec: spec,
+                                  assembly: assembly, checkpointFile: used,
+                                  checkpoint: try Checkpoint.read(from: used), build: build)
+        assembly.extraFiles.append(card.file)
+        try SavedModelWriter.write(assembly, to: out, overwrite: overwrite)
         log("exported SavedModel to \(out.path)")
         return used
     }
