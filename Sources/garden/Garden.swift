@@ -21,7 +21,10 @@ struct Garden: ParsableCommand {
                 --input x.h5 --output y.h5
               garden inspect runs/mlp/export
             """,
-        subcommands: [Run.self, Train.self, Export.self, Predict.self, Inspect.self, Package.self, Tokenize.self])
+        subcommands: [
+            Run.self, Train.self, Export.self, Predict.self, Inspect.self, Package.self,
+            Tokenize.self,
+        ])
 }
 
 /// Options every recipe-driven command takes.
@@ -29,8 +32,11 @@ struct RecipeOptions: ParsableArguments {
     @Argument(help: "The recipe YAML file (e.g. Recipes/mlp.yaml).")
     var recipe: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Override a recipe key, e.g. --set train.steps=300 (repeatable).", valueName: "key.path=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a recipe key, e.g. --set train.steps=300 (repeatable).",
+            valueName: "key.path=value"))
     var overrides: [String] = []
 
     func load() throws -> Recipe { try RecipeLoader.load(path: recipe, overrides: overrides) }
@@ -44,7 +50,8 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         throw error
     } catch {
         let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-        FileHandle.standardError.write(Data("garden: error: \(message.replacingOccurrences(of: "\n", with: "; "))\n".utf8))
+        FileHandle.standardError.write(
+            Data("garden: error: \(message.replacingOccurrences(of: "\n", with: "; "))\n".utf8))
         throw ExitCode.failure
     }
 }

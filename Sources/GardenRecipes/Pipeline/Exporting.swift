@@ -65,9 +65,10 @@ public enum Exporting {
         if let notes = ExportNotes.file(recipe) { spec.extraFiles.append(notes) }
         // The model card describes the signature as assembled, so it is built after assembly.
         var assembly = try SavedModelAssembler.assemble(spec)
-        let card = ModelCard.make(recipe: recipe, part: part, selection: selection, spec: spec,
-                                  assembly: assembly, checkpointFile: used,
-                                  checkpoint: try Checkpoint.read(from: used), build: build)
+        let card = ModelCard.make(
+            recipe: recipe, part: part, selection: selection, spec: spec,
+            assembly: assembly, checkpointFile: used,
+            checkpoint: try Checkpoint.read(from: used), build: build)
         assembly.extraFiles.append(card.file)
         try SavedModelWriter.write(assembly, to: out, overwrite: overwrite)
         log("exported SavedModel to \(out.path)")
