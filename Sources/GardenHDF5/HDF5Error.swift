@@ -32,8 +32,9 @@ public enum HDF5Error: Error, Equatable, LocalizedError {
     case unsupportedDtype(file: String, path: String, found: String)
     /// `shape` is negative somewhere or does not multiply out to `valueCount`.
     case invalidShape(file: String, path: String, shape: [Int], valueCount: Int)
-    /// No attribute `name` on the object at `object`; `available` lists the ones there.
-    case attributeNotFound(file: String, object: String, name: String, available: [String])
+    /// No attribute `name` on the object at `object`. The names that are there are not listed:
+    /// listing makes libhdf5 1.10 crash on a damaged file (see `HDF5File.hasAttribute`).
+    case attributeNotFound(file: String, object: String, name: String)
     /// The attribute holds `found`, but the caller asked for `expected`.
     case attributeTypeMismatch(
         file: String, object: String, name: String, expected: String, found: String)
@@ -87,12 +88,8 @@ public enum HDF5Error: Error, Equatable, LocalizedError {
             let needed = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
             return "\(file): cannot write dataset '\(path)' with shape \(shape)"
                 + " (\(needed) values) from \(valueCount) values"
-        case .attributeNotFound(let file, let object, let name, let available):
-            let listing =
-                available.isEmpty
-                ? "no attributes there"
-                : "attributes there: " + available.joined(separator: ", ")
-            return "\(file): attribute '\(name)' not found on '\(object)' (\(listing))"
+        case .attributeNotFound(let file, let object, let name):
+            return "\(file): attribute '\(name)' not found on '\(object)'"
         case .attributeTypeMismatch(let file, let object, let name, let expected, let found):
             return "\(file): attribute '\(name)' on '\(object)' is \(found), expected \(expected)"
         case .tooLarge(let file, let path, let shape, let bytes, let limit):

@@ -107,7 +107,7 @@ extension HDF5File {
     ///   - name: The attribute name.
     ///   - path: The group or dataset; `"/"` (default) is the root group.
     /// - Returns: The value, as the kind it is stored as.
-    /// - Throws: `HDF5Error.attributeNotFound` (listing the attributes there) or
+    /// - Throws: `HDF5Error.attributeNotFound` or
     ///   `.attributeTypeMismatch` for arrays and unsupported types.
     public func readAttribute(_ name: String, at path: String = "/") throws -> HDF5AttributeValue {
         try HDF5Library.withLock {
@@ -115,8 +115,7 @@ extension HDF5File {
             defer { H5Oclose(object) }
             guard H5Aexists(object, name) > 0 else {
                 throw HDF5Error.attributeNotFound(
-                    file: self.path, object: objectName, name: name,
-                    available: try attributeNames(of: object, objectName: objectName))
+                    file: self.path, object: objectName, name: name)
             }
             let attribute = H5Aopen(object, name, garden_h5p_default())
             guard attribute >= 0 else {
