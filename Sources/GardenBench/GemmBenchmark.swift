@@ -12,7 +12,8 @@ import GardenTensor
 /// time (1.0 = no overhead).
 enum GemmBenchmark {
     static func run(_ args: BenchArguments) throws {
-        let recipes = args.positional.isEmpty
+        let recipes =
+            args.positional.isEmpty
             ? ["mlp", "bert_tiny", "resnet_tiny"].map { "Recipes/\($0).yaml" }
                 .filter { FileManager.default.fileExists(atPath: $0) }
             : args.positional
@@ -23,18 +24,26 @@ enum GemmBenchmark {
             let recipe = try RecipeLoader.load(path: path, overrides: args.options["set"] ?? [])
             for c in try GemmShapes.cases(recipe) {
                 let (layer, direct) = measure(c, samples: samples)
-                rows.append(.object([
-                    ("recipe", .string(recipe.name)), ("case", .string(c.name)), ("op", .string(c.op)),
-                    ("gemm", .string("\(c.gemm.count)x(\(c.gemm.m)x\(c.gemm.n)x\(c.gemm.k))")),
-                    ("flops", .int(c.flops)),
-                    ("layer_seconds", .number(layer)), ("direct_seconds", .number(direct)),
-                    ("ratio", .number(direct > 0 ? layer / direct : 0)),
-                    ("direct_gflops_per_second", .number(direct > 0 ? Double(c.flops) / direct / 1e9 : 0)),
-                ]))
+                rows.append(
+                    .object([
+                        ("recipe", .string(recipe.name)), ("case", .string(c.name)),
+                        ("op", .string(c.op)),
+                        ("gemm", .string("\(c.gemm.count)x(\(c.gemm.m)x\(c.gemm.n)x\(c.gemm.k))")),
+                        ("flops", .int(c.flops)),
+                        ("layer_seconds", .number(layer)), ("direct_seconds", .number(direct)),
+                        ("ratio", .number(direct > 0 ? layer / direct : 0)),
+                        (
+                            "direct_gflops_per_second",
+                            .number(direct > 0 ? Double(c.flops) / direct / 1e9 : 0)
+                        ),
+                    ]))
             }
         }
-        print(JSONValue.object([("bench", .string("gemm")), ("threads", .int(BLAS.threads)),
-                                ("cases", .array(rows))]).text)
+        print(
+            JSONValue.object([
+                ("bench", .string("gemm")), ("threads", .int(BLAS.threads)),
+                ("cases", .array(rows)),
+            ]).text)
     }
 
     /// Median seconds per call of `c.layer` and of `c.direct`.

@@ -18,13 +18,17 @@ struct GemmCase {
 
     /// A case whose direct reference is `count` products `op(A)[m,k]·op(B)[k,n]`, on buffers
     /// sized for exactly those operands (`shareB`: one B for every product).
-    init(name: String, op: String, count: Int = 1, m: Int, n: Int, k: Int,
-         transA: Bool = false, transB: Bool = false, shareB: Bool = false,
-         layer: @escaping () -> Void) {
+    init(
+        name: String, op: String, count: Int = 1, m: Int, n: Int, k: Int,
+        transA: Bool = false, transB: Bool = false, shareB: Bool = false,
+        layer: @escaping () -> Void
+    ) {
         self.name = name; self.op = op; self.gemm = (count, m, n, k); self.layer = layer
-        let buffers = GemmBuffers(a: count * m * k, b: (shareB ? 1 : count) * k * n, c: count * m * n)
+        let buffers = GemmBuffers(
+            a: count * m * k, b: (shareB ? 1 : count) * k * n, c: count * m * n)
         direct = {
-            buffers.sgemm(count: count, transA: transA, transB: transB, m: m, n: n, k: k, shareB: shareB)
+            buffers.sgemm(
+                count: count, transA: transA, transB: transB, m: m, n: n, k: k, shareB: shareB)
         }
     }
 }
@@ -55,10 +59,12 @@ final class GemmBuffers {
 
     /// `count` row-major products C[m,n] = op(A)·op(B), one `cblas_sgemm` each, with the
     /// operands advancing by one matrix per call (a batched product); `shareB` keeps one B.
-    func sgemm(count: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, shareB: Bool = false) {
+    func sgemm(count: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, shareB: Bool = false)
+    {
         for i in 0..<count {
             cblas_sgemm(
-                CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
+                transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), 1, a + i * m * k, Int32(transA ? m : k),
                 b + (shareB ? 0 : i * k * n), Int32(transB ? k : n), 0, c + i * m * n, Int32(n))
         }

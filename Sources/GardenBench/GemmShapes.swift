@@ -11,8 +11,12 @@ enum GemmShapes {
         let model = ModelFactory.make(recipe)
         let batch = try DataFactory.make(recipe).batch(at: 0)
         let name = recipe.name
-        if let mlp = model as? MLP { return dense(name, mlp.hidden + [mlp.logits], rows: recipe.data.batchSize) }
-        if let resnet = model as? ResNetClassifier { return convolutions(name, resnet, batch: batch) }
+        if let mlp = model as? MLP {
+            return dense(name, mlp.hidden + [mlp.logits], rows: recipe.data.batchSize)
+        }
+        if let resnet = model as? ResNetClassifier {
+            return convolutions(name, resnet, batch: batch)
+        }
         if let bert = model as? BertPretrainer { return transformer(name, bert, batch: batch) }
         return []
     }
@@ -25,11 +29,17 @@ enum GemmShapes {
             let x = benchTensor([rows, k]), w = benchTensor([k, n]), g = benchTensor([rows, n])
             let label = "\(recipe) \(layer.name) [\(rows),\(k)]x[\(k),\(n)]"
             return [
-                GemmCase(name: label + " forward", op: "matmul", m: rows, n: n, k: k) { _ = x.matmul(w) },
-                GemmCase(name: label + " input grad", op: "matmul", m: rows, n: k, k: n, transB: true) {
+                GemmCase(name: label + " forward", op: "matmul", m: rows, n: n, k: k) {
+                    _ = x.matmul(w)
+                },
+                GemmCase(
+                    name: label + " input grad", op: "matmul", m: rows, n: k, k: n, transB: true
+                ) {
                     _ = g.matmul(w, transposeB: true)
                 },
-                GemmCase(name: label + " kernel grad", op: "matmul", m: k, n: n, k: rows, transA: true) {
+                GemmCase(
+                    name: label + " kernel grad", op: "matmul", m: k, n: n, k: rows, transA: true
+                ) {
                     _ = x.matmul(g, transposeA: true)
                 },
             ]
@@ -38,7 +48,9 @@ enum GemmShapes {
 
     /// Every distinct convolution of the classifier at its training resolution: forward,
     /// input gradient and filter gradient (im2col + one GEMM over the batch's patches).
-    static func convolutions(_ recipe: String, _ model: ResNetClassifier, batch: Batch) -> [GemmCase] {
+    static func convolutions(_ recipe: String, _ model: ResNetClassifier, batch: Batch)
+        -> [GemmCase]
+    {
         let input = batch.inputs[0].shape
         var size = input[1]
         var convs: [(String, GardenNN.Conv2D, Int)] = [("stem", model.stem.conv, size)]
@@ -49,7 +61,9 @@ enum GemmShapes {
                 convs.append(("\(stage.name)/\(block.name)/conv1", block.conv1, inSize))
                 size = (inSize + block.conv1.stride - 1) / block.conv1.stride
                 convs.append(("\(stage.name)/\(block.name)/conv2", block.conv2, size))
-                if let s = block.shortcut { convs.append(("\(stage.name)/\(block.name)/shortcut_conv", s.conv, inSize)) }
+                if let s = block.shortcut {
+                    convs.append(("\(stage.name)/\(block.name)/shortcut_conv", s.conv, inSize))
+                }
             }
         }
         var seen = Set<String>()
@@ -61,20 +75,31 @@ enum GemmShapes {
             if !seen.insert(key).inserted { continue }
             let o = (h + conv.stride - 1) / conv.stride
             let (rows, patch, cout) = (n * o * o, f[0] * f[1] * f[2], f[3])
-            let x = benchTensor([n, h, h, f[2]]), w = benchTensor(f), dy = benchTensor([n, o, o, cout])
-            let (stride, shape) = (conv.stride, "\(recipe) \(label) x[\(n),\(h),\(h),\(f[2])] f\(f) s\(conv.stride)")
+            let x = benchTensor([n, h, h, f[2]]), w = benchTensor(f),
+                dy = benchTensor([n, o, o, cout])
+            let (stride, shape) = (
+                conv.stride, "\(recipe) \(label) x[\(n),\(h),\(h),\(f[2])] f\(f) s\(conv.stride)"
+            )
             out += [
                 GemmCase(name: shape + " forward", op: "conv2d", m: rows, n: cout, k: patch) {
                     _ = x.conv2d(w, stride: stride)
                 },
-                GemmCase(name: shape + " input grad", op: "conv2d_backprop_input", m: rows, n: patch, k: cout,
-                         transB: true) {
-                    _ = Tensor.conv2dBackpropInput(inputShape: x.shape, filter: w, outBackprop: dy,
-                                                   stride: stride, padding: .same)
+                GemmCase(
+                    name: shape + " input grad", op: "conv2d_backprop_input", m: rows, n: patch,
+                    k: cout,
+                    transB: true
+                ) {
+                    _ = Tensor.conv2dBackpropInput(
+                        inputShape: x.shape, filter: w, outBackprop: dy,
+                        stride: stride, padding: .same)
                 },
-                GemmCase(name: shape + " filter grad", op: "conv2d_backprop_filter", m: patch, n: cout, k: rows,
-                         transA: true) {
-                    _ = x.conv2dBackpropFilter(filterShape: f, outBackprop: dy, stride: stride, padding: .same)
+                GemmCase(
+                    name: shape + " filter grad", op: "conv2d_backprop_filter", m: patch, n: cout,
+                    k: rows,
+                    transA: true
+                ) {
+                    _ = x.conv2dBackpropFilter(
+                        filterShape: f, outBackprop: dy, stride: stride, padding: .same)
                 },
             ]
         }
@@ -91,23 +116,38 @@ enum GemmShapes {
         let (h, a, i, v) = (c.hiddenSize, c.numAttentionHeads, c.intermediateSize, c.vocabSize)
         let d = h / a
         var out: [GemmCase] = []
-        for (label, k, n) in [("query/key/value/output", h, h), ("intermediate", h, i), ("output", i, h)] {
+        for (label, k, n) in [
+            ("query/key/value/output", h, h), ("intermediate", h, i), ("output", i, h),
+        ] {
             let x = benchTensor([b, s, k]), w = benchTensor([k, n])
-            out.append(GemmCase(name: "\(recipe) \(label) [\(b),\(s),\(k)]x[\(k),\(n)] forward",
-                                op: "batch_matmul", m: b * s, n: n, k: k) { _ = x.batchMatmul(w) })
+            out.append(
+                GemmCase(
+                    name: "\(recipe) \(label) [\(b),\(s),\(k)]x[\(k),\(n)] forward",
+                    op: "batch_matmul", m: b * s, n: n, k: k
+                ) { _ = x.batchMatmul(w) })
         }
-        let q = benchTensor([b, a, s, d]), kk = benchTensor([b, a, s, d]), probs = benchTensor([b, a, s, s])
-        out.append(GemmCase(name: "\(recipe) attention scores [\(b),\(a),\(s),\(d)]x[..,\(d),\(s)]",
-                            op: "batch_matmul", count: b * a, m: s, n: s, k: d, transB: true) {
-            _ = q.batchMatmul(kk, adjY: true)
-        })
-        out.append(GemmCase(name: "\(recipe) attention context [\(b),\(a),\(s),\(s)]x[..,\(s),\(d)]",
-                            op: "batch_matmul", count: b * a, m: s, n: d, k: s) { _ = probs.batchMatmul(kk) })
+        let q = benchTensor([b, a, s, d]), kk = benchTensor([b, a, s, d]),
+            probs = benchTensor([b, a, s, s])
+        out.append(
+            GemmCase(
+                name: "\(recipe) attention scores [\(b),\(a),\(s),\(d)]x[..,\(d),\(s)]",
+                op: "batch_matmul", count: b * a, m: s, n: s, k: d, transB: true
+            ) {
+                _ = q.batchMatmul(kk, adjY: true)
+            })
+        out.append(
+            GemmCase(
+                name: "\(recipe) attention context [\(b),\(a),\(s),\(s)]x[..,\(s),\(d)]",
+                op: "batch_matmul", count: b * a, m: s, n: d, k: s
+            ) { _ = probs.batchMatmul(kk) })
         let hm = benchTensor([b, p, h]), table = benchTensor([v, h])
-        out.append(GemmCase(name: "\(recipe) masked LM logits [\(b),\(p),\(h)]x[\(v),\(h)]^T",
-                            op: "batch_matmul", m: b * p, n: v, k: h, transB: true) {
-            _ = hm.batchMatmul(table, adjY: true)
-        })
+        out.append(
+            GemmCase(
+                name: "\(recipe) masked LM logits [\(b),\(p),\(h)]x[\(v),\(h)]^T",
+                op: "batch_matmul", m: b * p, n: v, k: h, transB: true
+            ) {
+                _ = hm.batchMatmul(table, adjY: true)
+            })
         return out
     }
 }

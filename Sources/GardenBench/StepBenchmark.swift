@@ -18,7 +18,9 @@ import GardenTrain
 /// elementwise work (softmax, GELU, layer norm, Adam) is not counted.
 enum StepBenchmark {
     static func run(_ args: BenchArguments) throws {
-        guard let path = args.positional.first else { throw BenchError.usage("step needs a RECIPE") }
+        guard let path = args.positional.first else {
+            throw BenchError.usage("step needs a RECIPE")
+        }
         let recipe = try RecipeLoader.load(path: path, overrides: args.options["set"] ?? [])
         let steps = max(try args.int("steps", 20), 1)
         let warmup = try args.int("warmup", 5)
@@ -35,9 +37,11 @@ enum StepBenchmark {
             let (loss, grads) = Tape.valueWithGradients { model.loss(batch, ctx).loss }
             // The trainer always takes the global norm: it checks it is finite, and clips by it.
             let norm = GradientClipping.globalNorm(grads)
-            precondition(loss.scalar.isFinite && norm.isFinite, "garden-bench: non-finite loss at step \(n)")
-            optimizer.apply(GradientClipping.clip(grads, clipNorm: clipNorm, norm: norm),
-                            learningRate: learningRate(n), step: n)
+            precondition(
+                loss.scalar.isFinite && norm.isFinite, "garden-bench: non-finite loss at step \(n)")
+            optimizer.apply(
+                GradientClipping.clip(grads, clipNorm: clipNorm, norm: norm),
+                learningRate: learningRate(n), step: n)
         }
 
         var batchSeconds: [Double] = [], samples: [Double] = []
@@ -58,7 +62,10 @@ enum StepBenchmark {
         let first = data.batch(at: 0)
         let batchShapes: [(String, JSONValue)] = [
             ("inputs", .array(first.inputs.map(shape))), ("targets", shape(first.targets)),
-            ("features", .object(first.features.sorted { $0.key < $1.key }.map { ($0.key, shape($0.value)) })),
+            (
+                "features",
+                .object(first.features.sorted { $0.key < $1.key }.map { ($0.key, shape($0.value)) })
+            ),
         ]
         let params = model.parameters.map(\.parameter)
         var fields: [(String, JSONValue)] = [
@@ -73,7 +80,10 @@ enum StepBenchmark {
             ("gemm_flops_per_step", .int(flops)),
             ("gflops_per_second", .number(median > 0 ? Double(flops) / median / 1e9 : 0)),
             ("variables", .int(params.count)),
-            ("trainable_parameters", .int(params.filter(\.trainable).map(\.value.count).reduce(0, +))),
+            (
+                "trainable_parameters",
+                .int(params.filter(\.trainable).map(\.value.count).reduce(0, +))
+            ),
             ("parameters", .int(params.map(\.value.count).reduce(0, +))),
         ]
         // BERT's vocabulary size comes from the data section; the peer reads the built encoder's.

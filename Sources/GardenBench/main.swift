@@ -18,6 +18,7 @@ do {
     default: throw BenchError.usage("unknown subcommand '\(words.first ?? "")'")
     }
 } catch {
-    FileHandle.standardError.write(Data("garden-bench: \(error.localizedDescription)\n\(usage)\n".utf8))
+    FileHandle.standardError.write(
+        Data("garden-bench: \(error.localizedDescription)\n\(usage)\n".utf8))
     exit(1)
 }

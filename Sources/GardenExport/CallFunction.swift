@@ -15,9 +15,11 @@ public struct CallFunction {
     public var outputLists: [ExportOutputList]
 
     /// Creates the call function from its two traces.
-    public init(training: GraphFunction, inference: GraphFunction,
-                inputs: StructureKind = .single, outputs: StructureKind = .single,
-                outputLists: [ExportOutputList] = []) {
+    public init(
+        training: GraphFunction, inference: GraphFunction,
+        inputs: StructureKind = .single, outputs: StructureKind = .single,
+        outputLists: [ExportOutputList] = []
+    ) {
         self.training = training; self.inference = inference
         inputKind = inputs; outputKind = outputs; self.outputLists = outputLists
     }
@@ -26,16 +28,19 @@ public struct CallFunction {
     ///
     /// - Throws: ``ExportError/invalidSpec(_:)`` when the traces disagree.
     public func signature() throws -> ExportSignature {
-        let infer = try ExportSignature(function: inference, inputs: inputKind, outputs: outputKind,
-                                        outputLists: outputLists)
-        let train = try ExportSignature(function: training, inputs: inputKind, outputs: outputKind,
-                                        outputLists: outputLists)
+        let infer = try ExportSignature(
+            function: inference, inputs: inputKind, outputs: outputKind,
+            outputLists: outputLists)
+        let train = try ExportSignature(
+            function: training, inputs: inputKind, outputs: outputKind,
+            outputLists: outputLists)
         guard infer.inputs == train.inputs,
-              infer.outputs.map(\.name) == train.outputs.map(\.name),
-              infer.outputs.map(\.dtype) == train.outputs.map(\.dtype)
+            infer.outputs.map(\.name) == train.outputs.map(\.name),
+            infer.outputs.map(\.dtype) == train.outputs.map(\.dtype)
         else {
             throw ExportError.invalidSpec(
-                "__call__ traces differ: training=true has\n\(train)\nbut training=false has\n\(infer)")
+                "__call__ traces differ: training=true has\n\(train)\nbut training=false has\n\(infer)"
+            )
         }
         return infer
     }

@@ -20,8 +20,10 @@ public struct ChildObject {
     public var ownVariables: [ExportedVariable]
 
     /// Creates a child object.
-    public init(name: String, call: GraphFunction? = nil, outputs: StructureKind = .single,
-                variables: [String: Parameter] = [:], ownVariables: [ExportedVariable] = []) {
+    public init(
+        name: String, call: GraphFunction? = nil, outputs: StructureKind = .single,
+        variables: [String: Parameter] = [:], ownVariables: [ExportedVariable] = []
+    ) {
         self.name = name; self.call = call; outputKind = outputs; self.variables = variables
         self.ownVariables = ownVariables
     }

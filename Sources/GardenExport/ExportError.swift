@@ -23,7 +23,8 @@ public enum ExportError: Error, LocalizedError, Equatable {
             return "export directory \(path) exists and is not empty; "
                 + "pass --overwrite to replace it, or choose another directory"
         case .notADirectory(let path):
-            return "export path \(path) exists and is not a directory; remove it or choose another path"
+            return
+                "export path \(path) exists and is not a directory; remove it or choose another path"
         case .invalidSpec(let message):
             return "invalid SavedModel export: \(message)"
         case .unknownVariable(let function, let path):

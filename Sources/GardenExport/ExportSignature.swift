@@ -20,8 +20,10 @@ public struct ExportSignature: Hashable, Sendable, CustomStringConvertible {
     ///
     /// - Throws: ``ExportError/invalidSpec(_:)`` when a single structure does not hold exactly
     ///   one tensor or keys repeat.
-    public init(inputKind: StructureKind, inputs: [ExportTensorSpec],
-                outputKind: StructureKind, outputs: [ExportTensorSpec]) throws {
+    public init(
+        inputKind: StructureKind, inputs: [ExportTensorSpec],
+        outputKind: StructureKind, outputs: [ExportTensorSpec]
+    ) throws {
         self.inputKind = inputKind
         self.inputs = try Self.flatten(inputs, kind: inputKind, side: "inputs")
         self.outputKind = outputKind
@@ -36,19 +38,23 @@ public struct ExportSignature: Hashable, Sendable, CustomStringConvertible {
     ///
     /// - Throws: ``ExportError/invalidSpec(_:)`` when a list names an unknown output or an
     ///   element twice, or its key is also an output's name.
-    public init(inputKind: StructureKind, inputs: [ExportTensorSpec], outputs: [ExportTensorSpec],
-                outputLists lists: [ExportOutputList]) throws {
+    public init(
+        inputKind: StructureKind, inputs: [ExportTensorSpec], outputs: [ExportTensorSpec],
+        outputLists lists: [ExportOutputList]
+    ) throws {
         try self.init(inputKind: inputKind, inputs: inputs, outputKind: .dict, outputs: outputs)
         guard !lists.isEmpty else { return }
         var place: [String: (key: String, index: Int)] = [:]
         for list in lists {
             if outputs.contains(where: { $0.name == list.name }) {
-                throw ExportError.invalidSpec("output list '\(list.name)' has the name of an output")
+                throw ExportError.invalidSpec(
+                    "output list '\(list.name)' has the name of an output")
             }
             for (i, e) in list.elements.enumerated() {
                 guard outputs.contains(where: { $0.name == e }), place[e] == nil else {
                     throw ExportError.invalidSpec(
-                        "output list '\(list.name)' names '\(e)', which is not an output or is listed twice")
+                        "output list '\(list.name)' names '\(e)', which is not an output or is listed twice"
+                    )
                 }
                 place[e] = (list.name, i)
             }
@@ -66,18 +72,26 @@ public struct ExportSignature: Hashable, Sendable, CustomStringConvertible {
 
     /// The signature of a traced function: its arguments are the inputs (argument names are
     /// the dict keys), its named outputs the outputs.
-    public init(function: GraphFunction, inputs: StructureKind, outputs: StructureKind,
-                outputLists: [ExportOutputList] = []) throws {
-        let inputSpecs = function.arguments.map { ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
-        let outputSpecs = function.outputs.map { ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+    public init(
+        function: GraphFunction, inputs: StructureKind, outputs: StructureKind,
+        outputLists: [ExportOutputList] = []
+    ) throws {
+        let inputSpecs = function.arguments.map {
+            ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape)
+        }
+        let outputSpecs = function.outputs.map {
+            ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape)
+        }
         if outputLists.isEmpty {
-            try self.init(inputKind: inputs, inputs: inputSpecs, outputKind: outputs, outputs: outputSpecs)
+            try self.init(
+                inputKind: inputs, inputs: inputSpecs, outputKind: outputs, outputs: outputSpecs)
         } else {
             guard outputs == .dict else {
                 throw ExportError.invalidSpec("output lists need dict outputs")
             }
-            try self.init(inputKind: inputs, inputs: inputSpecs, outputs: outputSpecs,
-                          outputLists: outputLists)
+            try self.init(
+                inputKind: inputs, inputs: inputSpecs, outputs: outputSpecs,
+                outputLists: outputLists)
         }
     }
 
@@ -92,12 +106,16 @@ public struct ExportSignature: Hashable, Sendable, CustomStringConvertible {
         var lines = ["inputs: \(inputKind.rawValue)"]
         lines += inputs.map { "  \($0.name) \($0.dtype) \($0.shape)" }
         lines.append("outputs: \(outputKind.rawValue)")
-        lines += zip(servingOutputKeys, outputs).map { key, spec in "  \(key) \(spec.dtype) \(spec.shape)" }
+        lines += zip(servingOutputKeys, outputs).map { key, spec in
+            "  \(key) \(spec.dtype) \(spec.shape)"
+        }
         return lines.joined(separator: "\n")
     }
 
-    private static func flatten(_ specs: [ExportTensorSpec], kind: StructureKind,
-                                side: String) throws -> [ExportTensorSpec] {
+    private static func flatten(
+        _ specs: [ExportTensorSpec], kind: StructureKind,
+        side: String
+    ) throws -> [ExportTensorSpec] {
         switch kind {
         case .single:
             guard specs.count == 1 else {
@@ -107,7 +125,9 @@ public struct ExportSignature: Hashable, Sendable, CustomStringConvertible {
             }
             return specs
         case .dict:
-            let sorted = specs.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+            let sorted = specs.sorted {
+                Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8))
+            }
             for (a, b) in zip(sorted, sorted.dropFirst()) where a.name == b.name {
                 throw ExportError.invalidSpec("\(side) key '\(a.name)' appears twice")
             }

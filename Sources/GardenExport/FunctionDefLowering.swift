@@ -18,15 +18,20 @@ public enum FunctionDefLowering {
     ///   - outputOrder: output names in flattened order; nil keeps the trace's order.
     /// - Throws: ``ExportError/invalidSpec(_:)`` when an order names an unknown argument or
     ///   output, or misses one.
-    public static func lower(_ function: GraphFunction, name: String, inputOrder: [String]? = nil,
-                             outputOrder: [String]? = nil) throws -> Tensorflow_FunctionDef {
-        let arguments = try reorder(function.arguments, by: inputOrder, key: \.name,
-                                    what: "argument", function: name)
-        let outputs = try reorder(function.outputs, by: outputOrder, key: \.name,
-                                  what: "output", function: name)
+    public static func lower(
+        _ function: GraphFunction, name: String, inputOrder: [String]? = nil,
+        outputOrder: [String]? = nil
+    ) throws -> Tensorflow_FunctionDef {
+        let arguments = try reorder(
+            function.arguments, by: inputOrder, key: \.name,
+            what: "argument", function: name)
+        let outputs = try reorder(
+            function.outputs, by: outputOrder, key: \.name,
+            what: "output", function: name)
         var signature = Tensorflow_OpDef()
         signature.name = name
-        signature.inputArg = arguments.map { argDef($0.name, $0.dtype.tfDataType) }
+        signature.inputArg =
+            arguments.map { argDef($0.name, $0.dtype.tfDataType) }
             + function.captureArgumentNames.map { argDef($0, .dtResource) }
 
         var used = Set(signature.inputArg.map(\.name))
@@ -79,10 +84,13 @@ public enum FunctionDefLowering {
         return candidate
     }
 
-    private static func reorder<T>(_ items: [T], by order: [String]?, key: KeyPath<T, String>,
-                                   what: String, function: String) throws -> [T] {
+    private static func reorder<T>(
+        _ items: [T], by order: [String]?, key: KeyPath<T, String>,
+        what: String, function: String
+    ) throws -> [T] {
         guard let order else { return items }
-        let byName = Dictionary(items.map { ($0[keyPath: key], $0) }, uniquingKeysWith: { a, _ in a })
+        let byName = Dictionary(
+            items.map { ($0[keyPath: key], $0) }, uniquingKeysWith: { a, _ in a })
         guard order.count == items.count, Set(order).count == order.count else {
             throw ExportError.invalidSpec(
                 "function \(function): \(what) order \(order) does not list each of "

@@ -26,9 +26,10 @@ extension SavedModelAssembler.State {
             callNames.append(name)
             let def = try FunctionDefLowering.lower(
                 function, name: name, inputOrder: inputOrder, outputOrder: outputOrder)
-            try addConcrete(def, function: function,
-                            positional: [inputStructure, StructuredValues.bool(training)],
-                            keywords: [:], output: outputStructure)
+            try addConcrete(
+                def, function: function,
+                positional: [inputStructure, StructuredValues.bool(training)],
+                keywords: [:], output: outputStructure)
             if !training { inferenceDef = def }
         }
 
@@ -44,10 +45,12 @@ extension SavedModelAssembler.State {
         for (i, loss) in spec.regularizationLosses.enumerated() {
             let name = nextFunctionName(Names.regularizationLoss(i))
             let def = try FunctionDefLowering.lower(loss, name: name)
-            let output = ExportTensorSpec(name: loss.outputs[0].name, dtype: loss.outputs[0].dtype,
-                                          shape: loss.outputs[0].shape)
-            try addConcrete(def, function: loss, positional: [], keywords: [:],
-                            output: StructuredValues.tensorSpec(output, name: "unknown"))
+            let output = ExportTensorSpec(
+                name: loss.outputs[0].name, dtype: loss.outputs[0].dtype,
+                shape: loss.outputs[0].shape)
+            try addConcrete(
+                def, function: loss, positional: [], keywords: [:],
+                output: StructuredValues.tensorSpec(output, name: "unknown"))
             var function = Tensorflow_SavedFunction()
             function.concreteFunctions = [name]
             function.functionSpec = StructuredValues.functionSpec(
@@ -65,15 +68,18 @@ extension SavedModelAssembler.State {
         let signatureMap = graph.addUserObject("signature_map")
         graph.addChild(root, "signatures", signatureMap)
         if let key = spec.servingSignatureKey, let inferenceDef {
-            try addServingSignature(key: key, signature: signature, callee: inferenceDef,
-                                    map: signatureMap)
+            try addServingSignature(
+                key: key, signature: signature, callee: inferenceDef,
+                map: signatureMap)
         }
     }
 
     /// The keyword-only signature over the `training=false` trace: inputs by key, outputs as a
     /// dict (`output_0` for a single output).
-    mutating func addServingSignature(key: String, signature: ExportSignature,
-                                      callee: Tensorflow_FunctionDef, map: Int32) throws {
+    mutating func addServingSignature(
+        key: String, signature: ExportSignature,
+        callee: Tensorflow_FunctionDef, map: Int32
+    ) throws {
         let name = nextFunctionName(Names.signatureWrapper(key))
         let outputKeys = signature.servingOutputKeys
         // Output lists can put the flat keys out of sorted order (`x_10` before `x_2`).
@@ -83,14 +89,17 @@ extension SavedModelAssembler.State {
         let def = SignatureWrapper.functionDef(
             name: name, callee: callee,
             outputOrder: sortedOrder == Array(outputKeys.indices) ? nil : sortedOrder)
-        let inputs = Dictionary(uniqueKeysWithValues: signature.inputs.map {
-            ($0.name, StructuredValues.tensorSpec($0))
-        })
-        let outputs = Dictionary(uniqueKeysWithValues: zip(outputKeys, signature.outputs).map {
-            ($0, StructuredValues.tensorSpec($1, name: $0))
-        })
-        try addConcrete(def, function: spec.call.inference, positional: [], keywords: inputs,
-                        output: StructuredValues.dict(outputs))
+        let inputs = Dictionary(
+            uniqueKeysWithValues: signature.inputs.map {
+                ($0.name, StructuredValues.tensorSpec($0))
+            })
+        let outputs = Dictionary(
+            uniqueKeysWithValues: zip(outputKeys, signature.outputs).map {
+                ($0, StructuredValues.tensorSpec($1, name: $0))
+            })
+        try addConcrete(
+            def, function: spec.call.inference, positional: [], keywords: inputs,
+            output: StructuredValues.dict(outputs))
         var bare = Tensorflow_SavedBareConcreteFunction()
         bare.concreteFunctionName = name
         bare.argumentKeywords = signature.inputs.map(\.name)
@@ -127,31 +136,37 @@ extension SavedModelAssembler.State {
         let keysByNode = graph.checkpointKeys()
         let keys = try zip(spec.variables, variableNodes).map { variable, id in
             guard let key = keysByNode[id] else {
-                throw ExportError.invalidSpec("variable '\(variable.parameter.path)' is unreachable")
+                throw ExportError.invalidSpec(
+                    "variable '\(variable.parameter.path)' is unreachable")
             }
             return key
         }
         var bundle = TensorBundleWriter()
         for (variable, key) in zip(spec.variables, keys) {
             let value = variable.parameter.value
-            try bundle.add(key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
+            try bundle.add(
+                key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
         }
         for (variable, id) in childVariables {
             guard let key = keysByNode[id] else {
-                throw ExportError.invalidSpec("variable '\(variable.parameter.path)' is unreachable")
+                throw ExportError.invalidSpec(
+                    "variable '\(variable.parameter.path)' is unreachable")
             }
             let value = variable.parameter.value
-            try bundle.add(key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
+            try bundle.add(
+                key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
         }
         for (constant, id) in zip(spec.constants, constantNodes) {
             guard let key = keysByNode[id] else {
                 throw ExportError.invalidSpec("constant '\(constant.name)' is unreachable")
             }
-            try bundle.add(key: key, dtype: constant.dtype, shape: constant.shape, bytes: constant.bytes)
+            try bundle.add(
+                key: key, dtype: constant.dtype, shape: constant.shape, bytes: constant.bytes)
         }
         let checkpointGraph = graph.checkpointGraph(keys: keysByNode)
-        try bundle.addString(key: "_CHECKPOINTABLE_OBJECT_GRAPH",
-                             strings: [SavedModelSerialization.bytes(checkpointGraph)])
+        try bundle.addString(
+            key: "_CHECKPOINTABLE_OBJECT_GRAPH",
+            strings: [SavedModelSerialization.bytes(checkpointGraph)])
 
         var info = Tensorflow_MetaGraphDef.MetaInfoDef()
         info.tags = spec.tags
@@ -168,12 +183,16 @@ extension SavedModelAssembler.State {
         graphDef.versions = versions
         // Without the TF1 pieces the outer graph still holds the asset placeholders.
         let serving = spec.includesServingGraph
-        let variables: [ServingGraph.Variable] = !serving ? [] : zip(spec.variables, keys).map {
-            variable, key in
-            let value = variable.parameter.value
-            return ServingGraph.Variable(name: variable.parameter.path, dtype: value.dtype,
-                                         shape: value.shape, checkpointKey: key)
-        }
+        let variables: [ServingGraph.Variable] =
+            !serving
+            ? []
+            : zip(spec.variables, keys).map {
+                variable, key in
+                let value = variable.parameter.value
+                return ServingGraph.Variable(
+                    name: variable.parameter.path, dtype: value.dtype,
+                    shape: value.shape, checkpointKey: key)
+            }
         let built = ServingGraph.build(
             variables: variables, signature: serving ? servingSignature : nil,
             assetCount: spec.assets.count)
@@ -191,7 +210,8 @@ extension SavedModelAssembler.State {
         var model = Tensorflow_SavedModel()
         model.savedModelSchemaVersion = 1
         model.metaGraphs = [meta]
-        return SavedModelAssembly(savedModel: model, bundle: bundle, assets: spec.assets,
-                                  extraFiles: spec.extraFiles, checkpointKeys: keys)
+        return SavedModelAssembly(
+            savedModel: model, bundle: bundle, assets: spec.assets,
+            extraFiles: spec.extraFiles, checkpointKeys: keys)
     }
 }

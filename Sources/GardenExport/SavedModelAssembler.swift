@@ -18,7 +18,8 @@ public enum SavedModelAssembler {
     /// must parse as a version: TF1 loaders compare it with "1.9".
     public static let tensorflowVersion = "2.21.0"
     /// `meta_info_def.tensorflow_git_version`: says that no TensorFlow build wrote the file.
-    public static let tensorflowGitVersion = "swiftgarden (no TensorFlow; SavedModel format of v2.21.0)"
+    public static let tensorflowGitVersion =
+        "swiftgarden (no TensorFlow; SavedModel format of v2.21.0)"
 
     /// FunctionDef name stems by role. A FunctionDef is named `<stem>_<n>`, `n` its index in the
     /// library: TF's names end in a number too (`__inference___call___437`), and its fingerprint
@@ -26,8 +27,12 @@ public enum SavedModelAssembler {
     public enum FunctionName {
         public static let callTraining = "__inference___call___train"
         public static let callInference = "__inference___call___infer"
-        public static func regularizationLoss(_ i: Int) -> String { "__inference_regularization_loss_\(i)" }
-        public static func signatureWrapper(_ key: String) -> String { "__inference_signature_wrapper_\(key)" }
+        public static func regularizationLoss(_ i: Int) -> String {
+            "__inference_regularization_loss_\(i)"
+        }
+        public static func signatureWrapper(_ key: String) -> String {
+            "__inference_signature_wrapper_\(key)"
+        }
         public static func childCall(_ child: String) -> String { "__inference_\(child)___call__" }
     }
 
@@ -82,9 +87,10 @@ public enum SavedModelAssembler {
                 let id = graph.add(.variable(saved))
                 constantNodes.append(id)
                 guard graph.child(ObjectGraphBuilder.root, constant.name) == nil,
-                      !reserved.contains(constant.name)
+                    !reserved.contains(constant.name)
                 else {
-                    throw ExportError.invalidSpec("constant '\(constant.name)' collides with another root attribute")
+                    throw ExportError.invalidSpec(
+                        "constant '\(constant.name)' collides with another root attribute")
                 }
                 graph.addChild(ObjectGraphBuilder.root, constant.name, id)
             }
@@ -105,16 +111,21 @@ public enum SavedModelAssembler {
         mutating func addChildVariables(_ child: ChildObject) throws {
             for variable in child.ownVariables {
                 let p = variable.parameter
-                guard p.path.hasPrefix(child.name + "/"), variableIDs[ObjectIdentifier(p)] == nil else {
+                guard p.path.hasPrefix(child.name + "/"), variableIDs[ObjectIdentifier(p)] == nil
+                else {
                     throw ExportError.invalidSpec(
-                        "variable '\(p.path)' of child '\(child.name)' must have a path under '\(child.name)/' and be exported once")
+                        "variable '\(p.path)' of child '\(child.name)' must have a path under '\(child.name)/' and be exported once"
+                    )
                 }
                 let id = graph.add(.variable(Self.savedVariable(variable)))
                 variableIDs[ObjectIdentifier(p)] = id
                 childVariables.append((variable, id))
                 place(id, path: p.path, reservedAtRoot: SavedModelSpec.reservedRootNames)
-                guard let container = graph.child(ObjectGraphBuilder.root, child.name), isContainer(container) else {
-                    throw ExportError.invalidSpec("child object '\(child.name)' collides with a variable of that path")
+                guard let container = graph.child(ObjectGraphBuilder.root, child.name),
+                    isContainer(container)
+                else {
+                    throw ExportError.invalidSpec(
+                        "child object '\(child.name)' collides with a variable of that path")
                 }
             }
         }
@@ -123,10 +134,11 @@ public enum SavedModelAssembler {
         /// (the variable stays reachable through the lists) when a component is empty, is
         /// `__call__`, is reserved at the root, or is taken by a different object.
         mutating func place(_ id: Int32, path: String, reservedAtRoot: Set<String>) {
-            let components = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            let components = path.split(separator: "/", omittingEmptySubsequences: false).map(
+                String.init)
             guard let first = components.first, let last = components.last,
-                  !components.contains(""), !components.contains("__call__"),
-                  !reservedAtRoot.contains(first)
+                !components.contains(""), !components.contains("__call__"),
+                !reservedAtRoot.contains(first)
             else { return }
             var parent = ObjectGraphBuilder.root
             for component in components.dropLast() {
@@ -159,10 +171,12 @@ public enum SavedModelAssembler {
         }
 
         /// Adds the FunctionDef and its SavedConcreteFunction entry.
-        mutating func addConcrete(_ def: Tensorflow_FunctionDef, function: GraphFunction,
-                                  positional: [Tensorflow_StructuredValue],
-                                  keywords: [String: Tensorflow_StructuredValue],
-                                  output: Tensorflow_StructuredValue) throws {
+        mutating func addConcrete(
+            _ def: Tensorflow_FunctionDef, function: GraphFunction,
+            positional: [Tensorflow_StructuredValue],
+            keywords: [String: Tensorflow_StructuredValue],
+            output: Tensorflow_StructuredValue
+        ) throws {
             var concrete = Tensorflow_SavedConcreteFunction()
             concrete.boundInputs = try boundInputs(function, name: def.signature.name)
             concrete.canonicalizedInputSignature = StructuredValues.tuple(
@@ -197,7 +211,8 @@ public enum SavedModelAssembler {
                 for name in child.variables.keys.sorted() {
                     guard let parameter = child.variables[name] else { continue }
                     guard let id = variableIDs[ObjectIdentifier(parameter)] else {
-                        throw ExportError.unknownVariable(function: child.name, path: parameter.path)
+                        throw ExportError.unknownVariable(
+                            function: child.name, path: parameter.path)
                     }
                     if let existing = graph.child(node, name) {
                         guard existing == id else {
@@ -212,20 +227,26 @@ public enum SavedModelAssembler {
         }
 
         /// A `tf.function` with a fixed `input_signature` of positional tensors.
-        mutating func addFixedSignatureFunction(_ function: GraphFunction, name: String,
-                                                outputKind: StructureKind) throws -> Int32 {
+        mutating func addFixedSignatureFunction(
+            _ function: GraphFunction, name: String,
+            outputKind: StructureKind
+        ) throws -> Int32 {
             let inputs = function.arguments.map {
                 ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape)
             }
             let signature = try ExportSignature(
                 inputKind: .dict, inputs: inputs, outputKind: outputKind,
-                outputs: function.outputs.map { ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape) })
+                outputs: function.outputs.map {
+                    ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape)
+                })
             let def = try FunctionDefLowering.lower(
                 function, name: name, inputOrder: inputs.map(\.name),
                 outputOrder: signature.outputs.map(\.name))
             let specs = inputs.map { StructuredValues.tensorSpec($0) }
-            try addConcrete(def, function: function, positional: specs, keywords: [:],
-                            output: StructuredValues.structure(outputKind, signature.outputs, singleName: "unknown"))
+            try addConcrete(
+                def, function: function, positional: specs, keywords: [:],
+                output: StructuredValues.structure(
+                    outputKind, signature.outputs, singleName: "unknown"))
             var saved = Tensorflow_SavedFunction()
             saved.concreteFunctions = [name]
             saved.functionSpec = StructuredValues.functionSpec(

@@ -21,12 +21,14 @@ public struct SavedModelReader {
         self.directory = directory
         let file = directory.appendingPathComponent("saved_model.pb")
         guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw ExportError.unreadable(path: directory.path, message: "no saved_model.pb in the directory")
+            throw ExportError.unreadable(
+                path: directory.path, message: "no saved_model.pb in the directory")
         }
         do {
             savedModel = try Tensorflow_SavedModel(serializedBytes: data)
         } catch {
-            throw ExportError.unreadable(path: file.path, message: "not a SavedModel proto (\(error))")
+            throw ExportError.unreadable(
+                path: file.path, message: "not a SavedModel proto (\(error))")
         }
         guard savedModel.metaGraphs.count == 1, let meta = savedModel.metaGraphs.first else {
             throw ExportError.unreadable(
@@ -55,10 +57,11 @@ public struct SavedModelReader {
     /// - Throws: ``ExportError/unreadable(path:message:)`` when there is no bundle or entry.
     public func checkpointGraph() throws -> Tensorflow_TrackableObjectGraph {
         guard let bundle, bundle.entries["_CHECKPOINTABLE_OBJECT_GRAPH"] != nil,
-              let bytes = try bundle.strings(key: "_CHECKPOINTABLE_OBJECT_GRAPH").first
+            let bytes = try bundle.strings(key: "_CHECKPOINTABLE_OBJECT_GRAPH").first
         else {
-            throw ExportError.unreadable(path: directory.path,
-                                         message: "the variables bundle has no _CHECKPOINTABLE_OBJECT_GRAPH")
+            throw ExportError.unreadable(
+                path: directory.path,
+                message: "the variables bundle has no _CHECKPOINTABLE_OBJECT_GRAPH")
         }
         return try Tensorflow_TrackableObjectGraph(serializedBytes: bytes)
     }

@@ -44,11 +44,13 @@ public struct SavedModelSpec {
     public var extraFiles: [ExportedAsset] = []
 
     /// Creates a spec; defaults give `serving_default`, tag `serve` and the TF1 serving graph.
-    public init(variables: [ExportedVariable], call: CallFunction,
-                regularizationLosses: [GraphFunction] = [],
-                servingSignatureKey: String? = "serving_default",
-                children: [ChildObject] = [], assets: [ExportedAsset] = [],
-                tags: [String] = ["serve"], includesServingGraph: Bool = true) {
+    public init(
+        variables: [ExportedVariable], call: CallFunction,
+        regularizationLosses: [GraphFunction] = [],
+        servingSignatureKey: String? = "serving_default",
+        children: [ChildObject] = [], assets: [ExportedAsset] = [],
+        tags: [String] = ["serve"], includesServingGraph: Bool = true
+    ) {
         self.variables = variables; self.call = call
         self.regularizationLosses = regularizationLosses
         self.servingSignatureKey = servingSignatureKey

@@ -30,7 +30,9 @@ public enum SavedModelWriter {
         let parent = dir.deletingLastPathComponent()
         let pid = ProcessInfo.processInfo.processIdentifier
         let temp = parent.appendingPathComponent(".\(dir.lastPathComponent).tmp-\(pid)")
-        try io(parent.path) { try fm.createDirectory(at: parent, withIntermediateDirectories: true) }
+        try io(parent.path) {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        }
         ExportDirectoryReplacement.removeStale(beside: dir)
         if fm.fileExists(atPath: temp.path) { try io(temp.path) { try fm.removeItem(at: temp) } }
         // Whatever happens below, the temporary directory does not outlive this call.
@@ -42,7 +44,9 @@ public enum SavedModelWriter {
         try io(modelFile.path) { try bytes.write(to: modelFile) }
 
         let variables = temp.appendingPathComponent("variables")
-        try io(variables.path) { try fm.createDirectory(at: variables, withIntermediateDirectories: false) }
+        try io(variables.path) {
+            try fm.createDirectory(at: variables, withIntermediateDirectories: false)
+        }
         let prefix = variables.appendingPathComponent("variables")
         try io(prefix.path) { try assembly.bundle.write(prefix: prefix) }
 

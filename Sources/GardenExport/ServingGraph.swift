@@ -23,7 +23,8 @@ public enum ServingGraph {
         public var checkpointKey: String
 
         public init(name: String, dtype: DType, shape: [Int], checkpointKey: String) {
-            self.name = name; self.dtype = dtype; self.shape = shape; self.checkpointKey = checkpointKey
+            self.name = name; self.dtype = dtype; self.shape = shape;
+            self.checkpointKey = checkpointKey
         }
     }
 
@@ -39,8 +40,10 @@ public enum ServingGraph {
         /// Indices into the variables list, in the function's resource-argument order.
         public var captures: [Int]
 
-        public init(key: String, functionName: String, inputs: [ExportTensorSpec],
-                    outputKeys: [String], outputs: [ExportTensorSpec], captures: [Int]) {
+        public init(
+            key: String, functionName: String, inputs: [ExportTensorSpec],
+            outputKeys: [String], outputs: [ExportTensorSpec], captures: [Int]
+        ) {
             self.key = key; self.functionName = functionName; self.inputs = inputs
             self.outputKeys = outputKeys; self.outputs = outputs; self.captures = captures
         }
@@ -68,23 +71,31 @@ public enum ServingGraph {
     public static func build(
         variables: [Variable], signature: Signature?, assetCount: Int = 0
     ) -> Built {
-        var names = Set([restoreOpName, filenameNodeName, "RestoreV2", "RestoreV2/tensor_names",
-                         "RestoreV2/shape_and_slices", "StatefulPartitionedCall"])
+        var names = Set([
+            restoreOpName, filenameNodeName, "RestoreV2", "RestoreV2/tensor_names",
+            "RestoreV2/shape_and_slices", "StatefulPartitionedCall",
+        ])
         var nodes: [Tensorflow_NodeDef] = []
         let assetTensorNames = (0..<assetCount).map { _ -> String in
             let name = unique(assetNodeName, &names)
-            nodes.append(node(name, "Placeholder", [], [
-                "dtype": typeAttr(.dtString), "shape": shapeAttr(Shape([])),
-            ]))
+            nodes.append(
+                node(
+                    name, "Placeholder", [],
+                    [
+                        "dtype": typeAttr(.dtString), "shape": shapeAttr(Shape([])),
+                    ]))
             return "\(name):0"
         }
         let handles = variables.map { variable -> String in
             let name = unique(nodeName(variable.name), &names)
-            nodes.append(node(name, "VarHandleOp", [], [
-                "dtype": typeAttr(variable.dtype.tfDataType),
-                "shape": shapeAttr(Shape(variable.shape)),
-                "shared_name": stringAttr(variable.name),
-            ]))
+            nodes.append(
+                node(
+                    name, "VarHandleOp", [],
+                    [
+                        "dtype": typeAttr(variable.dtype.tfDataType),
+                        "shape": shapeAttr(Shape(variable.shape)),
+                        "shared_name": stringAttr(variable.name),
+                    ]))
             return name
         }
 
@@ -95,20 +106,30 @@ public enum ServingGraph {
             var placeholders: [String] = []
             for input in signature.inputs {
                 let name = unique(nodeName("\(signature.key)_\(input.name)"), &names)
-                nodes.append(node(name, "Placeholder", [], [
-                    "dtype": typeAttr(input.dtype.tfDataType), "shape": shapeAttr(input.shape),
-                ]))
+                nodes.append(
+                    node(
+                        name, "Placeholder", [],
+                        [
+                            "dtype": typeAttr(input.dtype.tfDataType),
+                            "shape": shapeAttr(input.shape),
+                        ]))
                 placeholders.append(name)
                 def.inputs[input.name] = tensorInfo("\(name):0", input)
             }
             let captured = signature.captures.map { handles[$0] }
-            nodes.append(node("StatefulPartitionedCall", "StatefulPartitionedCall", placeholders + captured, [
-                "Tin": SignatureWrapper.typeList(
-                    signature.inputs.map { $0.dtype.tfDataType } + captured.map { _ in .dtResource }),
-                "Tout": SignatureWrapper.typeList(signature.outputs.map { $0.dtype.tfDataType }),
-                "f": functionAttr(signature.functionName),
-                FunctionShapes.outputShapes: FunctionShapes.shapeList(signature.outputs.map(\.shape)),
-            ]))
+            nodes.append(
+                node(
+                    "StatefulPartitionedCall", "StatefulPartitionedCall", placeholders + captured,
+                    [
+                        "Tin": SignatureWrapper.typeList(
+                            signature.inputs.map { $0.dtype.tfDataType }
+                                + captured.map { _ in .dtResource }),
+                        "Tout": SignatureWrapper.typeList(
+                            signature.outputs.map { $0.dtype.tfDataType }),
+                        "f": functionAttr(signature.functionName),
+                        FunctionShapes.outputShapes: FunctionShapes.shapeList(
+                            signature.outputs.map(\.shape)),
+                    ]))
             for (i, (key, output)) in zip(signature.outputKeys, signature.outputs).enumerated() {
                 def.outputs[key] = tensorInfo("StatefulPartitionedCall:\(i)", output)
             }
@@ -116,8 +137,9 @@ public enum ServingGraph {
         }
 
         guard !variables.isEmpty else {
-            return Built(nodes: nodes, saverDef: nil, signatureDef: signatureDef,
-                         assetTensorNames: assetTensorNames)
+            return Built(
+                nodes: nodes, saverDef: nil, signatureDef: signatureDef,
+                assetTensorNames: assetTensorNames)
         }
         nodes += restoreNodes(variables: variables, handles: handles)
         var saver = Tensorflow_SaverDef()
@@ -125,8 +147,9 @@ public enum ServingGraph {
         saver.saveTensorName = "\(filenameNodeName):0"
         saver.restoreOpName = restoreOpName
         saver.version = .v2
-        return Built(nodes: nodes, saverDef: saver, signatureDef: signatureDef,
-                     assetTensorNames: assetTensorNames)
+        return Built(
+            nodes: nodes, saverDef: saver, signatureDef: signatureDef,
+            assetTensorNames: assetTensorNames)
     }
 
     /// `RestoreV2` of every checkpoint key, one `AssignVariableOp` per variable, and the
@@ -134,26 +157,35 @@ public enum ServingGraph {
     static func restoreNodes(variables: [Variable], handles: [String]) -> [Tensorflow_NodeDef] {
         let count = Shape([variables.count])
         var nodes = [
-            node(filenameNodeName, "Placeholder", [], [
-                "dtype": typeAttr(.dtString), "shape": shapeAttr(Shape([])),
-            ]),
-            node("RestoreV2/tensor_names", "Const", [], [
-                "dtype": typeAttr(.dtString),
-                "value": stringTensorAttr(variables.map(\.checkpointKey), shape: count),
-            ]),
-            node("RestoreV2/shape_and_slices", "Const", [], [
-                "dtype": typeAttr(.dtString),
-                "value": stringTensorAttr(variables.map { _ in "" }, shape: count),
-            ]),
-            node("RestoreV2", "RestoreV2",
-                 [filenameNodeName, "RestoreV2/tensor_names", "RestoreV2/shape_and_slices"],
-                 ["dtypes": SignatureWrapper.typeList(variables.map { $0.dtype.tfDataType })]),
+            node(
+                filenameNodeName, "Placeholder", [],
+                [
+                    "dtype": typeAttr(.dtString), "shape": shapeAttr(Shape([])),
+                ]),
+            node(
+                "RestoreV2/tensor_names", "Const", [],
+                [
+                    "dtype": typeAttr(.dtString),
+                    "value": stringTensorAttr(variables.map(\.checkpointKey), shape: count),
+                ]),
+            node(
+                "RestoreV2/shape_and_slices", "Const", [],
+                [
+                    "dtype": typeAttr(.dtString),
+                    "value": stringTensorAttr(variables.map { _ in "" }, shape: count),
+                ]),
+            node(
+                "RestoreV2", "RestoreV2",
+                [filenameNodeName, "RestoreV2/tensor_names", "RestoreV2/shape_and_slices"],
+                ["dtypes": SignatureWrapper.typeList(variables.map { $0.dtype.tfDataType })]),
         ]
         var assigns: [String] = []
         for (i, (variable, handle)) in zip(variables, handles).enumerated() {
             let name = i == 0 ? "AssignVariableOp" : "AssignVariableOp_\(i)"
-            nodes.append(node(name, "AssignVariableOp", [handle, i == 0 ? "RestoreV2" : "RestoreV2:\(i)"],
-                              ["dtype": typeAttr(variable.dtype.tfDataType)]))
+            nodes.append(
+                node(
+                    name, "AssignVariableOp", [handle, i == 0 ? "RestoreV2" : "RestoreV2:\(i)"],
+                    ["dtype": typeAttr(variable.dtype.tfDataType)]))
             assigns.append("^" + name)
         }
         nodes.append(node(restoreOpName, "NoOp", assigns, [:]))
@@ -162,10 +194,13 @@ public enum ServingGraph {
 
     /// A valid GraphDef node name: TF allows `[A-Za-z0-9.][A-Za-z0-9_.\-/]*`.
     static func nodeName(_ s: String) -> String {
-        var out = String(s.map { c -> Character in
-            (c.isASCII && (c.isLetter || c.isNumber)) || "_.-/".contains(c) ? c : "_"
-        })
-        if let first = out.first, !(first.isASCII && (first.isLetter || first.isNumber || first == ".")) {
+        var out = String(
+            s.map { c -> Character in
+                (c.isASCII && (c.isLetter || c.isNumber)) || "_.-/".contains(c) ? c : "_"
+            })
+        if let first = out.first,
+            !(first.isASCII && (first.isLetter || first.isNumber || first == "."))
+        {
             out = "v" + out
         }
         return out.isEmpty ? "v" : out
@@ -175,8 +210,10 @@ public enum ServingGraph {
         FunctionDefLowering.uniqueName(base, avoiding: &used)
     }
 
-    static func node(_ name: String, _ op: String, _ inputs: [String],
-                     _ attrs: [String: Tensorflow_AttrValue]) -> Tensorflow_NodeDef {
+    static func node(
+        _ name: String, _ op: String, _ inputs: [String],
+        _ attrs: [String: Tensorflow_AttrValue]
+    ) -> Tensorflow_NodeDef {
         var def = Tensorflow_NodeDef()
         def.name = name
         def.op = op
@@ -199,9 +236,13 @@ public enum ServingGraph {
         return value
     }
 
-    static func shapeAttr(_ shape: Shape) -> Tensorflow_AttrValue { GraphAttr.shape(shape).attrValue }
+    static func shapeAttr(_ shape: Shape) -> Tensorflow_AttrValue {
+        GraphAttr.shape(shape).attrValue
+    }
     static func stringAttr(_ s: String) -> Tensorflow_AttrValue { GraphAttr.string(s).attrValue }
-    static func functionAttr(_ name: String) -> Tensorflow_AttrValue { GraphAttr.function(name).attrValue }
+    static func functionAttr(_ name: String) -> Tensorflow_AttrValue {
+        GraphAttr.function(name).attrValue
+    }
 
     static func stringTensorAttr(_ strings: [String], shape: Shape) -> Tensorflow_AttrValue {
         var tensor = Tensorflow_TensorProto()

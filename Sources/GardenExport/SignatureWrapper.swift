@@ -8,8 +8,10 @@ enum SignatureWrapper {
     /// A wrapper named `name` around `callee` (already lowered; outputs in flattened order).
     /// `outputOrder[j]` is the callee output returned as the wrapper's output `j` (TF pairs a
     /// signature's outputs with its dict keys in sorted order); nil keeps the callee's order.
-    static func functionDef(name: String, callee: Tensorflow_FunctionDef,
-                            outputOrder: [Int]? = nil) -> Tensorflow_FunctionDef {
+    static func functionDef(
+        name: String, callee: Tensorflow_FunctionDef,
+        outputOrder: [Int]? = nil
+    ) -> Tensorflow_FunctionDef {
         let inputs = callee.signature.inputArg
         let outputTypes = callee.signature.outputArg.map(\.type)
         let order = outputOrder ?? Array(outputTypes.indices)

@@ -45,7 +45,9 @@ enum StructuredValues {
         return v
     }
 
-    static func tensorSpec(_ spec: ExportTensorSpec, name: String? = nil) -> Tensorflow_StructuredValue {
+    static func tensorSpec(_ spec: ExportTensorSpec, name: String? = nil)
+        -> Tensorflow_StructuredValue
+    {
         var ts = Tensorflow_TensorSpecProto()
         ts.name = name ?? spec.name
         ts.shape = spec.shape.tensorShapeProto
@@ -58,8 +60,10 @@ enum StructuredValues {
     /// A structure of tensors: the spec itself, or a dict keyed by spec name.
     /// `singleName` overrides the TensorSpec name of a single tensor (TF writes `unknown` for an
     /// unnamed function output).
-    static func structure(_ kind: StructureKind, _ specs: [ExportTensorSpec],
-                          singleName: String? = nil) -> Tensorflow_StructuredValue {
+    static func structure(
+        _ kind: StructureKind, _ specs: [ExportTensorSpec],
+        singleName: String? = nil
+    ) -> Tensorflow_StructuredValue {
         switch kind {
         case .single: return tensorSpec(specs[0], name: singleName)
         case .dict:
@@ -69,15 +73,19 @@ enum StructuredValues {
 
     /// The output structure of `signature`: as `structure`, with each output list nested as a
     /// `list_value` under its key.
-    static func outputStructure(_ signature: ExportSignature,
-                                singleName: String? = nil) -> Tensorflow_StructuredValue {
+    static func outputStructure(
+        _ signature: ExportSignature,
+        singleName: String? = nil
+    ) -> Tensorflow_StructuredValue {
         guard signature.outputKind == .dict, !signature.outputLists.isEmpty else {
             return structure(signature.outputKind, signature.outputs, singleName: singleName)
         }
         let byName = Dictionary(uniqueKeysWithValues: signature.outputs.map { ($0.name, $0) })
         var fields: [String: Tensorflow_StructuredValue] = [:]
         let listed = Set(signature.outputLists.flatMap(\.elements))
-        for spec in signature.outputs where !listed.contains(spec.name) { fields[spec.name] = tensorSpec(spec) }
+        for spec in signature.outputs where !listed.contains(spec.name) {
+            fields[spec.name] = tensorSpec(spec)
+        }
         for l in signature.outputLists {
             fields[l.name] = list(l.elements.compactMap { byName[$0] }.map { tensorSpec($0) })
         }
@@ -85,8 +93,10 @@ enum StructuredValues {
     }
 
     /// Python's `inspect.FullArgSpec` as TF stores it: all seven fields, in TF's order.
-    static func fullArgSpec(args: [String], defaults: [Tensorflow_StructuredValue]?,
-                            kwonlyargs: [String] = []) -> Tensorflow_StructuredValue {
+    static func fullArgSpec(
+        args: [String], defaults: [Tensorflow_StructuredValue]?,
+        kwonlyargs: [String] = []
+    ) -> Tensorflow_StructuredValue {
         let pairs: [(String, Tensorflow_StructuredValue)] = [
             ("args", list(args.map(string))),
             ("varargs", none()),
@@ -110,8 +120,10 @@ enum StructuredValues {
     }
 
     /// A `FunctionSpec` (never a method; `input_signature` nil means polymorphic: `none_value`).
-    static func functionSpec(fullArgSpec: Tensorflow_StructuredValue,
-                             inputSignature: Tensorflow_StructuredValue?) -> Tensorflow_FunctionSpec {
+    static func functionSpec(
+        fullArgSpec: Tensorflow_StructuredValue,
+        inputSignature: Tensorflow_StructuredValue?
+    ) -> Tensorflow_FunctionSpec {
         var spec = Tensorflow_FunctionSpec()
         spec.fullargspec = fullArgSpec
         spec.inputSignature = inputSignature ?? none()

@@ -162,7 +162,8 @@ public struct TensorBundleWriter {
             .appendingPathComponent(".\(name).tmp-\(UUID().uuidString)")
         if let reason = writeFile(chunks, to: temporary.path) {
             try? FileManager.default.removeItem(at: temporary)
-            throw TensorBundleError.io(file: name, message: "cannot write \(temporary.path): \(reason)")
+            throw TensorBundleError.io(
+                file: name, message: "cannot write \(temporary.path): \(reason)")
         }
         // rename(2) replaces the target atomically within one file system.
         guard rename(temporary.path, url.path) == 0 else {

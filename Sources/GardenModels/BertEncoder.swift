@@ -35,10 +35,12 @@ public final class BertEncoder: Model {
         /// (tanh approximation, Model Garden's `gelu`).
         public var hiddenActivation: Dense.Activation
 
-        public init(vocabSize: Int, hiddenSize: Int, numLayers: Int, numAttentionHeads: Int,
-                    intermediateSize: Int, maxSequenceLength: Int, typeVocabSize: Int = 2,
-                    dropoutRate: Float = 0.1, attentionDropoutRate: Float = 0.1,
-                    initializerRange: Float = 0.02, hiddenActivation: Dense.Activation = .geluExact) {
+        public init(
+            vocabSize: Int, hiddenSize: Int, numLayers: Int, numAttentionHeads: Int,
+            intermediateSize: Int, maxSequenceLength: Int, typeVocabSize: Int = 2,
+            dropoutRate: Float = 0.1, attentionDropoutRate: Float = 0.1,
+            initializerRange: Float = 0.02, hiddenActivation: Dense.Activation = .geluExact
+        ) {
             self.vocabSize = vocabSize; self.hiddenSize = hiddenSize; self.numLayers = numLayers
             self.numAttentionHeads = numAttentionHeads; self.intermediateSize = intermediateSize
             self.maxSequenceLength = maxSequenceLength; self.typeVocabSize = typeVocabSize
@@ -71,31 +73,38 @@ public final class BertEncoder: Model {
         self.config = config
         let range = config.initializerRange
         root = Module(name: "encoder")
-        wordEmbeddings = root.addModule(Embedding(
-            name: "word_embeddings", vocabSize: config.vocabSize, width: config.hiddenSize,
-            stddev: range, initializer: initializer))
-        positionEmbedding = root.addModule(Embedding(
-            name: "position_embedding", vocabSize: config.maxSequenceLength,
-            width: config.hiddenSize, stddev: range, initializer: initializer))
-        typeEmbeddings = root.addModule(Embedding(
-            name: "type_embeddings", vocabSize: config.typeVocabSize, width: config.hiddenSize,
-            stddev: range, initializer: initializer))
+        wordEmbeddings = root.addModule(
+            Embedding(
+                name: "word_embeddings", vocabSize: config.vocabSize, width: config.hiddenSize,
+                stddev: range, initializer: initializer))
+        positionEmbedding = root.addModule(
+            Embedding(
+                name: "position_embedding", vocabSize: config.maxSequenceLength,
+                width: config.hiddenSize, stddev: range, initializer: initializer))
+        typeEmbeddings = root.addModule(
+            Embedding(
+                name: "type_embeddings", vocabSize: config.typeVocabSize, width: config.hiddenSize,
+                stddev: range, initializer: initializer))
         let embeddings = root.addModule(Module(name: "embeddings"))
-        embeddingLayerNorm = embeddings.addModule(LayerNorm(name: "layer_norm", width: config.hiddenSize))
+        embeddingLayerNorm = embeddings.addModule(
+            LayerNorm(name: "layer_norm", width: config.hiddenSize))
         embeddingDropout = embeddings.addModule(Dropout(rate: config.dropoutRate))
         let transformer = root.addModule(Module(name: "transformer"))
         layers = (0..<config.numLayers).map { i in
-            transformer.addModule(TransformerEncoderBlock(
-                name: "layer_\(i)", scope: "transformer", hiddenSize: config.hiddenSize,
-                numAttentionHeads: config.numAttentionHeads,
-                intermediateSize: config.intermediateSize, activation: config.hiddenActivation,
-                dropoutRate: config.dropoutRate,
-                attentionDropoutRate: config.attentionDropoutRate, initializerRange: range,
-                initializer: initializer))
+            transformer.addModule(
+                TransformerEncoderBlock(
+                    name: "layer_\(i)", scope: "transformer", hiddenSize: config.hiddenSize,
+                    numAttentionHeads: config.numAttentionHeads,
+                    intermediateSize: config.intermediateSize, activation: config.hiddenActivation,
+                    dropoutRate: config.dropoutRate,
+                    attentionDropoutRate: config.attentionDropoutRate, initializerRange: range,
+                    initializer: initializer))
         }
-        pooler = root.addModule(Dense(
-            name: "pooler_transform", scope: "", inputSize: config.hiddenSize,
-            units: config.hiddenSize, activation: .tanh, stddev: range, initializer: initializer))
+        pooler = root.addModule(
+            Dense(
+                name: "pooler_transform", scope: "", inputSize: config.hiddenSize,
+                units: config.hiddenSize, activation: .tanh, stddev: range, initializer: initializer
+            ))
         root.assignPaths()
     }
 
@@ -116,10 +125,14 @@ public final class BertEncoder: Model {
     }
 
     /// The forward pass on int32 `[batch, seq]` ids, mask and segment ids.
-    public func encode(wordIds: Tensor, mask: Tensor, typeIds: Tensor,
-                       _ ctx: ForwardContext) -> Outputs {
-        precondition(wordIds.isSymbolic || wordIds.rank == 2 && wordIds.shape[1] <= config.maxSequenceLength,
-                     "BertEncoder: input_word_ids \(wordIds.shape) must be [batch, seq] with seq <= max_sequence_length \(config.maxSequenceLength)")
+    public func encode(
+        wordIds: Tensor, mask: Tensor, typeIds: Tensor,
+        _ ctx: ForwardContext
+    ) -> Outputs {
+        precondition(
+            wordIds.isSymbolic || wordIds.rank == 2 && wordIds.shape[1] <= config.maxSequenceLength,
+            "BertEncoder: input_word_ids \(wordIds.shape) must be [batch, seq] with seq <= max_sequence_length \(config.maxSequenceLength)"
+        )
         // Positions 0..<seq read from the input, so a traced graph serves every length.
         let positions = positionEmbedding(wordIds.positions(alongAxis: 1))
         let summed = wordEmbeddings(wordIds) + positions + typeEmbeddings(typeIds)
@@ -142,7 +155,9 @@ public final class BertEncoder: Model {
 
     /// An encoder alone has no training objective (train it inside `BertPretrainer`): its loss
     /// is its regularization loss, and there are no metrics.
-    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (loss: Tensor, metrics: [String: Tensor]) {
+    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
+        loss: Tensor, metrics: [String: Tensor]
+    ) {
         (root.regularizationLoss(), [:])
     }
 }

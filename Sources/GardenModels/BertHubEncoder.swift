@@ -22,7 +22,9 @@ public final class BertHubEncoder: Model {
         return out + [out[1]]
     }
 
-    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (loss: Tensor, metrics: [String: Tensor]) {
+    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
+        loss: Tensor, metrics: [String: Tensor]
+    ) {
         encoder.loss(batch, ctx)
     }
 }

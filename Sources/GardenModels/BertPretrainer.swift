@@ -28,12 +28,14 @@ public final class BertPretrainer: Model {
         root = Module(name: "pretrainer")
         encoder = BertEncoder(config, initializer: initializer)
         root.addModule(encoder.root)
-        maskedLM = root.addModule(MaskedLM(
-            embeddings: encoder.wordEmbeddings.embeddings, activation: config.hiddenActivation,
-            initializerRange: config.initializerRange, initializer: initializer))
-        nextSentence = root.addModule(Dense(
-            name: "next_sentence", scope: "", inputSize: config.hiddenSize, units: 2,
-            stddev: config.initializerRange, initializer: initializer))
+        maskedLM = root.addModule(
+            MaskedLM(
+                embeddings: encoder.wordEmbeddings.embeddings, activation: config.hiddenActivation,
+                initializerRange: config.initializerRange, initializer: initializer))
+        nextSentence = root.addModule(
+            Dense(
+                name: "next_sentence", scope: "", inputSize: config.hiddenSize, units: 2,
+                stddev: config.initializerRange, initializer: initializer))
         root.assignPaths()
     }
 
@@ -50,9 +52,10 @@ public final class BertPretrainer: Model {
         inputWordIds: Tensor, inputMask: Tensor, inputTypeIds: Tensor, maskedLMPositions: Tensor,
         maskedLMIds: Tensor, maskedLMWeights: Tensor, nextSentenceLabels: Tensor
     ) -> Batch {
-        Batch(inputs: [inputWordIds, inputMask, inputTypeIds, maskedLMPositions],
-              targets: nextSentenceLabels,
-              features: [maskedLMIdsKey: maskedLMIds, maskedLMWeightsKey: maskedLMWeights])
+        Batch(
+            inputs: [inputWordIds, inputMask, inputTypeIds, maskedLMPositions],
+            targets: nextSentenceLabels,
+            features: [maskedLMIdsKey: maskedLMIds, maskedLMWeightsKey: maskedLMWeights])
     }
 
     public var signature: ModelSignature {
@@ -75,9 +78,11 @@ public final class BertPretrainer: Model {
 
     /// Masked-LM weighted cross-entropy + next-sentence cross-entropy + regularization, with
     /// metrics `mlm_loss`, `mlm_accuracy` (weighted), `nsp_loss`, `nsp_accuracy`.
-    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (loss: Tensor, metrics: [String: Tensor]) {
+    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
+        loss: Tensor, metrics: [String: Tensor]
+    ) {
         guard let ids = batch.features[Self.maskedLMIdsKey],
-              let weights = batch.features[Self.maskedLMWeightsKey], batch.inputs.count == 4
+            let weights = batch.features[Self.maskedLMWeightsKey], batch.inputs.count == 4
         else {
             preconditionFailure(
                 "BertPretrainer.loss: a batch needs 4 inputs and features \(Self.maskedLMIdsKey), "

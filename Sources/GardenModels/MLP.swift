@@ -14,8 +14,10 @@ public final class MLP: Model {
         public var dropoutRate: Float
         public var kernelRegularizer: Regularizer?
 
-        public init(inputSize: Int, hiddenSizes: [Int], numClasses: Int, dropoutRate: Float,
-                    kernelRegularizer: Regularizer?) {
+        public init(
+            inputSize: Int, hiddenSizes: [Int], numClasses: Int, dropoutRate: Float,
+            kernelRegularizer: Regularizer?
+        ) {
             self.inputSize = inputSize; self.hiddenSizes = hiddenSizes
             self.numClasses = numClasses; self.dropoutRate = dropoutRate
             self.kernelRegularizer = kernelRegularizer
@@ -35,23 +37,27 @@ public final class MLP: Model {
         var drops: [Dropout] = []
         var width = config.inputSize
         for (i, units) in config.hiddenSizes.enumerated() {
-            layers.append(root.addModule(Dense(
-                name: "dense_\(i)", inputSize: width, units: units, activation: .relu,
-                kernelRegularizer: config.kernelRegularizer, initializer: initializer)))
+            layers.append(
+                root.addModule(
+                    Dense(
+                        name: "dense_\(i)", inputSize: width, units: units, activation: .relu,
+                        kernelRegularizer: config.kernelRegularizer, initializer: initializer)))
             drops.append(root.addModule(Dropout(name: "dropout_\(i)", rate: config.dropoutRate)))
             width = units
         }
-        logits = root.addModule(Dense(
-            name: "logits", inputSize: width, units: config.numClasses,
-            kernelRegularizer: config.kernelRegularizer, initializer: initializer))
+        logits = root.addModule(
+            Dense(
+                name: "logits", inputSize: width, units: config.numClasses,
+                kernelRegularizer: config.kernelRegularizer, initializer: initializer))
         hidden = layers
         dropouts = drops
         root.assignPaths()
     }
 
     public var signature: ModelSignature {
-        ModelSignature(inputs: [TensorSpec("inputs", .float32, Shape([-1, config.inputSize]))],
-                       outputs: [TensorSpec("output_0", .float32, Shape([-1, config.numClasses]))])
+        ModelSignature(
+            inputs: [TensorSpec("inputs", .float32, Shape([-1, config.inputSize]))],
+            outputs: [TensorSpec("output_0", .float32, Shape([-1, config.numClasses]))])
     }
 
     public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
@@ -60,10 +66,15 @@ public final class MLP: Model {
         return [logits(h)]
     }
 
-    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (loss: Tensor, metrics: [String: Tensor]) {
+    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
+        loss: Tensor, metrics: [String: Tensor]
+    ) {
         let z = call(batch.inputs, ctx)[0]
         let xent = z.softmaxCrossEntropy(labels: batch.targets).mean()
-        return (xent + root.regularizationLoss(), ["cross_entropy": xent, "accuracy": accuracy(z, batch.targets)])
+        return (
+            xent + root.regularizationLoss(),
+            ["cross_entropy": xent, "accuracy": accuracy(z, batch.targets)]
+        )
     }
 }
 

@@ -28,8 +28,10 @@ public struct ModelSignature: Hashable, Sendable {
     /// (`{"encoder_outputs": [t0, t1, ...]}`). Empty for models whose outputs are all tensors.
     public var outputLists: [OutputList]
 
-    public init(inputs: [TensorSpec], outputs: [TensorSpec], dictInputs: Bool = false,
-                dictOutputs: Bool = false, outputLists: [OutputList] = []) {
+    public init(
+        inputs: [TensorSpec], outputs: [TensorSpec], dictInputs: Bool = false,
+        dictOutputs: Bool = false, outputLists: [OutputList] = []
+    ) {
         self.inputs = inputs; self.outputs = outputs
         self.dictInputs = dictInputs; self.dictOutputs = dictOutputs
         self.outputLists = outputLists

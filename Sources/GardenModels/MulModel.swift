@@ -26,15 +26,18 @@ public final class MulModel: Model {
     }
 
     public var signature: ModelSignature {
-        ModelSignature(inputs: [TensorSpec("inputs", .float32, .unknownRank)],
-                       outputs: [TensorSpec("output_0", .float32, .unknownRank)])
+        ModelSignature(
+            inputs: [TensorSpec("inputs", .float32, .unknownRank)],
+            outputs: [TensorSpec("output_0", .float32, .unknownRank)])
     }
 
     public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
         [inputs[0] * v.read()]
     }
 
-    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (loss: Tensor, metrics: [String: Tensor]) {
+    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
+        loss: Tensor, metrics: [String: Tensor]
+    ) {
         let d = call(batch.inputs, ctx)[0] - batch.targets
         let mse = (d * d).mean()
         return (mse + root.regularizationLoss(), ["mse": mse])

@@ -6,11 +6,14 @@ extension Dense {
     /// layers with the same local name in different blocks start from different values.
     ///
     /// Input shape: `[batch, ..., inputSize]`. Output shape: `[batch, ..., units]`.
-    public convenience init(name: String, scope: String, inputSize: Int, units: Int,
-                            activation: Activation = .linear, stddev: Float,
-                            initializer: Initializer) {
-        self.init(name: name, inputSize: inputSize, units: units, activation: activation,
-                  initializer: initializer)
+    public convenience init(
+        name: String, scope: String, inputSize: Int, units: Int,
+        activation: Activation = .linear, stddev: Float,
+        initializer: Initializer
+    ) {
+        self.init(
+            name: name, inputSize: inputSize, units: units, activation: activation,
+            initializer: initializer)
         kernel.value = initializer.truncatedNormal(
             [inputSize, units], stddev: stddev, stream: joinedPath(scope, name) + "/kernel")
     }

@@ -19,9 +19,11 @@ public final class Dense: Module {
 
     /// - Parameters:
     ///   - initializer: the seeded generator the kernel is drawn from.
-    public init(name: String, inputSize: Int, units: Int, activation: Activation = .linear,
-                useBias: Bool = true, kernelRegularizer: Regularizer? = nil,
-                initializer: Initializer) {
+    public init(
+        name: String, inputSize: Int, units: Int, activation: Activation = .linear,
+        useBias: Bool = true, kernelRegularizer: Regularizer? = nil,
+        initializer: Initializer
+    ) {
         self.activation = activation
         kernel = Parameter(initializer.glorotUniform([inputSize, units], stream: name + "/kernel"))
         bias = useBias ? Parameter(Tensor.zeros([units])) : nil

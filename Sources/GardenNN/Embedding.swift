@@ -11,10 +11,14 @@ public final class Embedding: Module {
     /// - Parameters:
     ///   - scope: the path of the parent, keying the initial values.
     ///   - stddev: standard deviation of the truncated-normal initial values.
-    public init(name: String, scope: String = "", vocabSize: Int, width: Int, stddev: Float,
-                initializer: Initializer) {
-        embeddings = Parameter(initializer.truncatedNormal(
-            [vocabSize, width], stddev: stddev, stream: joinedPath(scope, name) + "/embeddings"))
+    public init(
+        name: String, scope: String = "", vocabSize: Int, width: Int, stddev: Float,
+        initializer: Initializer
+    ) {
+        embeddings = Parameter(
+            initializer.truncatedNormal(
+                [vocabSize, width], stddev: stddev, stream: joinedPath(scope, name) + "/embeddings")
+        )
         super.init(name: name)
         addSharedParameter("embeddings", embeddings)
     }

@@ -25,7 +25,8 @@ public struct Initializer: Sendable {
     /// standard deviations are folded back in.
     public func truncatedNormal(_ shape: [Int], stddev: Float, stream: String) -> Tensor {
         let n = generator(stream).normal(count: shape.reduce(1, *))
-        return Tensor(n.map { v in (Swift.abs(v) > 2 ? v.truncatingRemainder(dividingBy: 2) : v) * stddev },
-                      shape: shape)
+        return Tensor(
+            n.map { v in (Swift.abs(v) > 2 ? v.truncatingRemainder(dividingBy: 2) : v) * stddev },
+            shape: shape)
     }
 }

@@ -24,7 +24,9 @@ open class Module {
     }
 
     /// Adds an existing parameter (shared with another module) under `name`.
-    public func addSharedParameter(_ name: String, _ p: Parameter) { ownParameters.append((name, p)) }
+    public func addSharedParameter(_ name: String, _ p: Parameter) {
+        ownParameters.append((name, p))
+    }
 
     /// Adds a child module and returns it.
     @discardableResult
@@ -47,8 +49,10 @@ open class Module {
         return out
     }
 
-    private func collect(prefix: String, into out: inout [(String, Parameter)],
-                         seen: inout Set<ObjectIdentifier>) {
+    private func collect(
+        prefix: String, into out: inout [(String, Parameter)],
+        seen: inout Set<ObjectIdentifier>
+    ) {
         for (n, p) in ownParameters where seen.insert(ObjectIdentifier(p)).inserted {
             out.append((prefix + n, p))
         }
@@ -76,7 +80,9 @@ open class Module {
     public func module(named path: String) -> Module? {
         var current: Module = self
         for part in path.split(separator: "/") {
-            guard let next = current.submodules.first(where: { $0.name == part }) else { return nil }
+            guard let next = current.submodules.first(where: { $0.name == part }) else {
+                return nil
+            }
             current = next
         }
         return current

@@ -20,17 +20,21 @@ public final class MultiHeadAttention: Module {
     ///   - scope: the path of the parent, keying the initial values.
     ///   - dropoutRate: dropout on the attention probabilities (training only).
     ///   - initializerRange: standard deviation of the truncated-normal kernels.
-    public init(name: String = "self_attention", scope: String = "", hiddenSize: Int,
-                numHeads: Int, dropoutRate: Float, initializerRange: Float,
-                initializer: Initializer) {
-        precondition(numHeads > 0 && hiddenSize % numHeads == 0,
-                     "MultiHeadAttention: hidden size \(hiddenSize) is not a multiple of \(numHeads) heads")
+    public init(
+        name: String = "self_attention", scope: String = "", hiddenSize: Int,
+        numHeads: Int, dropoutRate: Float, initializerRange: Float,
+        initializer: Initializer
+    ) {
+        precondition(
+            numHeads > 0 && hiddenSize % numHeads == 0,
+            "MultiHeadAttention: hidden size \(hiddenSize) is not a multiple of \(numHeads) heads")
         self.numHeads = numHeads
         headSize = hiddenSize / numHeads
         let path = joinedPath(scope, name)
         func projection(_ n: String) -> Dense {
-            Dense(name: n, scope: path, inputSize: hiddenSize, units: hiddenSize,
-                  stddev: initializerRange, initializer: initializer)
+            Dense(
+                name: n, scope: path, inputSize: hiddenSize, units: hiddenSize,
+                stddev: initializerRange, initializer: initializer)
         }
         query = projection("query")
         key = projection("key")
@@ -56,7 +60,8 @@ public final class MultiHeadAttention: Module {
     }
 
     /// Self-attention of `x` under `attentionBias` (nil: every position sees every other).
-    public func callAsFunction(_ x: Tensor, attentionBias: Tensor?, _ ctx: ForwardContext) -> Tensor {
+    public func callAsFunction(_ x: Tensor, attentionBias: Tensor?, _ ctx: ForwardContext) -> Tensor
+    {
         // Scaling q before the product is cheaper than scaling the [seq, seq] scores.
         let q = splitHeads(query(x)) * (1 / Float(headSize).squareRoot())
         let k = splitHeads(key(x))

@@ -24,22 +24,26 @@ public final class TransformerEncoderBlock: Module {
     ///   - dropoutRate: dropout on the attention and feed-forward outputs (training only).
     ///   - attentionDropoutRate: dropout on the attention probabilities (training only).
     ///   - activation: the feed-forward activation (BERT's `hidden_activation`).
-    public init(name: String, scope: String = "", hiddenSize: Int, numAttentionHeads: Int,
-                intermediateSize: Int, activation: Dense.Activation = .geluExact,
-                dropoutRate: Float, attentionDropoutRate: Float,
-                initializerRange: Float, initializer: Initializer) {
+    public init(
+        name: String, scope: String = "", hiddenSize: Int, numAttentionHeads: Int,
+        intermediateSize: Int, activation: Dense.Activation = .geluExact,
+        dropoutRate: Float, attentionDropoutRate: Float,
+        initializerRange: Float, initializer: Initializer
+    ) {
         let path = joinedPath(scope, name)
         selfAttention = MultiHeadAttention(
             scope: path, hiddenSize: hiddenSize, numHeads: numAttentionHeads,
             dropoutRate: attentionDropoutRate, initializerRange: initializerRange,
             initializer: initializer)
         selfAttentionLayerNorm = LayerNorm(name: "self_attention_layer_norm", width: hiddenSize)
-        intermediate = Dense(name: "intermediate", scope: path, inputSize: hiddenSize,
-                             units: intermediateSize, activation: activation,
-                             stddev: initializerRange,
-                             initializer: initializer)
-        output = Dense(name: "output", scope: path, inputSize: intermediateSize,
-                       units: hiddenSize, stddev: initializerRange, initializer: initializer)
+        intermediate = Dense(
+            name: "intermediate", scope: path, inputSize: hiddenSize,
+            units: intermediateSize, activation: activation,
+            stddev: initializerRange,
+            initializer: initializer)
+        output = Dense(
+            name: "output", scope: path, inputSize: intermediateSize,
+            units: hiddenSize, stddev: initializerRange, initializer: initializer)
         outputLayerNorm = LayerNorm(name: "output_layer_norm", width: hiddenSize)
         attentionOutputDropout = Dropout(name: "attention_output_dropout", rate: dropoutRate)
         outputDropout = Dropout(name: "output_dropout", rate: dropoutRate)
@@ -54,8 +58,10 @@ public final class TransformerEncoderBlock: Module {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: Tensor, attentionBias: Tensor?, _ ctx: ForwardContext) -> Tensor {
-        let attended = attentionOutputDropout(selfAttention(x, attentionBias: attentionBias, ctx), ctx)
+    public func callAsFunction(_ x: Tensor, attentionBias: Tensor?, _ ctx: ForwardContext) -> Tensor
+    {
+        let attended = attentionOutputDropout(
+            selfAttention(x, attentionBias: attentionBias, ctx), ctx)
         let h = selfAttentionLayerNorm(x + attended)
         let ffn = outputDropout(output(intermediate(h)), ctx)
         return outputLayerNorm(h + ffn)

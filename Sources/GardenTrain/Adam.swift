@@ -11,14 +11,18 @@ public final class Adam: Optimizer {
     private var state: [ObjectIdentifier: Moments] = [:]
     private var order: [ObjectIdentifier] = []
 
-    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, weightDecay: Float = 0) {
-        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon; self.weightDecay = weightDecay
+    public init(
+        beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, weightDecay: Float = 0
+    ) {
+        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon;
+        self.weightDecay = weightDecay
     }
 
     public func apply(_ gradients: [(Parameter, Tensor)], learningRate lr: Float, step: Int) {
         let t = Float(step)
         // Keras folds the bias corrections into the step size.
-        let alpha = lr * (1 - Foundation.pow(beta2, t)).squareRoot() / (1 - Foundation.pow(beta1, t))
+        let alpha =
+            lr * (1 - Foundation.pow(beta2, t)).squareRoot() / (1 - Foundation.pow(beta1, t))
         let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
         for (p, g) in gradients {
             let key = ObjectIdentifier(p)
@@ -52,16 +56,20 @@ public final class Adam: Optimizer {
     public func slots() -> [(name: String, value: Tensor)] {
         // Sorted by name: the checkpoint's bytes must not depend on the order parameters were first seen.
         order.compactMap { state[$0] }.flatMap { s in
-            [(s.p.path + "/m", Tensor(s.m, shape: s.p.value.shape)),
-             (s.p.path + "/v", Tensor(s.v, shape: s.p.value.shape))]
+            [
+                (s.p.path + "/m", Tensor(s.m, shape: s.p.value.shape)),
+                (s.p.path + "/v", Tensor(s.v, shape: s.p.value.shape)),
+            ]
         }.sorted { $0.0 < $1.0 }
     }
 
     public func restore(slots: [String: Tensor], parameters: [String: Parameter]) throws {
         state = [:]; order = []
-        for (path, p) in parameters.sorted(by: { $0.key < $1.key }) where slots[path + "/m"] != nil {
-            state[ObjectIdentifier(p)] = Moments(p, m: try savedSlot(slots, path + "/m", for: p),
-                                                 v: try savedSlot(slots, path + "/v", for: p))
+        for (path, p) in parameters.sorted(by: { $0.key < $1.key }) where slots[path + "/m"] != nil
+        {
+            state[ObjectIdentifier(p)] = Moments(
+                p, m: try savedSlot(slots, path + "/m", for: p),
+                v: try savedSlot(slots, path + "/v", for: p))
             order.append(ObjectIdentifier(p))
         }
     }

@@ -21,11 +21,15 @@ public struct InMemoryDataset {
     }
 
     /// A data set with several inputs and named extra tensors, all with the same first dimension.
-    public init(inputs: [Tensor], targets: Tensor, features: [String: Tensor] = [:],
-                batchSize: Int, seed: UInt64) {
+    public init(
+        inputs: [Tensor], targets: Tensor, features: [String: Tensor] = [:],
+        batchSize: Int, seed: UInt64
+    ) {
         let n = targets.shape.first ?? 0
         for t in inputs + Array(features.values) {
-            precondition(t.shape.first == n, "dataset: a tensor of shape \(t.shape) does not have \(n) rows like the targets")
+            precondition(
+                t.shape.first == n,
+                "dataset: a tensor of shape \(t.shape) does not have \(n) rows like the targets")
         }
         self.inputs = inputs; self.targets = targets; self.features = features
         self.batchSize = min(batchSize, n); self.seed = seed
@@ -34,7 +38,8 @@ public struct InMemoryDataset {
     /// The permutation of example indices for an epoch (Fisher–Yates driven by Philox).
     public func order(epoch: Int) -> [Int] {
         var idx = Array(0..<count)
-        let u = Philox(seed: seed, stream: stableHash("data/order") &+ UInt64(epoch)).uniform(count: count)
+        let u = Philox(seed: seed, stream: stableHash("data/order") &+ UInt64(epoch)).uniform(
+            count: count)
         for i in stride(from: count - 1, to: 0, by: -1) {
             let j = min(Int(u[i] * Float(i + 1)), i)
             idx.swapAt(i, j)
@@ -48,8 +53,9 @@ public struct InMemoryDataset {
         let perEpoch = max(count / batchSize, 1)
         let epoch = step / perEpoch, position = (step % perEpoch) * batchSize
         let rows = Array(order(epoch: epoch)[position..<position + batchSize])
-        return Batch(inputs: inputs.map { gatherRows($0, rows) }, targets: gatherRows(targets, rows),
-                     features: features.mapValues { gatherRows($0, rows) })
+        return Batch(
+            inputs: inputs.map { gatherRows($0, rows) }, targets: gatherRows(targets, rows),
+            features: features.mapValues { gatherRows($0, rows) })
     }
 }
 

@@ -19,8 +19,9 @@ public enum Evaluator {
         var rows = 0
         for batch in data.sequentialBatches() {
             let n = batch.targets.shape.first ?? 0
-            let ctx = ForwardContext(training: false, seed: UInt64(truncatingIfNeeded: seed),
-                                     step: UInt64(step))
+            let ctx = ForwardContext(
+                training: false, seed: UInt64(truncatingIfNeeded: seed),
+                step: UInt64(step))
             let out = model.loss(batch, ctx)
             sums["loss", default: 0] += Double(out.loss.detached.scalar) * Double(n)
             // Sorted: the order of a Swift dictionary varies between processes, a sum must not.

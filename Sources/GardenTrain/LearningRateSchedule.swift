@@ -31,8 +31,10 @@ public struct LearningRateSchedule: Sendable, Equatable {
     ///   - decaySteps: Steps the decay takes; after them the rate stays at `end`.
     ///   - end: The rate at the end of the decay.
     ///   - power: The polynomial's power (1 is linear).
-    public init(initial: Double, warmupSteps: Int = 0, decay: Decay = .constant, decaySteps: Int = 0,
-                end: Double = 0, power: Double = 1) {
+    public init(
+        initial: Double, warmupSteps: Int = 0, decay: Decay = .constant, decaySteps: Int = 0,
+        end: Double = 0, power: Double = 1
+    ) {
         self.initial = initial; self.warmupSteps = warmupSteps; self.decay = decay
         self.decaySteps = decaySteps; self.end = end; self.power = power
     }
@@ -50,7 +52,8 @@ public struct LearningRateSchedule: Sendable, Equatable {
         switch decay {
         case .constant: return Float(initial)
         case .polynomial: return Float((initial - end) * Foundation.pow(1 - t, power) + end)
-        case .cosine: return Float(end + (initial - end) * 0.5 * (1 + Foundation.cos(Double.pi * t)))
+        case .cosine:
+            return Float(end + (initial - end) * 0.5 * (1 + Foundation.cos(Double.pi * t)))
         }
     }
 }

@@ -27,7 +27,9 @@ func updateInPlace(
 ) {
     var w = p.value.floats
     let gv = g.floats
-    precondition(w.count == gv.count, "optimizer: gradient of \(p.path) has shape \(g.shape), expected \(p.value.shape)")
+    precondition(
+        w.count == gv.count,
+        "optimizer: gradient of \(p.path) has shape \(g.shape), expected \(p.value.shape)")
     w.withUnsafeMutableBufferPointer { pw in
         gv.withUnsafeBufferPointer { pg in update(pw, pg) }
     }
@@ -45,7 +47,8 @@ func savedSlot(_ slots: [String: Tensor], _ name: String, for p: Parameter) thro
         throw OptimizerStateError(description: "optimizer slot '\(name)' missing")
     }
     guard t.shape == p.value.shape else {
-        throw OptimizerStateError(description: "optimizer slot '\(name)' has shape \(t.shape), expected \(p.value.shape)")
+        throw OptimizerStateError(
+            description: "optimizer slot '\(name)' has shape \(t.shape), expected \(p.value.shape)")
     }
     return t.floats
 }

@@ -11,12 +11,15 @@ final class ProgressLine {
 
     init(total: Int, start: Int) { self.total = total; self.start = start }
 
-    func update(step: Int, loss: Float, lr: Float, metrics: [String: Float], log: (String) -> Void) {
+    func update(step: Int, loss: Float, lr: Float, metrics: [String: Float], log: (String) -> Void)
+    {
         let elapsed = Date().timeIntervalSince(began)
         let rate = Double(step - start) / max(elapsed, 1e-9)
         let eta = Double(total - step) / max(rate, 1e-9)
         var text = String(format: "step %d/%d  loss %.4f  lr %.3g", step, total, loss, lr)
-        for (k, v) in metrics.sorted(by: { $0.key < $1.key }) { text += String(format: "  %@ %.4f", k, v) }
+        for (k, v) in metrics.sorted(by: { $0.key < $1.key }) {
+            text += String(format: "  %@ %.4f", k, v)
+        }
         text += String(format: "  %.1f steps/s  ETA %ds", rate, Int(eta.rounded()))
         if isTerminal {
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
@@ -28,7 +31,9 @@ final class ProgressLine {
 
     /// Ends the updating line so that a log line can follow on a line of its own.
     func interrupt(log: (String) -> Void) {
-        if isTerminal && wroteLine { FileHandle.standardError.write(Data("\n".utf8)); wroteLine = false }
+        if isTerminal && wroteLine {
+            FileHandle.standardError.write(Data("\n".utf8)); wroteLine = false
+        }
     }
 
     func finish(log: (String) -> Void) {

@@ -46,15 +46,19 @@ public final class SGD: Optimizer {
 
     public func slots() -> [(name: String, value: Tensor)] {
         // Sorted by name: the checkpoint's bytes must not depend on the order parameters were first seen.
-        order.compactMap { velocity[$0] }.map { ($0.p.path + "/momentum", Tensor($0.v, shape: $0.p.value.shape)) }
-            .sorted { $0.0 < $1.0 }
+        order.compactMap { velocity[$0] }.map {
+            ($0.p.path + "/momentum", Tensor($0.v, shape: $0.p.value.shape))
+        }
+        .sorted { $0.0 < $1.0 }
     }
 
     public func restore(slots: [String: Tensor], parameters: [String: Parameter]) throws {
         velocity = [:]; order = []
         guard momentum != 0 else { return }
-        for (path, p) in parameters.sorted(by: { $0.key < $1.key }) where slots[path + "/momentum"] != nil {
-            velocity[ObjectIdentifier(p)] = Velocity(p, try savedSlot(slots, path + "/momentum", for: p))
+        for (path, p) in parameters.sorted(by: { $0.key < $1.key })
+        where slots[path + "/momentum"] != nil {
+            velocity[ObjectIdentifier(p)] = Velocity(
+                p, try savedSlot(slots, path + "/momentum", for: p))
             order.append(ObjectIdentifier(p))
         }
     }

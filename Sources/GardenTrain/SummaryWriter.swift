@@ -22,12 +22,15 @@ public final class SummaryWriter {
     ///   - directory: The run directory TensorBoard shows as one run.
     ///   - startStep: The step the process starts from (part of the file name).
     ///   - clock: Seconds since 1970 for `wall_time` (tests may fix it).
-    public init(directory: URL, startStep: Int,
-                clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) throws {
+    public init(
+        directory: URL, startStep: Int,
+        clock: @escaping () -> Double = { Date().timeIntervalSince1970 }
+    ) throws {
         self.clock = clock
         let now = clock()
-        let name = String(format: "events.out.tfevents.%010d.garden.s%06d.p%d",
-                          Int(now), startStep, Int(getpid()))
+        let name = String(
+            format: "events.out.tfevents.%010d.garden.s%06d.p%d",
+            Int(now), startStep, Int(getpid()))
         url = directory.appendingPathComponent(name)
         records = try TFRecordWriter(url: url)
         var header = Tensorflow_Event()

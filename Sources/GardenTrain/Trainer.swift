@@ -20,8 +20,10 @@ public final class Trainer {
 
     private var best: BestEvaluation?
 
-    public init(model: Model, optimizer: Optimizer, data: InMemoryDataset,
-                evalData: InMemoryDataset? = nil, options: TrainerOptions) {
+    public init(
+        model: Model, optimizer: Optimizer, data: InMemoryDataset,
+        evalData: InMemoryDataset? = nil, options: TrainerOptions
+    ) {
         self.model = model; self.optimizer = optimizer; self.data = data
         self.evalData = evalData; self.options = options
     }
@@ -40,17 +42,20 @@ public final class Trainer {
 
     func saveCheckpoint(step: Int) throws -> URL {
         for (path, p) in model.parameters where !p.value.floats.allSatisfy(\.isFinite) {
-            throw NonFiniteLossError(step: step, value: .nan, quantity: "parameter \(path)",
-                                     lastGood: try Checkpoint.latest(in: checkpointDir))
+            throw NonFiniteLossError(
+                step: step, value: .nan, quantity: "parameter \(path)",
+                lastGood: try Checkpoint.latest(in: checkpointDir))
         }
-        try FileManager.default.createDirectory(at: checkpointDir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: checkpointDir, withIntermediateDirectories: true)
         let url = checkpointDir.appendingPathComponent(Checkpoint.fileName(step: step))
         let ckpt = Checkpoint(
             step: step, seed: options.seed, recipe: options.recipeYAML,
             variables: model.parameters.map { ($0.path, $0.parameter.value) },
             optimizerSlots: optimizer.slots(), best: best)
         try ckpt.write(to: url)
-        try CheckpointRetention.prune(checkpointDir, keepLast: options.keepCheckpoints, bestStep: best?.step)
+        try CheckpointRetention.prune(
+            checkpointDir, keepLast: options.keepCheckpoints, bestStep: best?.step)
         return url
     }
 
@@ -68,10 +73,14 @@ public final class Trainer {
         try metricsLog.truncate(after: start)
         if start == 0 { try metricsLog.writeHeader(BLASKernel.current) }
         let events = options.modelDir.appendingPathComponent("events")
-        let trainEvents = options.writeEvents
-            ? try SummaryWriter(directory: events.appendingPathComponent("train"), startStep: start) : nil
-        let evalEvents = options.writeEvents && evalData != nil
-            ? try SummaryWriter(directory: events.appendingPathComponent("eval"), startStep: start) : nil
+        let trainEvents =
+            options.writeEvents
+            ? try SummaryWriter(directory: events.appendingPathComponent("train"), startStep: start)
+            : nil
+        let evalEvents =
+            options.writeEvents && evalData != nil
+            ? try SummaryWriter(directory: events.appendingPathComponent("eval"), startStep: start)
+            : nil
         let progress = ProgressLine(total: options.steps, start: start)
         var window: (loss: Double, count: Int, metrics: [String: Double]) = (0, 0, [:])
         var windowStart = (step: start, time: Date())
@@ -88,13 +97,15 @@ public final class Trainer {
             let norm = GradientClipping.globalNorm(grads)
             guard value.isFinite, norm.isFinite else {
                 progress.finish(log: log)
-                throw NonFiniteLossError(step: step, value: value.isFinite ? Float(norm) : value,
-                                         quantity: value.isFinite ? "gradient norm" : "loss",
-                                         lastGood: try Checkpoint.latest(in: checkpointDir))
+                throw NonFiniteLossError(
+                    step: step, value: value.isFinite ? Float(norm) : value,
+                    quantity: value.isFinite ? "gradient norm" : "loss",
+                    lastGood: try Checkpoint.latest(in: checkpointDir))
             }
             let lr = options.learningRate(step)
-            optimizer.apply(GradientClipping.clip(grads, clipNorm: options.gradientClipNorm, norm: norm),
-                            learningRate: lr, step: step)
+            optimizer.apply(
+                GradientClipping.clip(grads, clipNorm: options.gradientClipNorm, norm: norm),
+                learningRate: lr, step: step)
             window.loss += Double(value); window.count += 1
             for (k, v) in metrics.sorted(by: { $0.key < $1.key }) {
                 window.metrics[k, default: 0] += Double(v.detached.scalar)
@@ -115,16 +126,24 @@ public final class Trainer {
                 window = (0, 0, [:]); windowStart = (step, Date())
             }
             var checkpointNow = step % max(options.checkpointEvery, 1) == 0 || step == options.steps
-            if let evalData, step == options.steps || (options.evalEvery > 0 && step % options.evalEvery == 0) {
+            if let evalData,
+                step == options.steps || (options.evalEvery > 0 && step % options.evalEvery == 0)
+            {
                 let result = Evaluator.evaluate(model, on: evalData, seed: options.seed, step: step)
                 summary.lastEval = result
                 evalEvents?.write(scalars: result, step: step)
-                metricsLog.append(step: step, Dictionary(uniqueKeysWithValues: result.map { ("eval/" + $0.key, $0.value) }))
+                metricsLog.append(
+                    step: step,
+                    Dictionary(uniqueKeysWithValues: result.map { ("eval/" + $0.key, $0.value) }))
                 progress.interrupt(log: log)
-                log("eval at step \(step): " + result.sorted { $0.key < $1.key }
-                    .map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: "  "))
+                log(
+                    "eval at step \(step): "
+                        + result.sorted { $0.key < $1.key }
+                        .map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: "  ")
+                )
                 if let v = result[options.bestMetric], v.isFinite,
-                   best.map({ $0.isImproved(by: v) }) ?? true {
+                    best.map({ $0.isImproved(by: v) }) ?? true
+                {
                     best = BestEvaluation(metric: options.bestMetric, step: step, value: v)
                     checkpointNow = true  // the best checkpoint must exist to be kept
                 }

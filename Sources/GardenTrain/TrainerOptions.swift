@@ -24,8 +24,10 @@ public struct TrainerOptions {
     /// Whether to write TensorBoard event files under `<model-dir>/events/`.
     public var writeEvents: Bool = true
 
-    public init(steps: Int, logEvery: Int, checkpointEvery: Int, seed: Int,
-                learningRate: @escaping (Int) -> Float, modelDir: URL, recipeYAML: String) {
+    public init(
+        steps: Int, logEvery: Int, checkpointEvery: Int, seed: Int,
+        learningRate: @escaping (Int) -> Float, modelDir: URL, recipeYAML: String
+    ) {
         self.steps = steps; self.logEvery = max(logEvery, 1); self.checkpointEvery = checkpointEvery
         self.seed = seed; self.learningRate = learningRate; self.modelDir = modelDir
         self.recipeYAML = recipeYAML
@@ -56,7 +58,8 @@ public struct NonFiniteLossError: Error, LocalizedError {
     public var lastGood: URL?
 
     public var errorDescription: String? {
-        let kept = lastGood.map { "the latest checkpoint \($0.path) is the last good one" }
+        let kept =
+            lastGood.map { "the latest checkpoint \($0.path) is the last good one" }
             ?? "no checkpoint was written before it"
         return "\(quantity) is \(value) at step \(step): training stopped; \(kept)"
     }

@@ -36,7 +36,9 @@ public enum CRC32C {
     ///   - crc: the CRC of the bytes before `buffer` (0 for none).
     ///   - buffer: the bytes to add.
     public static func extend(_ crc: UInt32, _ buffer: UnsafeRawBufferPointer) -> UInt32 {
-        guard hardwareAvailable, let base = buffer.baseAddress else { return softwareExtend(crc, buffer) }
+        guard hardwareAvailable, let base = buffer.baseAddress else {
+            return softwareExtend(crc, buffer)
+        }
         // Undo the final xor of the previous value so that chaining continues the same register.
         return ~ccrc32c_hardware_extend(~crc, base, buffer.count)
     }

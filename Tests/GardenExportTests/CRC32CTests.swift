@@ -41,7 +41,8 @@ import Testing
     /// The SSE 4.2 path (bytewise head to an 8-byte boundary, 8-byte words, bytewise tail) must
     /// give the table path's bits for every length and alignment, and when chained from any CRC.
     @Test func hardwarePathMatchesTheTablesOnRandomBuffers() throws {
-        try #require(CRC32C.hardwareAvailable, "no SSE 4.2 on this CPU: extend uses the tables only")
+        try #require(
+            CRC32C.hardwareAvailable, "no SSE 4.2 on this CPU: extend uses the tables only")
         var generator = SystemRandomNumberGenerator()
         let storage = (0..<4200).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let lengths = Array(0..<80) + [127, 128, 129, 255, 256, 1000, 1023, 1024, 1025, 4096]

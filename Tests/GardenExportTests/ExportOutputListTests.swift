@@ -10,18 +10,21 @@ import Testing
 
     @Test func listElementsFlattenInListOrderAtTheirKeysPlace() throws {
         let layers = (0..<12).map { "encoder_outputs_\($0)" }
-        let outputs = (["sequence_output", "pooled_output", "default"] + layers.reversed()).map(Self.spec)
+        let outputs = (["sequence_output", "pooled_output", "default"] + layers.reversed()).map(
+            Self.spec)
         let sig = try ExportSignature(
             inputKind: .dict, inputs: [Self.spec("input_word_ids")], outputs: outputs,
             outputLists: [ExportOutputList(name: "encoder_outputs", elements: layers)])
         // tf.nest: dict keys sorted (default < encoder_outputs < pooled_output < ...), list in order.
-        #expect(sig.outputs.map(\.name) == ["default"] + layers + ["pooled_output", "sequence_output"])
+        #expect(
+            sig.outputs.map(\.name) == ["default"] + layers + ["pooled_output", "sequence_output"])
     }
 
     @Test func aListNamingAnUnknownOutputIsRejected() {
         #expect(throws: ExportError.self) {
-            try ExportSignature(inputKind: .dict, inputs: [Self.spec("x")], outputs: [Self.spec("y")],
-                                outputLists: [ExportOutputList(name: "ys", elements: ["z"])])
+            try ExportSignature(
+                inputKind: .dict, inputs: [Self.spec("x")], outputs: [Self.spec("y")],
+                outputLists: [ExportOutputList(name: "ys", elements: ["z"])])
         }
     }
 

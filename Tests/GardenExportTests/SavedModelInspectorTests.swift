@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct SavedModelInspectorTests {
     @Test func summaryListsSignaturesObjectsVariablesAndFunctions() throws {
-        let (dir, reader) = try SavedModelTestSupport.exportAndRead(SavedModelTestModels.mlp().spec, label: "inspect")
+        let (dir, reader) = try SavedModelTestSupport.exportAndRead(
+            SavedModelTestModels.mlp().spec, label: "inspect")
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = try SavedModelInspector.describe(reader)
         let lines = Set(text.split(separator: "\n").map(String.init))
@@ -29,7 +30,10 @@ import Testing
 
     @Test func missingSavedModelIsReported() {
         let dir = SavedModelTestSupport.scratchDirectory("missing")
-        #expect(throws: ExportError.unreadable(path: dir.path, message: "no saved_model.pb in the directory")) {
+        #expect(
+            throws: ExportError.unreadable(
+                path: dir.path, message: "no saved_model.pb in the directory")
+        ) {
             try SavedModelInspector.describe(dir)
         }
     }

@@ -17,16 +17,28 @@ import Testing
         #expect(placeholder.op == "Placeholder")
         #expect(placeholder.attr["shape"]?.shape.dim.map(\.size) == [-1, 4])
         let call = try #require(nodes["StatefulPartitionedCall"])
-        #expect(call.input == ["serving_default_inputs", "dense_0/kernel", "dense_0/bias",
-                               "dense_1/kernel", "dense_1/bias"])
+        #expect(
+            call.input == [
+                "serving_default_inputs", "dense_0/kernel", "dense_0/bias",
+                "dense_1/kernel", "dense_1/bias",
+            ])
         #expect(call.attr["f"]?.func.name == "__inference_signature_wrapper_serving_default_3")
         let restore = try #require(nodes["RestoreV2"])
-        #expect(restore.input == ["saver_filename", "RestoreV2/tensor_names", "RestoreV2/shape_and_slices"])
-        #expect(restore.attr["dtypes"]?.list.type == [.dtFloat, .dtFloat, .dtFloat, .dtFloat, .dtInt32])
-        #expect(nodes["RestoreV2/tensor_names"]?.attr["value"]?.tensor.stringVal.map { String(decoding: $0, as: UTF8.self) }
-            == assembly.checkpointKeys)
+        #expect(
+            restore.input == [
+                "saver_filename", "RestoreV2/tensor_names", "RestoreV2/shape_and_slices",
+            ])
+        #expect(
+            restore.attr["dtypes"]?.list.type == [.dtFloat, .dtFloat, .dtFloat, .dtFloat, .dtInt32])
+        #expect(
+            nodes["RestoreV2/tensor_names"]?.attr["value"]?.tensor.stringVal.map {
+                String(decoding: $0, as: UTF8.self)
+            }
+                == assembly.checkpointKeys)
         #expect(nodes["AssignVariableOp_4"]?.input == ["step", "RestoreV2:4"])
-        #expect(nodes["restore_all"]?.input == ["^AssignVariableOp"] + (1...4).map { "^AssignVariableOp_\($0)" })
+        #expect(
+            nodes["restore_all"]?.input == ["^AssignVariableOp"]
+                + (1...4).map { "^AssignVariableOp_\($0)" })
 
         #expect(meta.saverDef.filenameTensorName == "saver_filename:0")
         #expect(meta.saverDef.restoreOpName == "restore_all")
@@ -39,7 +51,8 @@ import Testing
     }
 
     @Test func dictSignatureOutputsFollowSortedKeys() throws {
-        let meta = try SavedModelAssembler.assemble(SavedModelTestModels.dictModel().spec).savedModel.metaGraphs[0]
+        let meta = try SavedModelAssembler.assemble(SavedModelTestModels.dictModel().spec)
+            .savedModel.metaGraphs[0]
         let signature = try #require(meta.signatureDef["serving_default"])
         #expect(signature.inputs.keys.sorted() == ["a", "b"])
         #expect(signature.outputs["scaled"]?.name == "StatefulPartitionedCall:0")
@@ -54,6 +67,8 @@ import Testing
         #expect(!meta.hasSaverDef)
         #expect(meta.signatureDef.isEmpty)
         // The TF2 signature stays in the object graph.
-        #expect(meta.objectGraphDef.concreteFunctions["__inference_signature_wrapper_serving_default_3"] != nil)
+        #expect(
+            meta.objectGraphDef.concreteFunctions["__inference_signature_wrapper_serving_default_3"]
+                != nil)
     }
 }

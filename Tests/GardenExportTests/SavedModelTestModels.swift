@@ -21,8 +21,9 @@ enum SavedModelTestModels {
     /// Deterministic, odd-looking values so a transposed or swapped weight shows.
     static func values(_ shape: [Int], seed: Float) -> Tensor {
         let n = shape.reduce(1, *)
-        return Tensor((0..<n).map { i in (Float((i * 7 + Int(seed * 13)) % 17) - 8) / 10 + seed / 100 },
-                      shape: shape)
+        return Tensor(
+            (0..<n).map { i in (Float((i * 7 + Int(seed * 13)) % 17) - 8) / 10 + seed / 100 },
+            shape: shape)
     }
 
     /// A 4→8→3 MLP with ReLU and dropout(0.5) in training, L2 loss 0.001·(‖w1‖² + ‖w2‖²),
@@ -66,22 +67,31 @@ enum SavedModelTestModels {
                 [("sum", xs[0] + xs[1] * w.read()), ("scaled", xs[1] * 10)]
             }
         }
-        let head = Tracer.trace(arguments: [GraphArgument(name: "features", dtype: .float32,
-                                                          shape: Shape([-1, 3]))]) { xs in
+        let head = Tracer.trace(arguments: [
+            GraphArgument(
+                name: "features", dtype: .float32,
+                shape: Shape([-1, 3]))
+        ]) { xs in
             [("out", (xs[0] * w.read()).sum(axes: [1]))]
         }
         let spec = SavedModelSpec(
             variables: [ExportedVariable(w), ExportedVariable(clash)],
-            call: CallFunction(training: trace(), inference: trace(), inputs: .dict, outputs: .dict),
+            call: CallFunction(
+                training: trace(), inference: trace(), inputs: .dict, outputs: .dict),
             children: [ChildObject(name: "head", call: head, variables: ["weights": w])],
-            assets: [ExportedAsset(name: "vocab_file", filename: "vocab.txt",
-                                   contents: Data("[PAD]\nhello\nworld\n".utf8))])
+            assets: [
+                ExportedAsset(
+                    name: "vocab_file", filename: "vocab.txt",
+                    contents: Data("[PAD]\nhello\nworld\n".utf8))
+            ])
         return (spec, [w, clash])
     }
 
     /// Writes the three models under `GARDEN_EXPORT_DEBUG_DIR` when set (for manual TF checks).
     static func writeDebugExports() throws {
-        guard let dir = ProcessInfo.processInfo.environment["GARDEN_EXPORT_DEBUG_DIR"] else { return }
+        guard let dir = ProcessInfo.processInfo.environment["GARDEN_EXPORT_DEBUG_DIR"] else {
+            return
+        }
         let base = URL(fileURLWithPath: dir)
         for (name, spec) in [("mul", mul().spec), ("mlp", mlp().spec), ("dict", dictModel().spec)] {
             try SavedModelWriter.write(spec, to: base.appendingPathComponent(name), overwrite: true)

@@ -12,7 +12,9 @@ enum SavedModelTestSupport {
     }
 
     /// Writes `spec` to a fresh directory and reads it back.
-    static func exportAndRead(_ spec: SavedModelSpec, label: String) throws -> (URL, SavedModelReader) {
+    static func exportAndRead(_ spec: SavedModelSpec, label: String) throws -> (
+        URL, SavedModelReader
+    ) {
         let dir = scratchDirectory(label)
         try SavedModelWriter.write(spec, to: dir, overwrite: false)
         return (dir, try SavedModelReader(directory: dir))
@@ -22,7 +24,8 @@ enum SavedModelTestSupport {
     static func node(_ graph: Tensorflow_SavedObjectGraph, _ path: [String]) -> Int32? {
         var id: Int32 = 0
         for name in path {
-            guard let next = graph.nodes[Int(id)].children.first(where: { $0.localName == name }) else {
+            guard let next = graph.nodes[Int(id)].children.first(where: { $0.localName == name })
+            else {
                 return nil
             }
             id = next.nodeID
@@ -43,7 +46,9 @@ enum SavedModelTestSupport {
         for case let relative as String in walker {
             var isDirectory: ObjCBool = false
             let full = base + "/" + relative
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 result[relative] = FileManager.default.contents(atPath: full)
             }
         }
@@ -57,15 +62,19 @@ enum SavedModelTestSupport {
         case .boolValue(let b): return b ? "True" : "False"
         case .stringValue(let s): return "'\(s)'"
         case .tensorSpecValue(let ts):
-            let dims = ts.shape.unknownRank ? "None" : "[" + ts.shape.dim.map { String($0.size) }.joined(separator: ",") + "]"
+            let dims =
+                ts.shape.unknownRank
+                ? "None" : "[" + ts.shape.dim.map { String($0.size) }.joined(separator: ",") + "]"
             return "TS(\(ts.name),\(dims),\(ts.dtype))"
         case .tupleValue(let t): return "(" + t.values.map(text).joined(separator: ", ") + ")"
         case .listValue(let l): return "[" + l.values.map(text).joined(separator: ", ") + "]"
         case .dictValue(let d):
-            return "{" + d.fields.keys.sorted().map { "\($0): \(d.fields[$0].map(text) ?? "")" }
+            return "{"
+                + d.fields.keys.sorted().map { "\($0): \(d.fields[$0].map(text) ?? "")" }
                 .joined(separator: ", ") + "}"
         case .namedTupleValue(let n):
-            return n.name + "(" + n.values.map { "\($0.key)=\(text($0.value))" }.joined(separator: ", ") + ")"
+            return n.name + "("
+                + n.values.map { "\($0.key)=\(text($0.value))" }.joined(separator: ", ") + ")"
         default: return "?"
         }
     }

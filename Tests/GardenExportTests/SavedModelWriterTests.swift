@@ -25,7 +25,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let bundle = try #require(reader.bundle)
         let keys = try reader.variableCheckpointKeys()
-        let variables = reader.objectGraph.nodes.enumerated().compactMap { i, node -> (Int32, Tensorflow_SavedVariable)? in
+        let variables = reader.objectGraph.nodes.enumerated().compactMap {
+            i, node -> (Int32, Tensorflow_SavedVariable)? in
             if case .variable(let v) = node.kind { return (Int32(i), v) }
             return nil
         }
@@ -48,23 +49,27 @@ import Testing
         let graphDef = assembly.savedModel.metaGraphs[0].graphDef
         for function in graphDef.library.function {
             let ops = Set(function.nodeDef.map(\.op))
-            #expect(ops.isSubset(of: Self.allowedFunctionOps),
-                    "\(function.signature.name) uses \(ops.subtracting(Self.allowedFunctionOps).sorted())")
+            #expect(
+                ops.isSubset(of: Self.allowedFunctionOps),
+                "\(function.signature.name) uses \(ops.subtracting(Self.allowedFunctionOps).sorted())"
+            )
         }
         #expect(Set(graphDef.node.map(\.op)).isSubset(of: Self.allowedOuterOps))
     }
 
     @Test func metaGraphHasServeTagVersionsAndNoExtraFiles() throws {
-        let (dir, reader) = try Support.exportAndRead(SavedModelTestModels.mul().spec, label: "meta")
+        let (dir, reader) = try Support.exportAndRead(
+            SavedModelTestModels.mul().spec, label: "meta")
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(reader.savedModel.savedModelSchemaVersion == 1)
         #expect(reader.metaGraph.metaInfoDef.tags == ["serve"])
         #expect(reader.metaGraph.graphDef.versions.producer == 2474)
         #expect(reader.metaGraph.graphDef.versions.minConsumer == 12)
-        #expect(try Support.files(dir).keys.sorted() == [
-            "fingerprint.pb", "saved_model.pb", "variables/variables.data-00000-of-00001",
-            "variables/variables.index",
-        ])
+        #expect(
+            try Support.files(dir).keys.sorted() == [
+                "fingerprint.pb", "saved_model.pb", "variables/variables.data-00000-of-00001",
+                "variables/variables.index",
+            ])
     }
 
     @Test(arguments: ["mul", "mlp", "dict"])
@@ -101,8 +106,9 @@ import Testing
             try SavedModelWriter.write(SavedModelTestModels.mul().spec, to: dir, overwrite: false)
         }
         #expect(error == .directoryNotEmpty(path: dir.path))
-        #expect(error?.errorDescription == "export directory \(dir.path) exists and is not empty; "
-            + "pass --overwrite to replace it, or choose another directory")
+        #expect(
+            error?.errorDescription == "export directory \(dir.path) exists and is not empty; "
+                + "pass --overwrite to replace it, or choose another directory")
         #expect(FileManager.default.contents(atPath: keep.path) == Data("mine".utf8))
         #expect(try Self.siblings(of: dir).isEmpty)
     }
@@ -124,7 +130,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try SavedModelWriter.write(SavedModelTestModels.mul().spec, to: dir, overwrite: false)
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("saved_model.pb").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: dir.appendingPathComponent("saved_model.pb").path))
     }
 
     @Test func refusesAFunctionReadingAnUnexportedParameter() throws {
@@ -142,7 +150,9 @@ import Testing
     @Test func refusesDuplicateVariablePaths() throws {
         var (spec, _) = SavedModelTestModels.mul()
         spec.variables.append(ExportedVariable(Parameter(Tensor(1), path: "v")))
-        #expect(throws: ExportError.invalidSpec("two variables have the path 'v'; paths must be unique")) {
+        #expect(
+            throws: ExportError.invalidSpec("two variables have the path 'v'; paths must be unique")
+        ) {
             try SavedModelAssembler.assemble(spec)
         }
     }

@@ -11,15 +11,17 @@ struct BertLayerTests {
     let x = TestInputs.uniform([TinyBert.batch, TinyBert.seq, TinyBert.hidden], stream: 300)
 
     func attention() -> MultiHeadAttention {
-        let m = MultiHeadAttention(hiddenSize: TinyBert.hidden, numHeads: TinyBert.heads,
-                                   dropoutRate: 0, initializerRange: 0.5, initializer: initializer)
+        let m = MultiHeadAttention(
+            hiddenSize: TinyBert.hidden, numHeads: TinyBert.heads,
+            dropoutRate: 0, initializerRange: 0.5, initializer: initializer)
         m.assignPaths()
         return m
     }
 
     @Test func embeddingLooksUpRowsAndScattersGradients() {
-        let e = Embedding(name: "word_embeddings", vocabSize: TinyBert.vocab, width: 6, stddev: 0.5,
-                          initializer: initializer)
+        let e = Embedding(
+            name: "word_embeddings", vocabSize: TinyBert.vocab, width: 6, stddev: 0.5,
+            initializer: initializer)
         let ids = TinyBert.inputs().ids
         #expect(e(ids).shape == [2, 5, 6])
         #expect(Array(e(ids).floats[0..<6]) == Array(e.embeddings.value.floats[6..<12]))
@@ -59,19 +61,21 @@ struct BertLayerTests {
     @Test func encoderBlockGradientsAndParameterNames() {
         let block = TransformerEncoderBlock(
             name: "layer_0", hiddenSize: 6, numAttentionHeads: 2, intermediateSize: 7,
-            dropoutRate: 0, attentionDropoutRate: 0, initializerRange: 0.5, initializer: initializer)
+            dropoutRate: 0, attentionDropoutRate: 0, initializerRange: 0.5, initializer: initializer
+        )
         let bias = MultiHeadAttention.attentionBias(mask: TinyBert.inputs().mask)
         expectParameterGradientsMatch(block) { projected(block(x, attentionBias: bias, inference)) }
         checkGradients(of: { projected(block($0[0], attentionBias: bias, inference)) }, at: [x])
-        #expect(block.namedParameters().map(\.path) == [
-            "self_attention/query/kernel", "self_attention/query/bias",
-            "self_attention/key/kernel", "self_attention/key/bias",
-            "self_attention/value/kernel", "self_attention/value/bias",
-            "self_attention/attention_output/kernel", "self_attention/attention_output/bias",
-            "self_attention_layer_norm/gamma", "self_attention_layer_norm/beta",
-            "intermediate/kernel", "intermediate/bias", "output/kernel", "output/bias",
-            "output_layer_norm/gamma", "output_layer_norm/beta",
-        ])
+        #expect(
+            block.namedParameters().map(\.path) == [
+                "self_attention/query/kernel", "self_attention/query/bias",
+                "self_attention/key/kernel", "self_attention/key/bias",
+                "self_attention/value/kernel", "self_attention/value/bias",
+                "self_attention/attention_output/kernel", "self_attention/attention_output/bias",
+                "self_attention_layer_norm/gamma", "self_attention_layer_norm/beta",
+                "intermediate/kernel", "intermediate/bias", "output/kernel", "output/bias",
+                "output_layer_norm/gamma", "output_layer_norm/beta",
+            ])
     }
 
     @Test func encoderBlockDropoutIsActiveOnlyInTrainingAndSeeded() {
@@ -96,10 +100,11 @@ struct BertLayerTests {
         #expect(logits.shape == [2, 2, 11])
         #expect(head(x).shape == [2, 5, 11])
         // The table is not listed under the head: the encoder owns it.
-        #expect(head.namedParameters().map(\.path) == [
-            "transform/kernel", "transform/bias", "layer_norm/gamma", "layer_norm/beta",
-            "output_bias/bias",
-        ])
+        #expect(
+            head.namedParameters().map(\.path) == [
+                "transform/kernel", "transform/bias", "layer_norm/gamma", "layer_norm/beta",
+                "output_bias/bias",
+            ])
         expectParameterGradientsMatch(head) { projected(head(x, positions: positions)) }
     }
 }

@@ -19,9 +19,13 @@ struct BertModelTests {
     ]
 
     static let encoderNames =
-        ["word_embeddings/embeddings", "position_embedding/embeddings", "type_embeddings/embeddings",
-         "embeddings/layer_norm/gamma", "embeddings/layer_norm/beta"]
-        + blockNames.map { "transformer/layer_0/" + $0 } + blockNames.map { "transformer/layer_1/" + $0 }
+        [
+            "word_embeddings/embeddings", "position_embedding/embeddings",
+            "type_embeddings/embeddings",
+            "embeddings/layer_norm/gamma", "embeddings/layer_norm/beta",
+        ]
+        + blockNames.map { "transformer/layer_0/" + $0 }
+        + blockNames.map { "transformer/layer_1/" + $0 }
         + ["pooler_transform/kernel", "pooler_transform/bias"]
 
     // Parameter names are API: checkpoint keys, HDF5 paths and SavedModel variable names.
@@ -29,24 +33,28 @@ struct BertModelTests {
         let encoder = BertEncoder(TinyBert.config(layers: 2), initializer: initializer)
         #expect(encoder.parameters.map(\.path) == Self.encoderNames)
         #expect(encoder.parameters.allSatisfy { $0.parameter.path == $0.path })
-        let shapes = Dictionary(uniqueKeysWithValues: encoder.parameters.map { ($0.path, $0.parameter.value.shape) })
+        let shapes = Dictionary(
+            uniqueKeysWithValues: encoder.parameters.map { ($0.path, $0.parameter.value.shape) })
         #expect(shapes["word_embeddings/embeddings"] == [11, 6])
         #expect(shapes["position_embedding/embeddings"] == [9, 6])
         #expect(shapes["type_embeddings/embeddings"] == [2, 6])
         #expect(shapes["transformer/layer_1/intermediate/kernel"] == [6, 7])
         #expect(shapes["transformer/layer_1/output/kernel"] == [7, 6])
         // Same local names in different blocks must not start from the same values.
-        #expect(encoder.layers[0].selfAttention.query.kernel.value.floats
+        #expect(
+            encoder.layers[0].selfAttention.query.kernel.value.floats
                 != encoder.layers[1].selfAttention.query.kernel.value.floats)
     }
 
     @Test func pretrainerParameterNamesPrefixTheItemsAndListTheTiedTableOnce() {
         let p = BertPretrainer(TinyBert.config(layers: 2), initializer: initializer)
-        #expect(p.parameters.map(\.path) == Self.encoderNames.map { "encoder/" + $0 } + [
-            "masked_lm/transform/kernel", "masked_lm/transform/bias", "masked_lm/layer_norm/gamma",
-            "masked_lm/layer_norm/beta", "masked_lm/output_bias/bias",
-            "next_sentence/kernel", "next_sentence/bias",
-        ])
+        #expect(
+            p.parameters.map(\.path) == Self.encoderNames.map { "encoder/" + $0 } + [
+                "masked_lm/transform/kernel", "masked_lm/transform/bias",
+                "masked_lm/layer_norm/gamma",
+                "masked_lm/layer_norm/beta", "masked_lm/output_bias/bias",
+                "next_sentence/kernel", "next_sentence/bias",
+            ])
         #expect(p.maskedLM.embeddings === p.encoder.wordEmbeddings.embeddings)
     }
 
@@ -60,8 +68,15 @@ struct BertModelTests {
         let s = encoder.signature
         #expect(s.inputs.map(\.name) == ["input_word_ids", "input_mask", "input_type_ids"])
         #expect(s.inputs.allSatisfy { $0.dtype == .int32 && $0.shape == Shape([-1, -1]) })
-        #expect(s.outputs.map(\.name) == ["sequence_output", "pooled_output", "encoder_outputs_0", "encoder_outputs_1"])
-        #expect(s.outputLists == [OutputList(name: "encoder_outputs", elements: ["encoder_outputs_0", "encoder_outputs_1"])])
+        #expect(
+            s.outputs.map(\.name) == [
+                "sequence_output", "pooled_output", "encoder_outputs_0", "encoder_outputs_1",
+            ])
+        #expect(
+            s.outputLists == [
+                OutputList(
+                    name: "encoder_outputs", elements: ["encoder_outputs_0", "encoder_outputs_1"])
+            ])
         #expect(s.dictInputs && s.dictOutputs)
     }
 
@@ -72,7 +87,8 @@ struct BertModelTests {
         other[8] = 5
         other[9] = 6
         let a = encoder.encode(wordIds: ids, mask: mask, typeIds: types, inference)
-        let b = encoder.encode(wordIds: Tensor(int32: other, shape: ids.shape), mask: mask, typeIds: types, inference)
+        let b = encoder.encode(
+            wordIds: Tensor(int32: other, shape: ids.shape), mask: mask, typeIds: types, inference)
         #expect(a.pooledOutput.floats == b.pooledOutput.floats)
         #expect(a.sequenceOutput.floats[0..<(8 * 6)] == b.sequenceOutput.floats[0..<(8 * 6)])
     }
@@ -88,14 +104,20 @@ struct BertModelTests {
     }
 
     @Test func tracedEncoderKeepsBatchAndSequenceUnknownAndUsesOnlyTFOps() {
-        let encoder = BertEncoder(TinyBert.config(layers: 2, dropout: 0.1), initializer: initializer)
-        let args = encoder.signature.inputs.map { GraphArgument(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        let encoder = BertEncoder(
+            TinyBert.config(layers: 2, dropout: 0.1), initializer: initializer)
+        let args = encoder.signature.inputs.map {
+            GraphArgument(name: $0.name, dtype: $0.dtype, shape: $0.shape)
+        }
         for training in [false, true] {
             let f = Tracer.trace(arguments: args) { x in
                 let out = encoder.call(x, ForwardContext(training: training))
                 return zip(encoder.signature.outputs.map(\.name), out).map { ($0, $1) }
             }
-            #expect(f.outputs.map(\.shape) == [Shape([-1, -1, 6]), Shape([-1, 6]), Shape([-1, -1, 6]), Shape([-1, -1, 6])])
+            #expect(
+                f.outputs.map(\.shape) == [
+                    Shape([-1, -1, 6]), Shape([-1, 6]), Shape([-1, -1, 6]), Shape([-1, -1, 6]),
+                ])
             #expect(f.captures.count == encoder.parameters.count)
             let allowed: Set<String> = [
                 "ReadVariableOp", "Const", "Identity", "GatherV2", "Shape", "StridedSlice", "Range",
@@ -104,7 +126,8 @@ struct BertModelTests {
                 "RandomUniform", "GreaterEqual", "SelectV2",
             ]
             let ops = Set(f.nodes.map(\.op))
-            #expect(ops.isSubset(of: allowed), "unexpected ops \(ops.subtracting(allowed).sorted())")
+            #expect(
+                ops.isSubset(of: allowed), "unexpected ops \(ops.subtracting(allowed).sorted())")
             #expect(ops.contains("RandomUniform") == training)
         }
     }
@@ -115,7 +138,10 @@ struct BertModelTests {
         #expect(metrics.keys.sorted() == ["mlm_accuracy", "mlm_loss", "nsp_accuracy", "nsp_loss"])
         let total = metrics["mlm_loss"].map { $0.scalar } ?? .nan
         #expect(Swift.abs(loss.scalar - total - (metrics["nsp_loss"]?.scalar ?? .nan)) < 1e-5)
-        #expect(p.call(TinyBert.pretrainingBatch().inputs, inference).map(\.shape) == [[2, 3, 11], [2, 2]])
+        #expect(
+            p.call(TinyBert.pretrainingBatch().inputs, inference).map(\.shape) == [
+                [2, 3, 11], [2, 2],
+            ])
     }
 
     @Test func tiedEmbeddingGetsTheSumOfLookupAndOutputGradients() {
@@ -126,13 +152,17 @@ struct BertModelTests {
         // The same loss with the head reading an untied copy of the table.
         let copy = Parameter(table.value, path: "copy")
         let head = MaskedLM(embeddings: copy, initializerRange: 0.5, initializer: initializer)
-        for (a, b) in zip(head.namedParameters(), p.maskedLM.namedParameters()) { a.parameter.value = b.parameter.value }
+        for (a, b) in zip(head.namedParameters(), p.maskedLM.namedParameters()) {
+            a.parameter.value = b.parameter.value
+        }
         let (_, untied) = Tape.valueWithGradients { () -> Tensor in
             let (ids, mask, types) = TinyBert.inputs()
             let out = p.encoder.encode(wordIds: ids, mask: mask, typeIds: types, inference)
             let mlm = head(out.sequenceOutput, positions: batch.inputs[3]).softmaxCrossEntropy(
-                labels: batch.features["masked_lm_ids"] ?? ids, weights: batch.features["masked_lm_weights"] ?? Tensor(0))
-            return mlm + p.nextSentence(out.pooledOutput).softmaxCrossEntropy(labels: batch.targets).mean()
+                labels: batch.features["masked_lm_ids"] ?? ids,
+                weights: batch.features["masked_lm_weights"] ?? Tensor(0))
+            return mlm
+                + p.nextSentence(out.pooledOutput).softmaxCrossEntropy(labels: batch.targets).mean()
         }
         let g = tied.first { $0.0 === table }?.1.floats ?? []
         let lookup = untied.first { $0.0 === table }?.1.floats ?? []

@@ -18,9 +18,11 @@ enum TinyBert {
 
     /// Token ids, a mask with padding at the end of the second example, and segment ids.
     static func inputs() -> (ids: Tensor, mask: Tensor, types: Tensor) {
-        (Tensor(int32: [1, 4, 7, 10, 2, 3, 3, 9, 0, 0], shape: [batch, seq]),
-         Tensor(int32: [1, 1, 1, 1, 1, 1, 1, 1, 0, 0], shape: [batch, seq]),
-         Tensor(int32: [0, 0, 1, 1, 1, 0, 0, 1, 1, 1], shape: [batch, seq]))
+        (
+            Tensor(int32: [1, 4, 7, 10, 2, 3, 3, 9, 0, 0], shape: [batch, seq]),
+            Tensor(int32: [1, 1, 1, 1, 1, 1, 1, 1, 0, 0], shape: [batch, seq]),
+            Tensor(int32: [0, 0, 1, 1, 1, 0, 0, 1, 1, 1], shape: [batch, seq])
+        )
     }
 
     static func pretrainingBatch() -> Batch {
@@ -41,10 +43,12 @@ func expectParameterGradientsMatch(
     sourceLocation: SourceLocation = #_sourceLocation, _ loss: () -> Tensor
 ) {
     let (_, grads) = Tape.valueWithGradients(loss)
-    let byParameter = Dictionary(grads.map { (ObjectIdentifier($0.0), $0.1) }, uniquingKeysWith: { a, _ in a })
+    let byParameter = Dictionary(
+        grads.map { (ObjectIdentifier($0.0), $0.1) }, uniquingKeysWith: { a, _ in a })
     for (path, p) in module.namedParameters() where p.trainable {
         let base = p.value
-        let analytic = byParameter[ObjectIdentifier(p)]?.floats ?? [Float](repeating: 0, count: base.count)
+        let analytic =
+            byParameter[ObjectIdentifier(p)]?.floats ?? [Float](repeating: 0, count: base.count)
         var worst = 0.0
         for i in 0..<base.count {
             var v = base.floats
@@ -61,8 +65,9 @@ func expectParameterGradientsMatch(
             let error = Swift.abs(numeric - Double(analytic[i]))
             worst = max(worst, error / max(1, Swift.abs(numeric)))
         }
-        #expect(worst < tolerance, "\(path): worst relative gradient error \(worst)",
-                sourceLocation: sourceLocation)
+        #expect(
+            worst < tolerance, "\(path): worst relative gradient error \(worst)",
+            sourceLocation: sourceLocation)
     }
 }
 

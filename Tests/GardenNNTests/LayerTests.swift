@@ -8,7 +8,8 @@ import Testing
     let initializer = Initializer(seed: 7)
 
     @Test func forwardIsMatmulPlusBiasThenActivation() {
-        let dense = Dense(name: "d", inputSize: 3, units: 2, activation: .relu, initializer: initializer)
+        let dense = Dense(
+            name: "d", inputSize: 3, units: 2, activation: .relu, initializer: initializer)
         dense.bias?.value = Tensor([0.5, -4], shape: [2])
         let x = TestInputs.uniform([5, 3], stream: 1)
         let y = dense(x).floats
@@ -33,8 +34,10 @@ import Testing
         let t = initializer.glorotUniform([30, 20], stream: "a/kernel")
         let limit = (6.0 / 50.0).squareRoot()
         #expect(t.floats.allSatisfy { Swift.abs(Double($0)) <= limit })
-        #expect(t.floats == Initializer(seed: 7).glorotUniform([30, 20], stream: "a/kernel").floats)
-        #expect(t.floats != Initializer(seed: 8).glorotUniform([30, 20], stream: "a/kernel").floats)
+        #expect(
+            t.floats == Initializer(seed: 7).glorotUniform([30, 20], stream: "a/kernel").floats)
+        #expect(
+            t.floats != Initializer(seed: 8).glorotUniform([30, 20], stream: "a/kernel").floats)
         #expect(t.floats != initializer.glorotUniform([30, 20], stream: "b/kernel").floats)
     }
 }

@@ -7,20 +7,32 @@ import Testing
 @Suite struct ModelNameTests {
     // Parameter names are API: checkpoint keys, HDF5 paths and SavedModel variable names.
     @Test func mlpParameterPathsAreStable() {
-        let mlp = MLP(.init(inputSize: 5, hiddenSizes: [7, 3], numClasses: 2, dropoutRate: 0.1,
-                            kernelRegularizer: .l2(1e-4)), initializer: Initializer(seed: 1))
-        #expect(mlp.parameters.map(\.path) == [
-            "dense_0/kernel", "dense_0/bias", "dense_1/kernel", "dense_1/bias",
-            "logits/kernel", "logits/bias",
-        ])
-        #expect(mlp.parameters.map { $0.parameter.value.shape } == [[5, 7], [7], [7, 3], [3], [3, 2], [2]])
-        #expect(mlp.root.allRegularizers().map(\.parameter.path) == ["dense_0/kernel", "dense_1/kernel", "logits/kernel"])
+        let mlp = MLP(
+            .init(
+                inputSize: 5, hiddenSizes: [7, 3], numClasses: 2, dropoutRate: 0.1,
+                kernelRegularizer: .l2(1e-4)), initializer: Initializer(seed: 1))
+        #expect(
+            mlp.parameters.map(\.path) == [
+                "dense_0/kernel", "dense_0/bias", "dense_1/kernel", "dense_1/bias",
+                "logits/kernel", "logits/bias",
+            ])
+        #expect(
+            mlp.parameters.map { $0.parameter.value.shape } == [
+                [5, 7], [7], [7, 3], [3], [3, 2], [2],
+            ])
+        #expect(
+            mlp.root.allRegularizers().map(\.parameter.path) == [
+                "dense_0/kernel", "dense_1/kernel", "logits/kernel",
+            ])
     }
 
     @Test func mulHasOneVariableNamedV() {
         let m = MulModel(.init(initialValue: 2, regularization: 0.001))
         #expect(m.parameters.map(\.path) == ["v"])
-        #expect(m.call([Tensor([10, 20], shape: [2])], ForwardContext(training: false))[0].floats == [20, 40])
+        #expect(
+            m.call([Tensor([10, 20], shape: [2])], ForwardContext(training: false))[0].floats == [
+                20, 40,
+            ])
         #expect(Swift.abs(m.root.regularizationLoss().scalar - 0.004) < 1e-7)
     }
 }
@@ -53,8 +65,10 @@ import Testing
     }
 
     @Test func mlpLossGradientMatchesFiniteDifferences() {
-        let mlp = MLP(.init(inputSize: 3, hiddenSizes: [4], numClasses: 3, dropoutRate: 0,
-                            kernelRegularizer: .l2(0.01)), initializer: Initializer(seed: 2))
+        let mlp = MLP(
+            .init(
+                inputSize: 3, hiddenSizes: [4], numClasses: 3, dropoutRate: 0,
+                kernelRegularizer: .l2(0.01)), initializer: Initializer(seed: 2))
         let x = TestInputs.uniform([5, 3], stream: 11)
         let y = TestInputs.labels(count: 5, classes: 3, stream: 12)
         expectLossGradientsMatch(mlp, Batch(inputs: [x], targets: y))

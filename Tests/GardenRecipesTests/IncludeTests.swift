@@ -12,7 +12,11 @@ struct IncludeTests {
         #expect(recipe.train.steps == 20)  // the recipe over first.yaml
         #expect(recipe.train.logEvery == 1)  // only first.yaml sets it
         // Mappings merge deeply: sgd and its rate from first.yaml, momentum from second.yaml.
-        #expect(recipe.train.optimizer == .sgd(SGDConfig(learningRate: LearningRateConfig(initialLearningRate: 0.5), momentum: 0.5)))
+        #expect(
+            recipe.train.optimizer
+                == .sgd(
+                    SGDConfig(
+                        learningRate: LearningRateConfig(initialLearningRate: 0.5), momentum: 0.5)))
     }
 
     @Test func overridesComeAfterTheRecipe() throws {

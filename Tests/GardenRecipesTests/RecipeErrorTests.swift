@@ -89,7 +89,8 @@ struct RecipeErrorTests {
         .init(
             yaml: "model:\n  type: mpl\n",
             expected:
-                "r.yaml:2: 'model.type' must be one of mul, mlp, resnet, bert_pretrainer, got 'mpl' (did you mean 'mlp'?)"),
+                "r.yaml:2: 'model.type' must be one of mul, mlp, resnet, bert_pretrainer, got 'mpl' (did you mean 'mlp'?)"
+        ),
         .init(
             yaml: "model:\n  kernel_regularizer:\n    type: l3\n",
             expected:
@@ -123,13 +124,15 @@ struct RecipeErrorTests {
         .init(
             yaml: "name: a/b\n",
             expected:
-                "r.yaml:1: 'name' must be a folder name (1 to 255 bytes, no '/' or control characters, not '.' or '..'), got 'a/b'"),
+                "r.yaml:1: 'name' must be a folder name (1 to 255 bytes, no '/' or control characters, not '.' or '..'), got 'a/b'"
+        ),
         .init(
             yaml: "export:\n  dropout_rate: -0.5\n",
             expected:
                 "r.yaml:2: 'export.dropout_rate' must be in [0, 1), got -0.5"),
         .init(
-            yaml: "train:\n  optimizer:\n    type: sgd\n    learning_rate:\n      initial_learning_rate: 0\n",
+            yaml:
+                "train:\n  optimizer:\n    type: sgd\n    learning_rate:\n      initial_learning_rate: 0\n",
             expected:
                 "r.yaml:5: 'train.optimizer.learning_rate.initial_learning_rate' must be a finite number greater than 0, got 0.0"
         ),

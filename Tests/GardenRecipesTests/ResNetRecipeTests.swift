@@ -37,15 +37,21 @@ struct ResNetRecipeTests {
     }
 
     @Test(arguments: [
-        ("export.extract_to=pool",
-         "--set export.extract_to=pool: 'export.extract_to' must name a layer of the model (stem, stage1, stage2, "
-            + "stage3, reduce_mean, fc), got 'pool'"),
-        ("model.stage_strides=[1,2]",
-         "--set model.stage_strides=[1,2]: 'model.stage_strides' must have one stride per stage (3, as "
-            + "model.stage_filters), got 2"),
-        ("model.kernel_regularizer.type=l1",
-         "--set model.kernel_regularizer.type=l1: 'model.kernel_regularizer.type' must be l2 "
-            + "or none for model.type resnet, got l1"),
+        (
+            "export.extract_to=pool",
+            "--set export.extract_to=pool: 'export.extract_to' must name a layer of the model (stem, stage1, stage2, "
+                + "stage3, reduce_mean, fc), got 'pool'"
+        ),
+        (
+            "model.stage_strides=[1,2]",
+            "--set model.stage_strides=[1,2]: 'model.stage_strides' must have one stride per stage (3, as "
+                + "model.stage_filters), got 2"
+        ),
+        (
+            "model.kernel_regularizer.type=l1",
+            "--set model.kernel_regularizer.type=l1: 'model.kernel_regularizer.type' must be l2 "
+                + "or none for model.type resnet, got l1"
+        ),
     ])
     func invalidValuesNameTheKey(override: String, expected: String) {
         #expect(message { try load(Self.tiny, [override]) } == expected)
@@ -97,15 +103,20 @@ struct ResNetRecipeTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("imgs.h5")
         try HDF5File.atomicallyWrite(to: file) { f in
-            try f.write([UInt8](repeating: 255, count: 2 * 4 * 5 * 3), shape: [2, 4, 5, 3], at: "images")
+            try f.write(
+                [UInt8](repeating: 255, count: 2 * 4 * 5 * 3), shape: [2, 4, 5, 3], at: "images")
             try f.write([Int32(1), 7], shape: [2], at: "labels")
             try f.write([Int32(1), 12], shape: [2], at: "big")
             try f.write([Float](repeating: 0, count: 2 * 4 * 5), shape: [2, 4, 5], at: "gray")
         }
         func recipe(_ inputs: String, _ labels: String) throws -> Recipe {
-            try load(Self.tiny, ["data.source=hdf5", "data.path=\(file.path)",
-                                 "data.inputs=\(inputs)", "data.labels=\(labels)",
-                                 "data.batch_size=2", "data.eval_fraction=0"])
+            try load(
+                Self.tiny,
+                [
+                    "data.source=hdf5", "data.path=\(file.path)",
+                    "data.inputs=\(inputs)", "data.labels=\(labels)",
+                    "data.batch_size=2", "data.eval_fraction=0",
+                ])
         }
         let data = try DataFactory.make(try recipe("images", "labels"))
         #expect(data.inputs[0].shape == [2, 4, 5, 3])

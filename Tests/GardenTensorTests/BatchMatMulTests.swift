@@ -58,8 +58,10 @@ struct BatchMatMulTests {
     }
 
     func inputs(_ c: BatchMatMulCase) -> [Tensor] {
-        [TestInputs.uniform(c.x, stream: stableHash(c.testDescription)),
-         TestInputs.uniform(c.y, stream: stableHash(c.testDescription) &+ 1)]
+        [
+            TestInputs.uniform(c.x, stream: stableHash(c.testDescription)),
+            TestInputs.uniform(c.y, stream: stableHash(c.testDescription) &+ 1),
+        ]
     }
 
     @Test(arguments: BatchMatMulCase.all)
@@ -86,8 +88,10 @@ struct BatchMatMulTests {
             GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 6])),
             GraphArgument(name: "k", dtype: .float32, shape: Shape([-1, 2, -1, 6])),
         ]) { x in
-            [("dense", x[0].batchMatmul(w)),
-             ("scores", x[1].batchMatmul(x[1], adjY: true))]
+            [
+                ("dense", x[0].batchMatmul(w)),
+                ("scores", x[1].batchMatmul(x[1], adjY: true)),
+            ]
         }
         let nodes = f.nodes.filter { $0.op == "BatchMatMulV2" }
         #expect(nodes.count == 2)

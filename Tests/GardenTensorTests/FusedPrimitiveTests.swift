@@ -9,7 +9,9 @@ import Testing
 struct FusedPrimitiveTests {
     /// Forward values and the gradients of `sum(f(x) · r)` for a random projection `r`, so every
     /// output element weighs differently in the gradient.
-    static func valueAndGradients(_ f: ([Tensor]) -> Tensor, at inputs: [Tensor]) -> (Tensor, [Tensor]) {
+    static func valueAndGradients(_ f: ([Tensor]) -> Tensor, at inputs: [Tensor]) -> (
+        Tensor, [Tensor]
+    ) {
         let parameters = inputs.enumerated().map { Parameter($1, path: "input_\($0)") }
         let value = f(inputs)
         let r = TestInputs.uniform(value.shape, in: -1...1, stream: 0xF0_5ED)
@@ -32,19 +34,23 @@ struct FusedPrimitiveTests {
         let fused = Self.valueAndGradients(
             { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-12) }, at: [x, gamma, beta])
         let composite = Self.valueAndGradients(
-            { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: 1e-12) }, at: [x, gamma, beta])
+            { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: 1e-12) },
+            at: [x, gamma, beta])
         // The forward does the composite's Float operations in its order.
         #expect(fused.0.floats == composite.0.floats)
         // The closed-form backward sums in another order: equal to rounding.
         for k in 0..<3 {
             #expect(fused.1[k].shape == composite.1[k].shape)
-            expectClose(fused.1[k], composite.1[k].floats.map(Double.init), shape: composite.1[k].shape,
-                        absolute: 1e-5, relative: 1e-4)
+            expectClose(
+                fused.1[k], composite.1[k].floats.map(Double.init), shape: composite.1[k].shape,
+                absolute: 1e-5, relative: 1e-4)
         }
         checkGradients(
             of: { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-3) },
-            at: [TestInputs.uniform([3, 1, 6], in: -2...2, stream: 604),
-                 TestInputs.uniform([6], stream: 605), TestInputs.uniform([6], stream: 606)])
+            at: [
+                TestInputs.uniform([3, 1, 6], in: -2...2, stream: 604),
+                TestInputs.uniform([6], stream: 605), TestInputs.uniform([6], stream: 606),
+            ])
     }
 
     @Test func softmaxGradientEqualsTheCompositeFormulaBitwise() {
@@ -66,7 +72,9 @@ struct FusedPrimitiveTests {
             let expected = zip(x.floats, u).map { $0 * ($1 >= rate ? 1 / (1 - rate) : 0) }
             #expect(x.dropout(rate: rate, seed: 5, stream: 7).floats == expected)
             let p = Parameter(x, path: "x")
-            let (_, grads) = Tape.valueWithGradients { p.read().dropout(rate: rate, seed: 5, stream: 7).sum() }
+            let (_, grads) = Tape.valueWithGradients {
+                p.read().dropout(rate: rate, seed: 5, stream: 7).sum()
+            }
             #expect(grads[0].1.floats == u.map { $0 >= rate ? 1 / (1 - rate) : 0 })
         }
     }
@@ -74,14 +82,17 @@ struct FusedPrimitiveTests {
     @Test func fusedPrimitivesTraceToTheCompositesOps() {
         // gamma and beta are arguments, as in a model, where they are variable reads made
         // before the call (a concrete tensor would become a `Const` at another position).
-        let args = [GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, 8])),
-                    GraphArgument(name: "gamma", dtype: .float32, shape: Shape([8])),
-                    GraphArgument(name: "beta", dtype: .float32, shape: Shape([8]))]
+        let args = [
+            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, 8])),
+            GraphArgument(name: "gamma", dtype: .float32, shape: Shape([8])),
+            GraphArgument(name: "beta", dtype: .float32, shape: Shape([8])),
+        ]
         func ops(_ f: @escaping ([Tensor]) -> Tensor) -> [String] {
             Tracer.trace(arguments: args) { x in [("y", f(x))] }.nodes.map(\.op)
         }
         #expect(ops { $0[0].gelu() } == ops { $0[0].geluComposite() })
-        #expect(ops { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-3) }
+        #expect(
+            ops { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-3) }
                 == ops { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: 1e-3) })
     }
 }

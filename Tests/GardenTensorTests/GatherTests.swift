@@ -59,25 +59,29 @@ struct GatherTests {
 
     @Test func vjpsMatchFiniteDifferences() {
         checkGradients(of: { $0[0].gather($0[1]) }, at: [table, ids])
-        checkGradients(of: { $0[0].scatterAddRows(indices: $0[1], rowCount: 7) },
-                       at: [TestInputs.uniform([2, 3, 3], stream: 204), ids])
+        checkGradients(
+            of: { $0[0].scatterAddRows(indices: $0[1], rowCount: 7) },
+            at: [TestInputs.uniform([2, 3, 3], stream: 204), ids])
         let positions = Tensor(int32: [4, 0, 4, 1, 3, 3], shape: [2, 3])
-        checkGradients(of: { $0[0].batchGather($0[1]) },
-                       at: [TestInputs.uniform([2, 5, 3], stream: 205), positions])
-        checkGradients(of: { $0[0].batchScatterAdd(positions: $0[1], length: 5) },
-                       at: [TestInputs.uniform([2, 3, 3], stream: 206), positions])
+        checkGradients(
+            of: { $0[0].batchGather($0[1]) },
+            at: [TestInputs.uniform([2, 5, 3], stream: 205), positions])
+        checkGradients(
+            of: { $0[0].batchScatterAdd(positions: $0[1], length: 5) },
+            at: [TestInputs.uniform([2, 3, 3], stream: 206), positions])
     }
 
     @Test func gatherLowersToGatherV2OnAxisZeroWithUnknownIndexDims() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "ids", dtype: .int32, shape: Shape([-1, -1])),
+            GraphArgument(name: "ids", dtype: .int32, shape: Shape([-1, -1]))
         ]) { x in [("y", table.gather(x[0]))] }
         let node = f.nodes.first { $0.op == "GatherV2" }
         #expect(node?.attrs["Tparams"] == .type(.float32))
         #expect(node?.attrs["Tindices"] == .type(.int32))
         #expect(node?.attrs["Taxis"] == .type(.int32))
         #expect(node?.attrs["batch_dims"] == nil)
-        #expect(node.flatMap { producingNode($0.inputs[2], in: f) }?.attrs["value"]
+        #expect(
+            node.flatMap { producingNode($0.inputs[2], in: f) }?.attrs["value"]
                 == .tensor(GraphConstant(ints: [0], shape: [])))
         #expect(f.outputs[0].shape == Shape([-1, -1, 3]))
     }
@@ -89,7 +93,8 @@ struct GatherTests {
         ]) { x in [("y", x[0].batchGather(x[1]))] }
         let node = f.nodes.first { $0.op == "GatherV2" }
         #expect(node?.attrs["batch_dims"] == .int(1))
-        #expect(node.flatMap { producingNode($0.inputs[2], in: f) }?.attrs["value"]
+        #expect(
+            node.flatMap { producingNode($0.inputs[2], in: f) }?.attrs["value"]
                 == .tensor(GraphConstant(ints: [1], shape: [])))
         #expect(f.outputs[0].shape == Shape([-1, 3, 4]))
     }
@@ -99,8 +104,10 @@ struct GatherTests {
             GraphArgument(name: "u", dtype: .float32, shape: Shape([-1, 3, 4])),
             GraphArgument(name: "i", dtype: .int32, shape: Shape([-1, 3])),
         ]) { x in
-            [("rows", x[0].scatterAddRows(indices: x[1], rowCount: 9)),
-             ("batch", x[0].batchScatterAdd(positions: x[1], length: 5))]
+            [
+                ("rows", x[0].scatterAddRows(indices: x[1], rowCount: 9)),
+                ("batch", x[0].batchScatterAdd(positions: x[1], length: 5)),
+            ]
         }
         let segment = f.nodes.first { $0.op == "UnsortedSegmentSum" }
         #expect(segment?.attrs["Tindices"] == .type(.int32))

@@ -16,7 +16,8 @@ struct NNCompositeTests {
 
     @Test func layerNormNormalizesEachRow() {
         let x = TestInputs.uniform([2, 3, 5], in: -2...2, stream: 251)
-        let gamma = TestInputs.uniform([5], stream: 252), beta = TestInputs.uniform([5], stream: 253)
+        let gamma = TestInputs.uniform([5], stream: 252),
+            beta = TestInputs.uniform([5], stream: 253)
         var expected: [Double] = []
         for r in 0..<6 {
             let row = (0..<5).map { Double(x.floats[r * 5 + $0]) }
@@ -27,8 +28,9 @@ struct NNCompositeTests {
                     + Double(beta.floats[$0])
             }
         }
-        expectClose(x.layerNorm(gamma: gamma, beta: beta, epsilon: 1e-12), expected,
-                    shape: [2, 3, 5], absolute: 1e-5, relative: 1e-4)
+        expectClose(
+            x.layerNorm(gamma: gamma, beta: beta, epsilon: 1e-12), expected,
+            shape: [2, 3, 5], absolute: 1e-5, relative: 1e-4)
     }
 
     @Test func weightedCrossEntropyIgnoresZeroWeights() {
@@ -46,21 +48,26 @@ struct NNCompositeTests {
     }
 
     @Test func gradientsMatchFiniteDifferences() {
-        checkGradients(of: { $0[0].gelu() }, at: [TestInputs.uniform([3, 5], in: -3...3, stream: 255)])
+        checkGradients(
+            of: { $0[0].gelu() }, at: [TestInputs.uniform([3, 5], in: -3...3, stream: 255)])
         checkGradients(
             of: { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-12) },
-            at: [TestInputs.uniform([2, 3, 5], in: -2...2, stream: 256),
-                 TestInputs.uniform([5], stream: 257), TestInputs.uniform([5], stream: 258)])
+            at: [
+                TestInputs.uniform([2, 3, 5], in: -2...2, stream: 256),
+                TestInputs.uniform([5], stream: 257), TestInputs.uniform([5], stream: 258),
+            ])
         checkGradients(
             of: { $0[0].softmaxCrossEntropy(labels: $0[1], weights: $0[2]) },
-            at: [TestInputs.uniform([2, 3, 7], in: -2...2, stream: 259),
-                 Tensor(int32: [1, 6, 0, 3, 3, 2], shape: [2, 3]),
-                 Tensor([1, 0.5, 0, 1, 0, 1], shape: [2, 3])])
+            at: [
+                TestInputs.uniform([2, 3, 7], in: -2...2, stream: 259),
+                Tensor(int32: [1, 6, 0, 3, 3, 2], shape: [2, 3]),
+                Tensor([1, 0.5, 0, 1, 0, 1], shape: [2, 3]),
+            ])
     }
 
     @Test func geluLowersToErfWithoutAGeluOp() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 4])),
+            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 4]))
         ]) { x in [("y", x[0].gelu())] }
         let ops = f.nodes.map(\.op)
         #expect(ops.contains("Erf"))

@@ -17,7 +17,8 @@ struct ShapeOpTests {
     @Test func takeIndexCopiesOneSliceOfTheAxis() {
         let x = TestInputs.uniform([2, 5, 3], stream: 240)
         let expected = (0..<6).map { i in Double(x.floats[(i / 3) * 15 + 2 * 3 + i % 3]) }
-        expectClose(x.taking(index: 2, alongAxis: 1), expected, shape: [2, 3], absolute: 0, relative: 0)
+        expectClose(
+            x.taking(index: 2, alongAxis: 1), expected, shape: [2, 3], absolute: 0, relative: 0)
     }
 
     @Test func reshapesAndExpandDimsKeepTheValues() {
@@ -31,7 +32,9 @@ struct ShapeOpTests {
     }
 
     @Test func axisRangeCountsAlongTheAxis() {
-        #expect(Tensor(int32: [Int32](repeating: 7, count: 10), shape: [2, 5]).positions(alongAxis: 1).int32s
+        #expect(
+            Tensor(int32: [Int32](repeating: 7, count: 10), shape: [2, 5]).positions(alongAxis: 1)
+                .int32s
                 == [0, 1, 2, 3, 4])
     }
 
@@ -45,17 +48,20 @@ struct ShapeOpTests {
     }
 
     @Test func poolerSliceLowersToTheVerifiedStridedSlice() {
-        let f = Tracer.trace(arguments: [dynamic]) { x in [("y", x[0].taking(index: 0, alongAxis: 1))] }
+        let f = Tracer.trace(arguments: [dynamic]) { x in
+            [("y", x[0].taking(index: 0, alongAxis: 1))]
+        }
         guard let node = f.nodes.first(where: { $0.op == "StridedSlice" }) else {
             Issue.record("no StridedSlice in \(f.nodes.map(\.op))")
             return
         }
         let constants = node.inputs.dropFirst().map { producingNode($0, in: f)?.attrs["value"] }
-        #expect(constants == [
-            .tensor(GraphConstant(ints: [0, 0, 0], shape: [3])),
-            .tensor(GraphConstant(ints: [0, 1, 0], shape: [3])),
-            .tensor(GraphConstant(ints: [1, 1, 1], shape: [3])),
-        ])
+        #expect(
+            constants == [
+                .tensor(GraphConstant(ints: [0, 0, 0], shape: [3])),
+                .tensor(GraphConstant(ints: [0, 1, 0], shape: [3])),
+                .tensor(GraphConstant(ints: [1, 1, 1], shape: [3])),
+            ])
         #expect(node.attrs["begin_mask"] == .int(5))
         #expect(node.attrs["end_mask"] == .int(5))
         #expect(node.attrs["shrink_axis_mask"] == .int(2))
@@ -72,20 +78,23 @@ struct ShapeOpTests {
         #expect(f.outputs[0].shape == Shape([-1, -1, 2, 3]))
         // Known leading dims need no run-time shape.
         let known = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([4, 6])),
+            GraphArgument(name: "x", dtype: .float32, shape: Shape([4, 6]))
         ]) { x in [("y", x[0].reshapingTrailing(keep: 1, to: [2, 3]))] }
         #expect(known.nodes.map(\.op).filter { $0 != "Const" } == ["Reshape", "Identity"])
     }
 
     @Test func positionsAndMaskStayDynamic() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "mask", dtype: .int32, shape: Shape([-1, -1])),
+            GraphArgument(name: "mask", dtype: .int32, shape: Shape([-1, -1]))
         ]) { x in
-            [("positions", x[0].positions(alongAxis: 1)),
-             ("mask", x[0].cast(to: .float32).expandingDims(at: 1))]
+            [
+                ("positions", x[0].positions(alongAxis: 1)),
+                ("mask", x[0].cast(to: .float32).expandingDims(at: 1)),
+            ]
         }
         let ops = f.nodes.map(\.op).filter { $0 != "Const" }
-        #expect(ops == ["Shape", "StridedSlice", "Range", "Cast", "ExpandDims", "Identity", "Identity"])
+        #expect(
+            ops == ["Shape", "StridedSlice", "Range", "Cast", "ExpandDims", "Identity", "Identity"])
         #expect(f.nodes.first { $0.op == "StridedSlice" }?.attrs["shrink_axis_mask"] == .int(1))
         #expect(f.nodes.first { $0.op == "Range" }?.attrs["Tidx"] == .type(.int32))
         let cast = f.nodes.first { $0.op == "Cast" }

@@ -26,21 +26,25 @@ struct SoftmaxTests {
     }
 
     @Test func vjpsMatchFiniteDifferences() {
-        checkGradients(of: { $0[0].softmax() }, at: [TestInputs.uniform([2, 3, 5], in: -2...2, stream: 233)])
-        checkGradients(of: { $0[0].erf() }, at: [TestInputs.uniform([3, 5], in: -2...2, stream: 234)])
-        checkGradients(of: { $0[0].rsqrt() }, at: [TestInputs.uniform([3, 5], in: 0.5...2, stream: 235)])
+        checkGradients(
+            of: { $0[0].softmax() }, at: [TestInputs.uniform([2, 3, 5], in: -2...2, stream: 233)])
+        checkGradients(
+            of: { $0[0].erf() }, at: [TestInputs.uniform([3, 5], in: -2...2, stream: 234)])
+        checkGradients(
+            of: { $0[0].rsqrt() }, at: [TestInputs.uniform([3, 5], in: 0.5...2, stream: 235)])
     }
 
     @Test func lowerToSoftmaxErfRsqrtWithTheirOutputNames() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 4])),
+            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 4]))
         ]) { x in [("s", x[0].softmax()), ("e", x[0].erf()), ("r", x[0].rsqrt())] }
         let identities = f.nodes.filter { $0.op == "Identity" }.map(\.inputs[0])
-        #expect(identities == [
-            .output(node: "Softmax", outputArg: "softmax", index: 0),
-            .output(node: "Erf", outputArg: "y", index: 0),
-            .output(node: "Rsqrt", outputArg: "y", index: 0),
-        ])
+        #expect(
+            identities == [
+                .output(node: "Softmax", outputArg: "softmax", index: 0),
+                .output(node: "Erf", outputArg: "y", index: 0),
+                .output(node: "Rsqrt", outputArg: "y", index: 0),
+            ])
         #expect(f.outputs.allSatisfy { $0.shape == Shape([-1, -1, 4]) })
     }
 }

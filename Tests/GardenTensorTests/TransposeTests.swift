@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Transpose")
 struct TransposeTests {
-    static let perms: [[Int]] = [[1, 0], [0, 2, 1], [2, 0, 1], [0, 2, 1, 3], [3, 1, 0, 2], [0]]
+    static let perms: [[Int]] = [
+        [1, 0], [0, 2, 1], [2, 0, 1], [0, 2, 1, 3], [3, 1, 0, 2], [0],
+    ]
 
     func shape(rank: Int) -> [Int] { Array([2, 3, 4, 5].prefix(rank)) }
 
@@ -25,17 +27,19 @@ struct TransposeTests {
 
     @Test(arguments: perms)
     func vjpMatchesFiniteDifferences(_ perm: [Int]) {
-        checkGradients(of: { $0[0].transposed(perm) },
-                       at: [TestInputs.uniform(shape(rank: perm.count), stream: 221)])
+        checkGradients(
+            of: { $0[0].transposed(perm) },
+            at: [TestInputs.uniform(shape(rank: perm.count), stream: 221)])
     }
 
     @Test func lowersToTransposeWithAnInt32PermConstant() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 2, 3])),
+            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 2, 3]))
         ]) { x in [("y", x[0].transposed([0, 2, 1, 3]))] }
         let node = f.nodes.first { $0.op == "Transpose" }
         #expect(node?.attrs == ["T": .type(.float32), "Tperm": .type(.int32)])
-        #expect(node.flatMap { producingNode($0.inputs[1], in: f) }?.attrs["value"]
+        #expect(
+            node.flatMap { producingNode($0.inputs[1], in: f) }?.attrs["value"]
                 == .tensor(GraphConstant(ints: [0, 2, 1, 3], shape: [4])))
         #expect(f.outputs[0].shape == Shape([-1, 2, -1, 3]))
     }

@@ -5,10 +5,13 @@ import Testing
 
 @Suite struct CheckpointTests {
     func sample(step: Int) -> Checkpoint {
-        Checkpoint(step: step, seed: 3, recipe: "name: t\n",
-                   variables: [("dense_0/kernel", Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])),
-                               ("v", Tensor(2.5))],
-                   optimizerSlots: [("v/m", Tensor(0.1))])
+        Checkpoint(
+            step: step, seed: 3, recipe: "name: t\n",
+            variables: [
+                ("dense_0/kernel", Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])),
+                ("v", Tensor(2.5)),
+            ],
+            optimizerSlots: [("v/m", Tensor(0.1))])
     }
 
     @Test func roundTripKeepsEverything() throws {
@@ -26,7 +29,10 @@ import Testing
 
     @Test func latestPicksTheHighestStepAndIgnoresTemporaryFiles() throws {
         let dir = try TemporaryDirectory()
-        for s in [5, 100, 20] { try sample(step: s).write(to: dir.url.appendingPathComponent(Checkpoint.fileName(step: s))) }
+        for s in [5, 100, 20] {
+            try sample(step: s).write(
+                to: dir.url.appendingPathComponent(Checkpoint.fileName(step: s)))
+        }
         try Data("partial".utf8).write(to: dir.url.appendingPathComponent(".ckpt-000200.h5.tmp-1"))
         #expect(try Checkpoint.latest(in: dir.url)?.lastPathComponent == "ckpt-000100.h5")
         #expect(try Checkpoint.resolve(dir.url).lastPathComponent == "ckpt-000100.h5")
@@ -36,7 +42,9 @@ import Testing
         let k = Parameter(Tensor.zeros([2, 3]))
         let b = Parameter(Tensor.zeros([4]))
         let v = Parameter(Tensor.zeros([1]))
-        let report = sample(step: 1).restore(into: [("dense_0/kernel", k), ("dense_0/bias", b), ("v", v)])
+        let report = sample(step: 1).restore(into: [
+            ("dense_0/kernel", k), ("dense_0/bias", b), ("v", v),
+        ])
         #expect(report.matched == ["dense_0/kernel"])
         #expect(report.missing == ["dense_0/bias"])
         #expect(report.shapeMismatched.map(\.path) == ["v"])

@@ -30,7 +30,8 @@ import Testing
             for i in 0..<2 {
                 m[i] = 0.9 * m[i] + 0.1 * Double(g[i])
                 v[i] = 0.999 * v[i] + 0.001 * Double(g[i]) * Double(g[i])
-                let mh = m[i] / (1 - pow(0.9, Double(t + 1))), vh = v[i] / (1 - pow(0.999, Double(t + 1)))
+                let mh = m[i] / (1 - pow(0.9, Double(t + 1))),
+                    vh = v[i] / (1 - pow(0.999, Double(t + 1)))
                 w[i] -= 0.01 * mh / (vh.squareRoot() + 1e-7)
             }
         }

@@ -25,7 +25,9 @@ import Testing
             let length = e.mask.reduce(0) { $0 + Int($1) }
             #expect(e.wordIds.count == 48 && e.wordIds[0] == Self.vocab.specialID(Vocabulary.cls))
             #expect(e.wordIds[length - 1] == Self.vocab.specialID(Vocabulary.sep))
-            #expect(e.wordIds[length...].allSatisfy { $0 == 0 } && e.typeIds[length...].allSatisfy { $0 == 0 })
+            #expect(
+                e.wordIds[length...].allSatisfy { $0 == 0 }
+                    && e.typeIds[length...].allSatisfy { $0 == 0 })
             let predictions = e.weights.filter { $0 == 1 }.count
             #expect(predictions >= 1 && predictions <= 6)
             #expect(predictions == min(6, max(1, Int((Float(length - 3) * 0.15).rounded()))))
@@ -41,7 +43,13 @@ import Testing
         for e in examples(count: 2000) {
             for i in 0..<e.positions.count where e.weights[i] == 1 {
                 let now = e.wordIds[Int(e.positions[i])]
-                if now == maskID { masked += 1 } else if now == e.maskedIds[i] { kept += 1 } else { replaced += 1 }
+                if now == maskID {
+                    masked += 1
+                } else if now == e.maskedIds[i] {
+                    kept += 1
+                } else {
+                    replaced += 1
+                }
             }
         }
         let total = Double(masked + kept + replaced)
@@ -67,6 +75,9 @@ import Testing
     }
 
     @Test func textCorpusSplitsParagraphsIntoSentences() {
-        #expect(TextCorpus.sentences("One two. Three? Four!Five  six.") == ["One two.", "Three?", "Four!Five  six."])
+        #expect(
+            TextCorpus.sentences("One two. Three? Four!Five  six.") == [
+                "One two.", "Three?", "Four!Five  six.",
+            ])
     }
 }

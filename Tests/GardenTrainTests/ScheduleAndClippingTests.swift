@@ -10,23 +10,26 @@ import Testing
     }
 
     @Test func linearWarmUpThenLinearDecay() {
-        let s = LearningRateSchedule(initial: 1, warmupSteps: 4, decay: .polynomial, decaySteps: 10, end: 0, power: 1)
+        let s = LearningRateSchedule(
+            initial: 1, warmupSteps: 4, decay: .polynomial, decaySteps: 10, end: 0, power: 1)
         #expect((1...4).map(s.rate(at:)) == [0.25, 0.5, 0.75, 1])
-        #expect(s.rate(at: 9) == 0.5)      // 5 of 10 decay steps
-        #expect(s.rate(at: 14) == 0)       // end of decay
-        #expect(s.rate(at: 100) == 0)      // stays at the end
+        #expect(s.rate(at: 9) == 0.5)  // 5 of 10 decay steps
+        #expect(s.rate(at: 14) == 0)  // end of decay
+        #expect(s.rate(at: 100) == 0)  // stays at the end
     }
 
     @Test func polynomialPowerAndEnd() {
-        let s = LearningRateSchedule(initial: 1, decay: .polynomial, decaySteps: 4, end: 0.2, power: 2)
+        let s = LearningRateSchedule(
+            initial: 1, decay: .polynomial, decaySteps: 4, end: 0.2, power: 2)
         // (1 - 0.2) * (1 - 2/4)^2 + 0.2
         #expect(abs(s.rate(at: 2) - 0.4) < 1e-7)
     }
 
     @Test func cosineDecay() {
-        let s = LearningRateSchedule(initial: 1, warmupSteps: 2, decay: .cosine, decaySteps: 8, end: 0.1)
+        let s = LearningRateSchedule(
+            initial: 1, warmupSteps: 2, decay: .cosine, decaySteps: 8, end: 0.1)
         #expect(s.rate(at: 2) == 1)
-        #expect(abs(s.rate(at: 6) - 0.55) < 1e-7)   // half-way: end + (1 - end) / 2
+        #expect(abs(s.rate(at: 6) - 0.55) < 1e-7)  // half-way: end + (1 - end) / 2
         #expect(abs(s.rate(at: 10) - 0.1) < 1e-7)
     }
 }

@@ -6,13 +6,19 @@ import GardenTrain
 import Testing
 
 @Suite struct TrainerEvalCheckpointTests {
-    func makeTrainer(dir: URL, steps: Int, lr: @escaping (Int) -> Float = { _ in 0.01 }, keep: Int = 2) -> Trainer {
-        let mlp = MLP(.init(inputSize: 4, hiddenSizes: [16], numClasses: 3, dropoutRate: 0.1,
-                            kernelRegularizer: .l2(1e-4)), initializer: Initializer(seed: 4))
+    func makeTrainer(
+        dir: URL, steps: Int, lr: @escaping (Int) -> Float = { _ in 0.01 }, keep: Int = 2
+    ) -> Trainer {
+        let mlp = MLP(
+            .init(
+                inputSize: 4, hiddenSizes: [16], numClasses: 3, dropoutRate: 0.1,
+                kernelRegularizer: .l2(1e-4)), initializer: Initializer(seed: 4))
         let (x, y) = SyntheticData.blobs(count: 256, features: 4, classes: 3, noise: 0.5, seed: 4)
-        let (train, eval) = InMemoryDataset(inputs: x, targets: y, batchSize: 32, seed: 4).split(heldOut: 40)
-        var opts = TrainerOptions(steps: steps, logEvery: 5, checkpointEvery: 4, seed: 4,
-                                  learningRate: lr, modelDir: dir, recipeYAML: "name: t\n")
+        let (train, eval) = InMemoryDataset(inputs: x, targets: y, batchSize: 32, seed: 4).split(
+            heldOut: 40)
+        var opts = TrainerOptions(
+            steps: steps, logEvery: 5, checkpointEvery: 4, seed: 4,
+            learningRate: lr, modelDir: dir, recipeYAML: "name: t\n")
         opts.evalEvery = 5; opts.keepCheckpoints = keep; opts.bestMetric = "accuracy"
         let t = Trainer(model: mlp, optimizer: Adam(), data: train, evalData: eval, options: opts)
         t.log = { _ in }
@@ -21,8 +27,9 @@ import Testing
 
     @Test func splitIsDeterministicDisjointAndComplete() {
         let x = Tensor((0..<50).map(Float.init), shape: [50, 1])
-        let d = InMemoryDataset(inputs: x, targets: Tensor(int32: (0..<50).map(Int32.init), shape: [50]),
-                                batchSize: 8, seed: 9)
+        let d = InMemoryDataset(
+            inputs: x, targets: Tensor(int32: (0..<50).map(Int32.init), shape: [50]),
+            batchSize: 8, seed: 9)
         let (a, b) = d.split(heldOut: 10), (a2, b2) = d.split(heldOut: 10)
         let evalRows = try! #require(b).targets.int32s, trainRows = a.targets.int32s
         #expect(evalRows.count == 10 && trainRows.count == 40)
@@ -39,14 +46,18 @@ import Testing
         #expect(best.metric == "accuracy")
         let ckpts = dir.url.appendingPathComponent("checkpoints")
         let names = try FileManager.default.contentsOfDirectory(atPath: ckpts.path).sorted()
-        let expected = Set([Checkpoint.fileName(step: best.step), "ckpt-000020.h5", "ckpt-000022.h5"])
+        let expected = Set([
+            Checkpoint.fileName(step: best.step), "ckpt-000020.h5", "ckpt-000022.h5",
+        ])
         #expect(Set(names) == expected, "\(names)")
         let last = try Checkpoint.read(from: ckpts.appendingPathComponent("ckpt-000022.h5"))
         #expect(last.best == best)
         #expect(last.recipeSHA256 == SHA256.hex("name: t\n"))
         // metrics.jsonl: train lines every 5 steps and at 22, eval lines at 5, 10, 15, 20, 22.
-        let lines = try String(contentsOf: dir.url.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-            .split(separator: "\n")
+        let lines = try String(
+            contentsOf: dir.url.appendingPathComponent("metrics.jsonl"), encoding: .utf8
+        )
+        .split(separator: "\n")
         #expect(lines.filter { $0.contains("eval/accuracy") }.count == 5)
         #expect(lines.filter { $0.contains("\"learning_rate\"") }.count == 5)
         let events = try FileManager.default.contentsOfDirectory(
@@ -61,7 +72,8 @@ import Testing
         let second = try makeTrainer(dir: resumed.url, steps: 22).run()
         #expect(second.startStep == 13)
         let name = "checkpoints/ckpt-000022.h5"
-        #expect(try Data(contentsOf: straight.url.appendingPathComponent(name))
+        #expect(
+            try Data(contentsOf: straight.url.appendingPathComponent(name))
                 == Data(contentsOf: resumed.url.appendingPathComponent(name)))
     }
 
@@ -77,7 +89,8 @@ import Testing
             return e.step > 8 && message.contains("at step \(e.step)")
                 && message.contains("ckpt-000008.h5 is the last good one")
         }
-        let latest = try #require(try Checkpoint.latest(in: dir.url.appendingPathComponent("checkpoints")))
+        let latest = try #require(
+            try Checkpoint.latest(in: dir.url.appendingPathComponent("checkpoints")))
         #expect(latest.lastPathComponent == "ckpt-000008.h5")
         let ckpt = try Checkpoint.read(from: latest)
         #expect(ckpt.variables.allSatisfy { $0.value.floats.allSatisfy(\.isFinite) })

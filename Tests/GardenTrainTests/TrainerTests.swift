@@ -7,12 +7,15 @@ import Testing
 
 @Suite struct TrainerTests {
     func makeTrainer(dir: URL, steps: Int, checkpointEvery: Int = 100) -> Trainer {
-        let mlp = MLP(.init(inputSize: 4, hiddenSizes: [16], numClasses: 3, dropoutRate: 0.1,
-                            kernelRegularizer: .l2(1e-4)), initializer: Initializer(seed: 4))
+        let mlp = MLP(
+            .init(
+                inputSize: 4, hiddenSizes: [16], numClasses: 3, dropoutRate: 0.1,
+                kernelRegularizer: .l2(1e-4)), initializer: Initializer(seed: 4))
         let (x, y) = SyntheticData.blobs(count: 256, features: 4, classes: 3, noise: 0.5, seed: 4)
         let data = InMemoryDataset(inputs: x, targets: y, batchSize: 32, seed: 4)
-        let opts = TrainerOptions(steps: steps, logEvery: 5, checkpointEvery: checkpointEvery, seed: 4,
-                                  learningRate: { _ in 0.01 }, modelDir: dir, recipeYAML: "name: t\n")
+        let opts = TrainerOptions(
+            steps: steps, logEvery: 5, checkpointEvery: checkpointEvery, seed: 4,
+            learningRate: { _ in 0.01 }, modelDir: dir, recipeYAML: "name: t\n")
         let t = Trainer(model: mlp, optimizer: Adam(), data: data, options: opts)
         t.log = { _ in }
         return t
@@ -23,7 +26,9 @@ import Testing
         let summary = try makeTrainer(dir: dir.url, steps: 60).run()
         let first = try #require(summary.firstLoss), last = try #require(summary.lastLoss)
         #expect(last < first * 0.5, "loss \(first) -> \(last)")
-        #expect(try Checkpoint.latest(in: dir.url.appendingPathComponent("checkpoints"))?.lastPathComponent == "ckpt-000060.h5")
+        #expect(
+            try Checkpoint.latest(in: dir.url.appendingPathComponent("checkpoints"))?
+                .lastPathComponent == "ckpt-000060.h5")
     }
 
     @Test func resumedRunEndsBitIdenticalToAnUninterruptedOne() throws {

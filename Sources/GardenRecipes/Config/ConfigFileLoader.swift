@@ -86,7 +86,9 @@ public struct ConfigFileLoader {
         guard data.count <= YAMLBudget.maxFileBytes else {
             throw RecipeError.limitExceeded(
                 location: ConfigLocation(.file(name)),
-                reason: "the file is larger than \(YAMLBudget.maxFileBytes) bytes, the limit for a recipe")
+                reason:
+                    "the file is larger than \(YAMLBudget.maxFileBytes) bytes, the limit for a recipe"
+            )
         }
         return data
     }

@@ -13,7 +13,8 @@ public enum ConfigParser {
     /// - Returns: The tree; `nil` content becomes a null scalar.
     public static func parse(_ yaml: String, source: ConfigSource) throws -> ConfigNode {
         if let (reason, line) = YAMLBudget.violation(in: yaml) {
-            throw RecipeError.limitExceeded(location: locate(line: line, in: source), reason: reason)
+            throw RecipeError.limitExceeded(
+                location: locate(line: line, in: source), reason: reason)
         }
         let root: Node?
         do {

@@ -22,23 +22,29 @@ public enum BertFamily {
         switch d.source {
         case .text: return try TextCorpus.read(URL(fileURLWithPath: d.path ?? ""))
         case .synthetic, .hdf5:
-            return SyntheticCorpus.paragraphs(count: max(d.numExamples / 2, 16),
-                                              seed: UInt64(truncatingIfNeeded: recipe.seed))
+            return SyntheticCorpus.paragraphs(
+                count: max(d.numExamples / 2, 16),
+                seed: UInt64(truncatingIfNeeded: recipe.seed))
         }
     }
 
     /// The vocabulary: `data.vocab`, else built from the corpus with `data.vocab_size` tokens.
-    public static func vocabulary(_ recipe: Recipe, paragraphs: [[String]]? = nil) throws -> Vocabulary {
+    public static func vocabulary(_ recipe: Recipe, paragraphs: [[String]]? = nil) throws
+        -> Vocabulary
+    {
         if let path = recipe.data.vocab { return try Vocabulary.read(URL(fileURLWithPath: path)) }
         let corpus = try paragraphs ?? Self.paragraphs(recipe)
-        return VocabularyBuilder.build(sentences: corpus.flatMap { $0 }, size: recipe.data.vocabSize,
-                                       basic: BasicTokenizer(doLowerCase: doLowerCase))
+        return VocabularyBuilder.build(
+            sentences: corpus.flatMap { $0 }, size: recipe.data.vocabSize,
+            basic: BasicTokenizer(doLowerCase: doLowerCase))
     }
 
     /// Rows of the word-embedding table: `model.vocab_size`, else the vocabulary's size.
     static func vocabSize(_ recipe: Recipe, _ c: BertModelConfig) -> Int {
         if let v = c.vocabSize { return v }
-        if let path = recipe.data.vocab, let vocab = try? Vocabulary.read(URL(fileURLWithPath: path)) {
+        if let path = recipe.data.vocab,
+            let vocab = try? Vocabulary.read(URL(fileURLWithPath: path))
+        {
             return vocab.count
         }
         return recipe.data.vocabSize
@@ -59,20 +65,25 @@ public enum BertFamily {
         }
         let rows = vocabSize(recipe, c)
         if vocab.count > rows {
-            throw VocabularyError.tooLarge(source: recipe.data.vocab ?? "data.vocab_size", count: vocab.count, limit: rows)
+            throw VocabularyError.tooLarge(
+                source: recipe.data.vocab ?? "data.vocab_size", count: vocab.count, limit: rows)
         }
         let tokenizer = WordPieceTokenizer(vocabulary: vocab, doLowerCase: doLowerCase)
         let ids = corpus.map { $0.map(tokenizer.ids) }
         let seed = UInt64(truncatingIfNeeded: recipe.seed)
-        let maker = PretrainingData(seqLength: recipe.data.seqLength,
-                                    maxPredictions: recipe.data.maxPredictionsPerSeq, seed: seed)
-        let examples = maker.examples(count: recipe.data.numExamples, paragraphs: ids, vocabulary: vocab)
+        let maker = PretrainingData(
+            seqLength: recipe.data.seqLength,
+            maxPredictions: recipe.data.maxPredictionsPerSeq, seed: seed)
+        let examples = maker.examples(
+            count: recipe.data.numExamples, paragraphs: ids, vocabulary: vocab)
         return PretrainingData.dataset(examples, batchSize: recipe.data.batchSize, seed: seed)
     }
 
     /// The encoder's hyperparameters; nil rates keep the recipe's training values.
-    static func encoderConfig(_ recipe: Recipe, _ c: BertModelConfig, dropoutRate: Float? = nil,
-                              attentionDropoutRate: Float? = nil) -> BertEncoder.Config {
+    static func encoderConfig(
+        _ recipe: Recipe, _ c: BertModelConfig, dropoutRate: Float? = nil,
+        attentionDropoutRate: Float? = nil
+    ) -> BertEncoder.Config {
         BertEncoder.Config(
             vocabSize: vocabSize(recipe, c), hiddenSize: c.hiddenSize, numLayers: c.numLayers,
             numAttentionHeads: c.numAttentionHeads, intermediateSize: c.intermediateSize,
@@ -83,7 +94,9 @@ public enum BertFamily {
     }
 
     /// The pre-trainer to train, with `model.kernel_regularizer` on every dense kernel.
-    public static func pretrainer(_ recipe: Recipe, _ c: BertModelConfig, initializer: Initializer) -> BertPretrainer {
+    public static func pretrainer(_ recipe: Recipe, _ c: BertModelConfig, initializer: Initializer)
+        -> BertPretrainer
+    {
         let model = BertPretrainer(encoderConfig(recipe, c), initializer: initializer)
         regularizeKernels(model.root, ModelFactory.regularizer(c.kernelRegularizer))
         return model
@@ -99,33 +112,48 @@ public enum BertFamily {
     /// The part to export or predict with: a fresh `BertEncoder` restored from the checkpoint's
     /// `encoder/` items (its own paths come from `encoder.root`, not from the pre-trainer), with
     /// the export's dropout rates, plus the `mlm` child restored from `masked_lm/`.
-    public static func part(_ recipe: Recipe, _ c: BertModelConfig, _ selection: PartSelection) throws -> ExportPart {
+    public static func part(_ recipe: Recipe, _ c: BertModelConfig, _ selection: PartSelection)
+        throws -> ExportPart
+    {
         let name = selection.part ?? recipe.export.part ?? "encoder"
         if heads.contains(name) {
-            throw PartError("part '\(name)' of model.type bert_pretrainer is a head and cannot be exported alone; export 'encoder' (it carries the masked-LM head as the child object 'mlm')")
+            throw PartError(
+                "part '\(name)' of model.type bert_pretrainer is a head and cannot be exported alone; export 'encoder' (it carries the masked-LM head as the child object 'mlm')"
+            )
         }
         guard parts.contains(name) else {
-            throw PartError("model.type bert_pretrainer has no part '\(name)'; valid parts: \(parts.joined(separator: ", "))")
+            throw PartError(
+                "model.type bert_pretrainer has no part '\(name)'; valid parts: \(parts.joined(separator: ", "))"
+            )
         }
         if let l = selection.extractTo {
-            throw PartError("model.type bert_pretrainer has no named layer '\(l)' to extract to (omit --extract-to; use --part encoder)")
+            throw PartError(
+                "model.type bert_pretrainer has no named layer '\(l)' to extract to (omit --extract-to; use --part encoder)"
+            )
         }
         let initializer = Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed))
         let encoder = BertEncoder(
-            encoderConfig(recipe, c, dropoutRate: recipe.export.dropoutRate,
-                          attentionDropoutRate: recipe.export.attentionDropoutRate),
+            encoderConfig(
+                recipe, c, dropoutRate: recipe.export.dropoutRate,
+                attentionDropoutRate: recipe.export.attentionDropoutRate),
             initializer: initializer)
         regularizeKernels(encoder.root, ModelFactory.regularizer(c.kernelRegularizer))
-        let head = MaskedLM(name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
-                            activation: c.hiddenActivation,
-                            initializerRange: c.initializerRange, initializer: initializer)
+        let head = MaskedLM(
+            name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
+            activation: c.hiddenActivation,
+            initializerRange: c.initializerRange, initializer: initializer)
         for (path, p) in head.namedParameters(prefix: "mlm/") { p.path = path }
-        let restored = encoder.root.namedParameters(prefix: "encoder/")
+        let restored =
+            encoder.root.namedParameters(prefix: "encoder/")
             + head.namedParameters(prefix: "masked_lm/")
         let vocab = try vocabulary(recipe)
         return ExportPart(
-            model: BertHubEncoder(encoder), checkpointPrefix: "encoder/", skippedCheckpointPrefixes: ["next_sentence/"],
-            assets: [ExportedAsset(name: "vocab_file", filename: "vocab.txt", contents: vocab.fileContents)],
+            model: BertHubEncoder(encoder), checkpointPrefix: "encoder/",
+            skippedCheckpointPrefixes: ["next_sentence/"],
+            assets: [
+                ExportedAsset(
+                    name: "vocab_file", filename: "vocab.txt", contents: vocab.fileContents)
+            ],
             children: { [mlmChild(encoder, head)] },
             restoredParameters: restored,
             constants: [.bool("do_lower_case", doLowerCase)])
@@ -139,11 +167,13 @@ public enum BertFamily {
             GraphArgument(name: $0, dtype: .int32, shape: Shape([-1, -1]))
         }
         let call = Tracer.trace(arguments: args) { xs in
-            let out = encoder.encode(wordIds: xs[0], mask: xs[1], typeIds: xs[2], ForwardContext(training: false))
+            let out = encoder.encode(
+                wordIds: xs[0], mask: xs[1], typeIds: xs[2], ForwardContext(training: false))
             return [("mlm_logits", head(out.sequenceOutput, positions: xs[3]))]
         }
-        return ChildObject(name: "mlm", call: call, outputs: .dict,
-                           variables: ["word_embeddings": encoder.wordEmbeddings.embeddings],
-                           ownVariables: head.namedParameters().map { ExportedVariable($0.parameter) })
+        return ChildObject(
+            name: "mlm", call: call, outputs: .dict,
+            variables: ["word_embeddings": encoder.wordEmbeddings.embeddings],
+            ownVariables: head.namedParameters().map { ExportedVariable($0.parameter) })
     }
 }

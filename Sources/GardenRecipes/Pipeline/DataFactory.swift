@@ -16,8 +16,9 @@ public enum DataFactory {
             case .mul:
                 (x, y) = SyntheticData.line(count: d.numExamples, noise: d.noise, seed: seed)
             case .mlp(let c):
-                (x, y) = SyntheticData.blobs(count: d.numExamples, features: c.inputSize,
-                                             classes: c.numClasses, noise: d.noise, seed: seed)
+                (x, y) = SyntheticData.blobs(
+                    count: d.numExamples, features: c.inputSize,
+                    classes: c.numClasses, noise: d.noise, seed: seed)
             case .resnet(let c):
                 (x, y) = ResNetFamily.syntheticData(recipe, c)
             case .bertPretrainer:
@@ -28,7 +29,8 @@ public enum DataFactory {
             try checkRows(recipe, rows: y.shape.first ?? 0)
         case .text:
             // Recipe.validate() refuses data.source text for every model but bert_pretrainer.
-            preconditionFailure("data.source text reached DataFactory for model.type \(recipe.model.typeName)")
+            preconditionFailure(
+                "data.source text reached DataFactory for model.type \(recipe.model.typeName)")
         }
         return InMemoryDataset(inputs: x, targets: y, batchSize: d.batchSize, seed: seed)
     }
@@ -55,7 +57,8 @@ public enum DataFactory {
         defer { try? f.close() }
         let inputs = try f.read(d.inputs)
         guard let xs = inputs.floatValues else {
-            throw DataError.wrongType(file: path, dataset: d.inputs, found: "\(inputs.dtype)", expected: "float32")
+            throw DataError.wrongType(
+                file: path, dataset: d.inputs, found: "\(inputs.dtype)", expected: "float32")
         }
         let x = Tensor(xs, shape: inputs.shape)
         let labels = try f.read(d.labels)
@@ -63,27 +66,37 @@ public enum DataFactory {
         switch (recipe.model, labels) {
         case (.mul, _):
             guard let ys = labels.floatValues else {
-                throw DataError.wrongType(file: path, dataset: d.labels, found: "\(labels.dtype)", expected: "float32 targets")
+                throw DataError.wrongType(
+                    file: path, dataset: d.labels, found: "\(labels.dtype)",
+                    expected: "float32 targets")
             }
             y = Tensor(ys, shape: labels.shape)
         case (.mlp(let c), .int32(let shape, let values)):
             y = Tensor(int32: values, shape: shape)
             if let bad = values.first(where: { $0 < 0 || Int($0) >= c.numClasses }) {
-                throw DataError.badLabel(file: path, dataset: d.labels, label: Int(bad), classes: c.numClasses)
+                throw DataError.badLabel(
+                    file: path, dataset: d.labels, label: Int(bad), classes: c.numClasses)
             }
         case (.mlp(let c), .int64(let shape, let values)):
             if let bad = values.first(where: { $0 < 0 || Int($0) >= c.numClasses }) {
-                throw DataError.badLabel(file: path, dataset: d.labels, label: Int(bad), classes: c.numClasses)
+                throw DataError.badLabel(
+                    file: path, dataset: d.labels, label: Int(bad), classes: c.numClasses)
             }
             y = Tensor(int32: values.map { Int32($0) }, shape: shape)
         case (.mlp, let other), (.resnet, let other), (.bertPretrainer, let other):  // resnet images and BERT text returned above
-            throw DataError.wrongType(file: path, dataset: d.labels, found: "\(other.dtype)", expected: "int32 class labels")
+            throw DataError.wrongType(
+                file: path, dataset: d.labels, found: "\(other.dtype)",
+                expected: "int32 class labels")
         }
         if case .mlp(let c) = recipe.model, x.shape.count != 2 || x.shape[1] != c.inputSize {
-            throw DataError.wrongShape(file: path, dataset: d.inputs, found: x.shape, expected: "[n, \(c.inputSize)] (model.input_size)")
+            throw DataError.wrongShape(
+                file: path, dataset: d.inputs, found: x.shape,
+                expected: "[n, \(c.inputSize)] (model.input_size)")
         }
         guard x.shape.first == y.shape.first, y.shape.count == 1 else {
-            throw DataError.wrongShape(file: path, dataset: d.labels, found: y.shape, expected: "[\(x.shape.first ?? 0)] (one label per input row)")
+            throw DataError.wrongShape(
+                file: path, dataset: d.labels, found: y.shape,
+                expected: "[\(x.shape.first ?? 0)] (one label per input row)")
         }
         return (x, y)
     }
@@ -101,10 +114,14 @@ public enum DataError: Error, LocalizedError {
 
     public var errorDescription: String? {
         switch self {
-        case let .wrongType(f, d, found, expected): return "\(f): dataset '\(d)' has dtype \(found), expected \(expected)"
-        case let .wrongShape(f, d, found, expected): return "\(f): dataset '\(d)' has shape \(found), expected \(expected)"
-        case let .badLabel(f, d, l, c): return "\(f): dataset '\(d)' has label \(l), expected 0..<\(c) (model.num_classes)"
-        case let .tooFewRows(f, d, rows, expected): return "\(f): dataset '\(d)' has \(rows) rows, expected \(expected)"
+        case let .wrongType(f, d, found, expected):
+            return "\(f): dataset '\(d)' has dtype \(found), expected \(expected)"
+        case let .wrongShape(f, d, found, expected):
+            return "\(f): dataset '\(d)' has shape \(found), expected \(expected)"
+        case let .badLabel(f, d, l, c):
+            return "\(f): dataset '\(d)' has label \(l), expected 0..<\(c) (model.num_classes)"
+        case let .tooFewRows(f, d, rows, expected):
+            return "\(f): dataset '\(d)' has \(rows) rows, expected \(expected)"
         case let .unusable(f, reason): return "\(f): \(reason)"
         }
     }

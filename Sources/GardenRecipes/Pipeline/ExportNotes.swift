@@ -16,7 +16,9 @@ public enum ExportNotes {
     public static func warnings(_ recipe: Recipe) -> [String] {
         let wd = recipe.train.optimizer.decoupledWeightDecay
         guard wd > 0 else { return [] }
-        return ["train.optimizer.weight_decay \(wd) (AdamW's decoupled weight decay) lives in the optimizer and is not in the export's regularization_losses; add it to your own optimizer when fine-tuning"]
+        return [
+            "train.optimizer.weight_decay \(wd) (AdamW's decoupled weight decay) lives in the optimizer and is not in the export's regularization_losses; add it to your own optimizer when fine-tuning"
+        ]
     }
 
     /// The JSON record for `assets.extra/`, or nil when there is nothing to say

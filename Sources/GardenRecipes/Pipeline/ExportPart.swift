@@ -30,10 +30,12 @@ public struct ExportPart {
     /// Non-trainable metadata variables of the export (BERT's `do_lower_case`).
     public var constants: [ExportedConstant] = []
 
-    public init(model: Model, checkpointPrefix: String = "", skippedCheckpointPrefixes: [String] = [],
-                assets: [ExportedAsset] = [], children: @escaping () -> [ChildObject] = { [] },
-                notes: [String] = [], restoredParameters: [(path: String, parameter: Parameter)]? = nil,
-                constants: [ExportedConstant] = []) {
+    public init(
+        model: Model, checkpointPrefix: String = "", skippedCheckpointPrefixes: [String] = [],
+        assets: [ExportedAsset] = [], children: @escaping () -> [ChildObject] = { [] },
+        notes: [String] = [], restoredParameters: [(path: String, parameter: Parameter)]? = nil,
+        constants: [ExportedConstant] = []
+    ) {
         self.restoredParameters = restoredParameters; self.constants = constants
         self.model = model; self.checkpointPrefix = checkpointPrefix
         self.skippedCheckpointPrefixes = skippedCheckpointPrefixes

@@ -11,10 +11,12 @@ public enum ModelFactory {
         case .mul(let c):
             return MulModel(.init(initialValue: c.initialValue, regularization: c.regularization))
         case .mlp(let c):
-            return MLP(.init(inputSize: c.inputSize, hiddenSizes: c.hiddenSizes,
-                             numClasses: c.numClasses, dropoutRate: dropoutRate ?? c.dropoutRate,
-                             kernelRegularizer: regularizer(c.kernelRegularizer)),
-                       initializer: initializer)
+            return MLP(
+                .init(
+                    inputSize: c.inputSize, hiddenSizes: c.hiddenSizes,
+                    numClasses: c.numClasses, dropoutRate: dropoutRate ?? c.dropoutRate,
+                    kernelRegularizer: regularizer(c.kernelRegularizer)),
+                initializer: initializer)
         case .resnet(let c):
             return ResNetFamily.classifier(c, initializer: initializer)
         case .bertPretrainer(let c):
@@ -25,7 +27,9 @@ public enum ModelFactory {
     /// The part of the recipe's model to export or predict with (see `ExportPart`), built with
     /// the export's dropout rate.
     /// - Throws: `PartError` naming the `--part` or `--extract-to` argument it refuses.
-    public static func part(_ recipe: Recipe, _ selection: PartSelection = PartSelection()) throws -> ExportPart {
+    public static func part(_ recipe: Recipe, _ selection: PartSelection = PartSelection()) throws
+        -> ExportPart
+    {
         do {
             return try familyPart(recipe, selection)
         } catch let error as PartError {
@@ -43,15 +47,21 @@ public enum ModelFactory {
         return ""
     }
 
-    private static func familyPart(_ recipe: Recipe, _ selection: PartSelection) throws -> ExportPart {
+    private static func familyPart(_ recipe: Recipe, _ selection: PartSelection) throws
+        -> ExportPart
+    {
         let dropout = recipe.export.dropoutRate
         switch recipe.model {
         case .mul, .mlp:
             if let p = selection.part {
-                throw PartError("model.type \(recipe.model.typeName) has no part '\(p)' (it exports as a whole; omit --part)")
+                throw PartError(
+                    "model.type \(recipe.model.typeName) has no part '\(p)' (it exports as a whole; omit --part)"
+                )
             }
             if let l = selection.extractTo {
-                throw PartError("model.type \(recipe.model.typeName) has no named layer '\(l)' to extract to (omit --extract-to)")
+                throw PartError(
+                    "model.type \(recipe.model.typeName) has no named layer '\(l)' to extract to (omit --extract-to)"
+                )
             }
             return ExportPart(model: make(recipe, dropoutRate: dropout))
         case .resnet(let c):

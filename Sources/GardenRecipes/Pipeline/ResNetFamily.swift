@@ -31,7 +31,8 @@ enum ResNetFamily {
     static func part(_ recipe: Recipe, _ c: ResNetModelConfig, _ selection: PartSelection) throws
         -> ExportPart
     {
-        let model = classifier(c, initializer: Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed)))
+        let model = classifier(
+            c, initializer: Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed)))
         if let p = selection.part {
             throw PartError(
                 "model.type resnet has no part '\(p)'; use --extract-to with one of its layers: "

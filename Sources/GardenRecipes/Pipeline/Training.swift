@@ -7,7 +7,9 @@ import GardenTrain
 /// `garden train`: builds everything from the recipe and trains into a model directory,
 /// resuming from its latest checkpoint.
 public enum Training {
-    public static func run(_ recipe: Recipe, modelDir: URL, log: @escaping (String) -> Void) throws -> TrainSummary {
+    public static func run(_ recipe: Recipe, modelDir: URL, log: @escaping (String) -> Void) throws
+        -> TrainSummary
+    {
         BLAS.setThreads(recipe.train.threads)
         let all = try DataFactory.make(recipe)
         let (data, evalData) = all.split(heldOut: recipe.data.evalExamples(of: all.count))
@@ -25,34 +27,45 @@ public enum Training {
         options.keepCheckpoints = recipe.train.keepCheckpoints
         options.bestMetric = recipe.train.bestMetric
         options.gradientClipNorm = Double(recipe.train.gradientClipNorm)
-        let trainer = Trainer(model: model, optimizer: optimizer, data: data, evalData: evalData, options: options)
+        let trainer = Trainer(
+            model: model, optimizer: optimizer, data: data, evalData: evalData, options: options)
         trainer.log = log
         return try trainer.run()
     }
 
     /// Fails before any training when `train.best_metric` is not something evaluation reports:
     /// the model's metric names are known only from a forward pass, so run one on one batch.
-    static func checkBestMetric(_ recipe: Recipe, _ model: Model, _ evalData: InMemoryDataset) throws {
+    static func checkBestMetric(_ recipe: Recipe, _ model: Model, _ evalData: InMemoryDataset)
+        throws
+    {
         guard let batch = evalData.sequentialBatches().first else { return }
-        let names = ["loss"] + model.loss(batch, ForwardContext(training: false)).metrics.keys.sorted()
+        let names =
+            ["loss"] + model.loss(batch, ForwardContext(training: false)).metrics.keys.sorted()
         guard names.contains(recipe.train.bestMetric) else {
             throw recipe.located(
                 RecipeError.invalidValue(
                     location: nil, path: "train.best_metric",
-                    reason: "must be one of \(names.joined(separator: ", ")), got '\(recipe.train.bestMetric)'"))
+                    reason:
+                        "must be one of \(names.joined(separator: ", ")), got '\(recipe.train.bestMetric)'"
+                ))
         }
     }
 }
 
 /// Writes text through a temporary file in the same directory and a rename.
 func writeAtomically(_ text: String, to url: URL) throws {
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(
+        ".\(url.lastPathComponent).tmp-\(getpid())")
     try Data(text.utf8).write(to: tmp)
     // rename(2) replaces an existing file in one step: readers never see it missing or partial.
     guard rename(tmp.path, url.path) == 0 else {
         let reason = String(cString: strerror(errno))
         try? FileManager.default.removeItem(at: tmp)
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
-                                                       NSLocalizedDescriptionKey: "\(url.path): cannot write: \(reason)"])
+        throw CocoaError(
+            .fileWriteUnknown,
+            userInfo: [
+                NSFilePathErrorKey: url.path,
+                NSLocalizedDescriptionKey: "\(url.path): cannot write: \(reason)",
+            ])
     }
 }

@@ -27,22 +27,34 @@ public struct BertModelConfig: RecipeSection {
 
     /// The `model.type: bert_pretrainer` keys.
     public static let variant = ConfigOneOfSchema.Variant(
-        "bert_pretrainer", "BERT encoder with masked-LM and next-sentence heads; exports the encoder",
+        "bert_pretrainer",
+        "BERT encoder with masked-LM and next-sentence heads; exports the encoder",
         [
-            .optional("vocab_size", .int, "Rows of the word-embedding table; null takes the vocabulary's size."),
+            .optional(
+                "vocab_size", .int,
+                "Rows of the word-embedding table; null takes the vocabulary's size."),
             .int("hidden_size", 128, "Width of the embeddings and of every block (H)."),
             .int("num_layers", 2, "Number of Transformer blocks (L)."),
-            .int("num_attention_heads", 2, "Attention heads per block (A); must divide hidden_size."),
+            .int(
+                "num_attention_heads", 2, "Attention heads per block (A); must divide hidden_size."),
             .int("intermediate_size", 512, "Width of the feed-forward layer of each block (I)."),
-            .int("max_sequence_length", 128, "Rows of the position embeddings: the longest input the export accepts."),
+            .int(
+                "max_sequence_length", 128,
+                "Rows of the position embeddings: the longest input the export accepts."),
             .int("type_vocab_size", 2, "Number of segment (input_type_ids) values."),
             .float("dropout_rate", 0.1, "Dropout on embeddings and block outputs while training."),
-            .float("attention_dropout_rate", 0.1, "Dropout on attention probabilities while training."),
-            .float("initializer_range", 0.02, "Standard deviation of the truncated-normal initial weights."),
+            .float(
+                "attention_dropout_rate", 0.1, "Dropout on attention probabilities while training."),
+            .float(
+                "initializer_range", 0.02,
+                "Standard deviation of the truncated-normal initial weights."),
             .choice(
-                "hidden_activation", activations.map(\.rawValue), Dense.Activation.geluExact.rawValue,
-                "Feed-forward and masked-LM transform activation: gelu_exact (erf) or gelu (Model Garden's tanh approximation)."),
-            .mapping("kernel_regularizer", RegularizerConfig.schema, "Penalty on every dense kernel."),
+                "hidden_activation", activations.map(\.rawValue),
+                Dense.Activation.geluExact.rawValue,
+                "Feed-forward and masked-LM transform activation: gelu_exact (erf) or gelu (Model Garden's tanh approximation)."
+            ),
+            .mapping(
+                "kernel_regularizer", RegularizerConfig.schema, "Penalty on every dense kernel."),
         ])
 
     /// The `hidden_activation` values (Model Garden's names: its `gelu` is the tanh approximation).

@@ -38,7 +38,9 @@ public struct DataConfig: RecipeSection {
     public var evalFraction: Float = 0.1
 
     /// The number of held-out evaluation examples out of `count`.
-    public func evalExamples(of count: Int) -> Int { Int((Double(evalFraction) * Double(count)).rounded(.down)) }
+    public func evalExamples(of count: Int) -> Int {
+        Int((Double(evalFraction) * Double(count)).rounded(.down))
+    }
 
     /// Creates a data config.
     /// - Parameters:
@@ -66,18 +68,30 @@ public struct DataConfig: RecipeSection {
     public static let schema = ConfigMappingSchema([
         .choice(
             "source", Source.allCases.map(\.rawValue), Source.synthetic.rawValue,
-            "`synthetic` (generated from the seed), `hdf5` (read from `path`) or `text` (BERT: a corpus at `path`, one paragraph a line)."),
-        .optional("path", .string, "HDF5 file, or text corpus, with the examples; required when source is hdf5 or text."),
+            "`synthetic` (generated from the seed), `hdf5` (read from `path`) or `text` (BERT: a corpus at `path`, one paragraph a line)."
+        ),
+        .optional(
+            "path", .string,
+            "HDF5 file, or text corpus, with the examples; required when source is hdf5 or text."),
         .string("inputs", "train/inputs", "Dataset path of the inputs inside the HDF5 file."),
         .string("labels", "train/labels", "Dataset path of the labels inside the HDF5 file."),
         .int("num_examples", 1024, "Number of synthetic examples generated."),
         .int("batch_size", 32, "Examples per training step."),
         .float("noise", 0.1, "Standard deviation of the noise added to synthetic examples."),
-        .int("seq_length", 64, "BERT: tokens per training sequence, at most model.max_sequence_length."),
-        .int("max_predictions_per_seq", 10, "BERT: the most masked-LM predictions per sequence (15% of tokens are masked)."),
-        .int("vocab_size", 512, "BERT: size of the WordPiece vocabulary built from the corpus (unused with vocab)."),
+        .int(
+            "seq_length", 64,
+            "BERT: tokens per training sequence, at most model.max_sequence_length."),
+        .int(
+            "max_predictions_per_seq", 10,
+            "BERT: the most masked-LM predictions per sequence (15% of tokens are masked)."),
+        .int(
+            "vocab_size", 512,
+            "BERT: size of the WordPiece vocabulary built from the corpus (unused with vocab)."),
         .optional("vocab", .string, "BERT: a vocab.txt to tokenize with instead of building one."),
-        .float("eval_fraction", 0.1, "Fraction of the examples held out for evaluation (chosen by the seed); 0 disables evaluation."),
+        .float(
+            "eval_fraction", 0.1,
+            "Fraction of the examples held out for evaluation (chosen by the seed); 0 disables evaluation."
+        ),
     ])
 
     /// Reads the section from a resolved tree.

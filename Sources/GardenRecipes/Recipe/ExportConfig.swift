@@ -36,7 +36,9 @@ public struct ExportConfig: RecipeSection {
         .optional(
             "attention_dropout_rate", .float,
             "BERT: attention dropout of the export under training=True; null keeps the model's."),
-        .optional("part", .string, "The checkpoint item to export (BERT: encoder); null for the model's default."),
+        .optional(
+            "part", .string,
+            "The checkpoint item to export (BERT: encoder); null for the model's default."),
         .string(
             "extract_to", "reduce_mean",
             "resnet: the named layer whose output the export returns (the feature vector)."),
@@ -55,7 +57,8 @@ public struct ExportConfig: RecipeSection {
     public var configNode: ConfigNode {
         .mapping([
             "dropout_rate": .optionalFloat(dropoutRate), "overwrite": .bool(overwrite),
-            "attention_dropout_rate": .optionalFloat(attentionDropoutRate), "part": .optionalString(part),
+            "attention_dropout_rate": .optionalFloat(attentionDropoutRate),
+            "part": .optionalString(part),
             "extract_to": .string(extractTo),
         ])
     }

@@ -34,8 +34,11 @@ public struct LearningRateConfig: RecipeSection {
     ///   - decaySteps: Steps the decay takes (0: until the last step).
     ///   - endLearningRate: The rate at the end of the decay.
     ///   - power: The polynomial decay's power.
-    public init(initialLearningRate: Float, warmupSteps: Int = 0, decay: LearningRateSchedule.Decay = .constant,
-                decaySteps: Int = 0, endLearningRate: Float = 0, power: Float = 1) {
+    public init(
+        initialLearningRate: Float, warmupSteps: Int = 0,
+        decay: LearningRateSchedule.Decay = .constant,
+        decaySteps: Int = 0, endLearningRate: Float = 0, power: Float = 1
+    ) {
         self.initialLearningRate = initialLearningRate; self.warmupSteps = warmupSteps
         self.decay = decay; self.decaySteps = decaySteps
         self.endLearningRate = endLearningRate; self.power = power
@@ -44,11 +47,16 @@ public struct LearningRateConfig: RecipeSection {
     /// The keys of `learning_rate:`, with `initial` as the optimizer's default peak rate.
     public static func schema(initial: Double) -> ConfigMappingSchema {
         ConfigMappingSchema([
-            .float("initial_learning_rate", initial, "Peak learning rate, reached at the end of the warm-up."),
+            .float(
+                "initial_learning_rate", initial,
+                "Peak learning rate, reached at the end of the warm-up."),
             .int("warmup_steps", 0, "Steps of linear warm-up from 0; 0 starts at the peak."),
-            .choice("decay", LearningRateSchedule.Decay.allCases.map(\.rawValue), "constant",
-                    "After the warm-up: constant, polynomial or cosine decay to end_learning_rate."),
-            .int("decay_steps", 0, "Steps the decay takes after the warm-up; 0 means until train.steps."),
+            .choice(
+                "decay", LearningRateSchedule.Decay.allCases.map(\.rawValue), "constant",
+                "After the warm-up: constant, polynomial or cosine decay to end_learning_rate."),
+            .int(
+                "decay_steps", 0,
+                "Steps the decay takes after the warm-up; 0 means until train.steps."),
             .float("end_learning_rate", 0.0, "Learning rate at the end of the decay."),
             .float("power", 1.0, "Power of the polynomial decay (1 is linear)."),
         ])

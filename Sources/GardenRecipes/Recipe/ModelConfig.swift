@@ -37,7 +37,8 @@ public enum ModelConfig: RecipeSection {
         case MulModelConfig.variant.name: self = .mul(try MulModelConfig(config: config))
         case MLPModelConfig.variant.name: self = .mlp(try MLPModelConfig(config: config))
         case ResNetModelConfig.variant.name: self = .resnet(try ResNetModelConfig(config: config))
-        case BertModelConfig.variant.name: self = .bertPretrainer(try BertModelConfig(config: config))
+        case BertModelConfig.variant.name:
+            self = .bertPretrainer(try BertModelConfig(config: config))
         default: throw RecipeError.schemaMismatch(path: "model.type", expected: "a model type")
         }
     }

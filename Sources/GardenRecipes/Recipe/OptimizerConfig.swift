@@ -24,7 +24,9 @@ public struct SGDConfig: RecipeSection {
     public static let variant = ConfigOneOfSchema.Variant(
         "sgd", "Stochastic gradient descent, with optional (Nesterov) momentum",
         [
-            .mapping("learning_rate", LearningRateConfig.schema(initial: 0.1), "Learning rate and its schedule."),
+            .mapping(
+                "learning_rate", LearningRateConfig.schema(initial: 0.1),
+                "Learning rate and its schedule."),
             .float("momentum", 0.0, "Momentum factor; 0 disables momentum."),
             .bool("nesterov", false, "Use Nesterov momentum."),
         ])
@@ -69,8 +71,10 @@ public struct AdamConfig: RecipeSection {
     ///   - epsilon: Added to the denominator for numerical stability.
     ///   - weightDecay: Decoupled weight decay (used by AdamW only).
     ///   - decoupled: Whether this is AdamW.
-    public init(learningRate: LearningRateConfig, beta1: Float, beta2: Float, epsilon: Float,
-                weightDecay: Float = 0, decoupled: Bool = false) {
+    public init(
+        learningRate: LearningRateConfig, beta1: Float, beta2: Float, epsilon: Float,
+        weightDecay: Float = 0, decoupled: Bool = false
+    ) {
         self.isDecoupled = decoupled
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -80,21 +84,25 @@ public struct AdamConfig: RecipeSection {
     }
 
     static let sharedFields: [ConfigField] = [
-        .mapping("learning_rate", LearningRateConfig.schema(initial: 0.01), "Learning rate and its schedule."),
+        .mapping(
+            "learning_rate", LearningRateConfig.schema(initial: 0.01),
+            "Learning rate and its schedule."),
         .float("beta_1", 0.9, "Decay of the first-moment estimate."),
         .float("beta_2", 0.999, "Decay of the second-moment estimate."),
         .float("epsilon", 1e-7, "Added to the denominator for numerical stability."),
     ]
 
     /// The `train.optimizer.type: adam` keys.
-    public static let variant = ConfigOneOfSchema.Variant("adam", "Adam (Kingma & Ba, 2015)", sharedFields)
+    public static let variant = ConfigOneOfSchema.Variant(
+        "adam", "Adam (Kingma & Ba, 2015)", sharedFields)
 
     /// The `train.optimizer.type: adamw` keys.
     public static let decoupledVariant = ConfigOneOfSchema.Variant(
         "adamw", "AdamW: Adam with decoupled weight decay (Loshchilov & Hutter, 2019)",
         sharedFields + [
-            .float("weight_decay", 0.004,
-                   "Decoupled weight decay: w -= lr * weight_decay * w each step. Not exportable."),
+            .float(
+                "weight_decay", 0.004,
+                "Decoupled weight decay: w -= lr * weight_decay * w each step. Not exportable.")
         ])
 
     /// Whether this is AdamW (the `adamw` variant).
@@ -106,7 +114,8 @@ public struct AdamConfig: RecipeSection {
         beta1 = try config.float("beta_1")
         beta2 = try config.float("beta_2")
         epsilon = try config.float("epsilon")
-        isDecoupled = try config.string(ConfigOneOfSchema.discriminator) == Self.decoupledVariant.name
+        isDecoupled =
+            try config.string(ConfigOneOfSchema.discriminator) == Self.decoupledVariant.name
         weightDecay = isDecoupled ? try config.float("weight_decay") : 0
     }
 

@@ -18,7 +18,8 @@ extension Recipe {
             throw RecipeError.invalidValue(
                 location: nil, path: "name",
                 reason: "must be a folder name (1 to 255 bytes, no '/' or control characters, "
-                    + "not '.' or '..'), got '\(ConfigLocation.abbreviated(ConfigEmitter.escaped(name)))'")
+                    + "not '.' or '..'), got '\(ConfigLocation.abbreviated(ConfigEmitter.escaped(name)))'"
+            )
         }
         // Any non-negative Int is a seed (Philox takes all 64 bits).
         if seed < 0 { rules.fail("seed", "must be 0 or greater, got \(seed)") }
@@ -44,7 +45,8 @@ extension Recipe {
             validateBert(config, into: &rules)
         }
         if data.source == .text && model.typeName != BertModelConfig.variant.name {
-            rules.fail("data.source", "text needs model.type bert_pretrainer, got \(model.typeName)")
+            rules.fail(
+                "data.source", "text needs model.type bert_pretrainer, got \(model.typeName)")
         }
 
         if data.source == .hdf5 && (data.path ?? "").isEmpty {
@@ -62,10 +64,16 @@ extension Recipe {
         if data.source == .synthetic {
             let held = data.evalExamples(of: data.numExamples)
             if data.evalFraction > 0 && held == 0 {
-                rules.fail("data.eval_fraction", "holds out no example of data.num_examples (\(data.numExamples)), got \(data.evalFraction)")
+                rules.fail(
+                    "data.eval_fraction",
+                    "holds out no example of data.num_examples (\(data.numExamples)), got \(data.evalFraction)"
+                )
             }
             if data.numExamples - held < data.batchSize && data.batchSize <= data.numExamples {
-                rules.fail("data.eval_fraction", "leaves \(data.numExamples - held) training examples, fewer than data.batch_size (\(data.batchSize))")
+                rules.fail(
+                    "data.eval_fraction",
+                    "leaves \(data.numExamples - held) training examples, fewer than data.batch_size (\(data.batchSize))"
+                )
             }
         }
 

@@ -4,20 +4,27 @@ extension Recipe {
         if let v = c.vocabSize {
             rules.positive("model.vocab_size", v)
             if data.vocab == nil && data.vocabSize > v {
-                rules.fail("data.vocab_size", "must be at most model.vocab_size (\(v)), got \(data.vocabSize)")
+                rules.fail(
+                    "data.vocab_size",
+                    "must be at most model.vocab_size (\(v)), got \(data.vocabSize)")
             }
         }
         rules.positive("model.hidden_size", c.hiddenSize)
         rules.positive("model.num_layers", c.numLayers)
         rules.positive("model.num_attention_heads", c.numAttentionHeads)
         if c.numAttentionHeads > 0 && c.hiddenSize % c.numAttentionHeads != 0 {
-            rules.fail("model.hidden_size", "must be divisible by model.num_attention_heads (\(c.numAttentionHeads)), got \(c.hiddenSize)")
+            rules.fail(
+                "model.hidden_size",
+                "must be divisible by model.num_attention_heads (\(c.numAttentionHeads)), got \(c.hiddenSize)"
+            )
         }
         rules.positive("model.intermediate_size", c.intermediateSize)
         rules.positive("model.max_sequence_length", c.maxSequenceLength)
         rules.positive("model.type_vocab_size", c.typeVocabSize)
         if c.typeVocabSize < 2 {
-            rules.fail("model.type_vocab_size", "must be at least 2 (sentence pairs use segments 0 and 1), got \(c.typeVocabSize)")
+            rules.fail(
+                "model.type_vocab_size",
+                "must be at least 2 (sentence pairs use segments 0 and 1), got \(c.typeVocabSize)")
         }
         rules.rate("model.dropout_rate", c.dropoutRate)
         rules.rate("model.attention_dropout_rate", c.attentionDropoutRate)
@@ -29,21 +36,31 @@ extension Recipe {
             rules.fail("data.seq_length", "must be at least 8, got \(data.seqLength)")
         }
         if data.seqLength > c.maxSequenceLength {
-            rules.fail("data.seq_length", "must be at most model.max_sequence_length (\(c.maxSequenceLength)), got \(data.seqLength)")
+            rules.fail(
+                "data.seq_length",
+                "must be at most model.max_sequence_length (\(c.maxSequenceLength)), got \(data.seqLength)"
+            )
         }
         rules.positive("data.max_predictions_per_seq", data.maxPredictionsPerSeq)
         if data.vocab == nil && data.vocabSize < 64 {
-            rules.fail("data.vocab_size", "must be at least 64 (special tokens and characters), got \(data.vocabSize)")
+            rules.fail(
+                "data.vocab_size",
+                "must be at least 64 (special tokens and characters), got \(data.vocabSize)")
         }
         if data.source == .hdf5 {
-            rules.fail("data.source", "must be synthetic or text for model.type bert_pretrainer, got hdf5")
+            rules.fail(
+                "data.source", "must be synthetic or text for model.type bert_pretrainer, got hdf5")
         }
         if data.source == .text && (data.path ?? "").isEmpty {
             rules.fail("data.path", "is required when data.source is text")
         }
-        if let rate = export.attentionDropoutRate { rules.rate("export.attention_dropout_rate", rate) }
+        if let rate = export.attentionDropoutRate {
+            rules.rate("export.attention_dropout_rate", rate)
+        }
         if let part = export.part, !BertFamily.parts.contains(part) {
-            rules.fail("export.part", "must be one of \(BertFamily.parts.joined(separator: ", ")), got '\(part)'")
+            rules.fail(
+                "export.part",
+                "must be one of \(BertFamily.parts.joined(separator: ", ")), got '\(part)'")
         }
     }
 }

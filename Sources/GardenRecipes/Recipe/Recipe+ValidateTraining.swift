@@ -7,12 +7,15 @@ extension Recipe {
         rules.nonNegative("train.gradient_clip_norm", train.gradientClipNorm)
         rules.positive("train.eval_every", train.evalEvery)
         rules.nonNegative("train.keep_checkpoints", train.keepCheckpoints)
-        if train.bestMetric.isEmpty { rules.fail("train.best_metric", "must name an eval metric, got ''") }
+        if train.bestMetric.isEmpty {
+            rules.fail("train.best_metric", "must name an eval metric, got ''")
+        }
         switch train.optimizer {
         case let .sgd(config):
             rules.rate("train.optimizer.momentum", config.momentum)
             if config.nesterov && config.momentum == 0 {
-                rules.fail("train.optimizer.nesterov", "needs train.optimizer.momentum greater than 0")
+                rules.fail(
+                    "train.optimizer.nesterov", "needs train.optimizer.momentum greater than 0")
             }
         case let .adam(config), let .adamw(config):
             rules.rate("train.optimizer.beta_1", config.beta1)
@@ -27,8 +30,10 @@ extension Recipe {
         rules.nonNegative(key + "end_learning_rate", lr.endLearningRate)
         rules.positive(key + "power", lr.power)
         if lr.endLearningRate > lr.initialLearningRate {
-            rules.fail(key + "end_learning_rate",
-                       "must be at most initial_learning_rate (\(lr.initialLearningRate)), got \(lr.endLearningRate)")
+            rules.fail(
+                key + "end_learning_rate",
+                "must be at most initial_learning_rate (\(lr.initialLearningRate)), got \(lr.endLearningRate)"
+            )
         }
     }
 }

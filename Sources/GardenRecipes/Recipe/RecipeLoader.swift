@@ -40,7 +40,8 @@ public enum RecipeLoader {
         let tree = try loader.load(
             yaml: yaml, sourceName: sourceName,
             directory: loader.currentDirectory)
-        return try finish(tree, sourceName: sourceName, overrides: overrides, memoryLimit: memoryLimit)
+        return try finish(
+            tree, sourceName: sourceName, overrides: overrides, memoryLimit: memoryLimit)
     }
 
     /// The merged, checked tree with every default (what the typed recipe is read from).

@@ -46,11 +46,17 @@ public struct TrainConfig: RecipeSection {
         .int("checkpoint_every", 100, "Steps between checkpoints; the last step is always saved."),
         .int("threads", 2, "Compute threads; runs are bit-identical only at a fixed count."),
         .oneOf("optimizer", OptimizerConfig.schema, "The optimizer, chosen by `type`."),
-        .float("gradient_clip_norm", 0.0, "Clip gradients to this global L2 norm; 0 disables clipping."),
-        .int("eval_every", 100, "Steps between evaluations on the held-out split; the last step is always evaluated."),
+        .float(
+            "gradient_clip_norm", 0.0, "Clip gradients to this global L2 norm; 0 disables clipping."
+        ),
+        .int(
+            "eval_every", 100,
+            "Steps between evaluations on the held-out split; the last step is always evaluated."),
         .int("keep_checkpoints", 3, "Latest checkpoints kept besides the best one; 0 keeps all."),
-        .string("best_metric", "loss",
-                "Eval metric that picks the best checkpoint (lower is better for names with 'loss' or 'error')."),
+        .string(
+            "best_metric", "loss",
+            "Eval metric that picks the best checkpoint (lower is better for names with 'loss' or 'error')."
+        ),
     ])
 
     /// Reads the section from a resolved tree.

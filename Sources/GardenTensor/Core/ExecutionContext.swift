@@ -24,7 +24,9 @@ struct ExecutionContext {
     }()
 
     private static var box: Box {
-        if let raw = pthread_getspecific(key) { return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue() }
+        if let raw = pthread_getspecific(key) {
+            return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue()
+        }
         let b = Box()
         pthread_setspecific(key, Unmanaged.passRetained(b).toOpaque())
         return b

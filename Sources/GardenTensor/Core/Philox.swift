@@ -10,7 +10,9 @@ public struct Philox: Sendable {
     /// given parameter, dropout of a given step, data order...).
     public init(seed: UInt64, stream: UInt64) {
         // Mix the stream into the key so different streams are independent generators.
-        let mixed = seed &* 0x9E37_79B9_7F4A_7C15 ^ (stream &+ 0x632B_E59B_D9B4_E019) &* 0xBF58_476D_1CE4_E5B9
+        let mixed =
+            seed &* 0x9E37_79B9_7F4A_7C15 ^ (stream &+ 0x632B_E59B_D9B4_E019)
+            &* 0xBF58_476D_1CE4_E5B9
         key = (UInt32(truncatingIfNeeded: mixed), UInt32(truncatingIfNeeded: mixed >> 32))
     }
 
@@ -29,7 +31,8 @@ public struct Philox: Sendable {
             let p1 = UInt64(0xCD9E_8D57) &* UInt64(c2)
             let n0 = UInt32(truncatingIfNeeded: p1 >> 32) ^ c1 ^ k0
             let n2 = UInt32(truncatingIfNeeded: p0 >> 32) ^ c3 ^ k1
-            c0 = n0; c1 = UInt32(truncatingIfNeeded: p1); c2 = n2; c3 = UInt32(truncatingIfNeeded: p0)
+            c0 = n0; c1 = UInt32(truncatingIfNeeded: p1); c2 = n2;
+            c3 = UInt32(truncatingIfNeeded: p0)
             k0 = k0 &+ 0x9E37_79B9; k1 = k1 &+ 0xBB67_AE85
         }
         return (c0, c1, c2, c3)

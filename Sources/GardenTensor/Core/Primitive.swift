@@ -35,8 +35,9 @@ public func apply(_ primitive: Primitive, _ inputs: [Tensor]) -> Tensor {
         let out = primitive.outputType(types)
         let refs = inputs.map { tracer.symbolicRef($0) }
         let ref = primitive.lower(tracer, refs, types)
-        return Tensor(symbolic: SymbolicValue(tracer: tracer, ref: ref),
-                      dtype: out.dtype, shape: out.shape)
+        return Tensor(
+            symbolic: SymbolicValue(tracer: tracer, ref: ref),
+            dtype: out.dtype, shape: out.shape)
     }
     for t in inputs where t.isSymbolic {
         preconditionFailure("\(primitive.name): symbolic input outside of its trace")

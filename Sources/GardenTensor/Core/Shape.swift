@@ -37,9 +37,17 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
         for i in 0..<rank {
             let dx = i < rank - x.count ? 1 : x[i - (rank - x.count)]
             let dy = i < rank - y.count ? 1 : y[i - (rank - y.count)]
-            if dx == dy { out[i] = dx } else if dx == 1 { out[i] = dy } else if dy == 1 {
+            if dx == dy {
                 out[i] = dx
-            } else if dx == -1 { out[i] = dy } else if dy == -1 { out[i] = dx } else {
+            } else if dx == 1 {
+                out[i] = dy
+            } else if dy == 1 {
+                out[i] = dx
+            } else if dx == -1 {
+                out[i] = dy
+            } else if dy == -1 {
+                out[i] = dx
+            } else {
                 return nil
             }
         }

@@ -23,16 +23,18 @@ public struct Tensor {
 
     /// A Float32 tensor from row-major values.
     public init(_ values: [Float], shape: [Int]) {
-        precondition(values.count == shape.reduce(1, *),
-                     "Tensor: \(values.count) values do not fill shape \(shape)")
+        precondition(
+            values.count == shape.reduce(1, *),
+            "Tensor: \(values.count) values do not fill shape \(shape)")
         storage = .float(values); self.shape = shape; dtype = .float32
         symbolicShape = Shape(shape); tapeIndex = nil
     }
 
     /// An Int32 tensor from row-major values.
     public init(int32 values: [Int32], shape: [Int]) {
-        precondition(values.count == shape.reduce(1, *),
-                     "Tensor: \(values.count) values do not fill shape \(shape)")
+        precondition(
+            values.count == shape.reduce(1, *),
+            "Tensor: \(values.count) values do not fill shape \(shape)")
         storage = .int(values); self.shape = shape; dtype = .int32
         symbolicShape = Shape(shape); tapeIndex = nil
     }
@@ -70,7 +72,8 @@ public struct Tensor {
     /// The Float32 values (row-major). Precondition: a concrete Float32 tensor.
     public var floats: [Float] {
         guard case .float(let f) = storage else {
-            preconditionFailure("Tensor.floats on a \(dtype) \(isSymbolic ? "symbolic " : "")tensor")
+            preconditionFailure(
+                "Tensor.floats on a \(dtype) \(isSymbolic ? "symbolic " : "")tensor")
         }
         return f
     }
@@ -78,7 +81,8 @@ public struct Tensor {
     /// The Int32 values (row-major). Precondition: a concrete Int32 tensor.
     public var int32s: [Int32] {
         guard case .int(let i) = storage else {
-            preconditionFailure("Tensor.int32s on a \(dtype) \(isSymbolic ? "symbolic " : "")tensor")
+            preconditionFailure(
+                "Tensor.int32s on a \(dtype) \(isSymbolic ? "symbolic " : "")tensor")
         }
         return i
     }
@@ -108,7 +112,8 @@ extension Tensor {
 extension Tensor: CustomStringConvertible {
     public var description: String {
         switch storage {
-        case .symbolic(let s): return "Tensor(symbolic \(s.ref.functionBodyName), \(dtype), \(symbolicShape))"
+        case .symbolic(let s):
+            return "Tensor(symbolic \(s.ref.functionBodyName), \(dtype), \(symbolicShape))"
         case .float(let f): return "Tensor(\(shape), \(f.prefix(8))\(f.count > 8 ? "…" : ""))"
         case .int(let i): return "Tensor(int32 \(shape), \(i.prefix(8))\(i.count > 8 ? "…" : ""))"
         }

@@ -25,8 +25,10 @@ public struct GraphNode: Hashable, Sendable {
     /// Attributes sorted by key, so serialization is deterministic.
     public var attrs: [String: GraphAttr]
 
-    public init(name: String, op: String, inputs: [GraphRef], controlInputs: [String] = [],
-                attrs: [String: GraphAttr]) {
+    public init(
+        name: String, op: String, inputs: [GraphRef], controlInputs: [String] = [],
+        attrs: [String: GraphAttr]
+    ) {
         self.name = name; self.op = op; self.inputs = inputs
         self.controlInputs = controlInputs; self.attrs = attrs
     }
@@ -70,8 +72,10 @@ public struct GraphFunction: Sendable {
     /// Nodes with side effects and no outputs (variable assignments) that must run.
     public var controlOutputs: [String]
 
-    public init(arguments: [GraphArgument], captures: [Parameter], captureArgumentNames: [String],
-                nodes: [GraphNode], outputs: [GraphOutput], controlOutputs: [String]) {
+    public init(
+        arguments: [GraphArgument], captures: [Parameter], captureArgumentNames: [String],
+        nodes: [GraphNode], outputs: [GraphOutput], controlOutputs: [String]
+    ) {
         self.arguments = arguments; self.captures = captures
         self.captureArgumentNames = captureArgumentNames; self.nodes = nodes
         self.outputs = outputs; self.controlOutputs = controlOutputs

@@ -49,9 +49,10 @@ public final class Tracer {
             let id = tracer.addNode(
                 "Identity", inputs: [ref], attrs: ["T": .type(t.dtype)],
                 controlInputs: tracer.controlOutputs)
-            outputs.append(GraphOutput(
-                name: name, ref: .output(node: id, outputArg: "output", index: 0),
-                dtype: t.dtype, shape: t.symbolicShape))
+            outputs.append(
+                GraphOutput(
+                    name: name, ref: .output(node: id, outputArg: "output", index: 0),
+                    dtype: t.dtype, shape: t.symbolicShape))
         }
         return GraphFunction(
             arguments: tracer.arguments, captures: tracer.captures,
@@ -80,8 +81,9 @@ public final class Tracer {
         var spec = spec
         spec.name = uniqueArgumentName(spec.name)
         arguments.append(spec)
-        return Tensor(symbolic: SymbolicValue(tracer: self, ref: .argument(spec.name)),
-                      dtype: spec.dtype, shape: spec.shape)
+        return Tensor(
+            symbolic: SymbolicValue(tracer: self, ref: .argument(spec.name)),
+            dtype: spec.dtype, shape: spec.shape)
     }
 
     /// The symbolic reference of `t`; a concrete tensor becomes a `Const` node.
@@ -101,8 +103,9 @@ public final class Tracer {
         case .int(let i): value = GraphConstant(ints: i, shape: t.shape)
         case .symbolic: preconditionFailure("constant() of a symbolic tensor")
         }
-        let id = addNode("Const", inputs: [],
-                         attrs: ["dtype": .type(t.dtype), "value": .tensor(value)])
+        let id = addNode(
+            "Const", inputs: [],
+            attrs: ["dtype": .type(t.dtype), "value": .tensor(value)])
         return .output(node: id, outputArg: "output", index: 0)
     }
 
@@ -119,14 +122,18 @@ public final class Tracer {
     /// Appends a node and returns its unique name. Names follow TensorFlow's habit: the op name,
     /// then `_1`, `_2`, ... for repeats, under the current scope.
     @discardableResult
-    public func addNode(_ op: String, inputs: [GraphRef], attrs: [String: GraphAttr],
-                        controlInputs: [String] = [], name: String? = nil) -> String {
+    public func addNode(
+        _ op: String, inputs: [GraphRef], attrs: [String: GraphAttr],
+        controlInputs: [String] = [], name: String? = nil
+    ) -> String {
         let base = (scope + [name ?? op]).joined(separator: "/")
         let count = nameCounts[base, default: 0]
         nameCounts[base] = count + 1
         let unique = count == 0 ? base : "\(base)_\(count)"
-        nodes.append(GraphNode(name: unique, op: op, inputs: inputs,
-                               controlInputs: controlInputs, attrs: attrs))
+        nodes.append(
+            GraphNode(
+                name: unique, op: op, inputs: inputs,
+                controlInputs: controlInputs, attrs: attrs))
         return unique
     }
 
@@ -149,11 +156,13 @@ public final class Tracer {
         let key = ObjectIdentifier(parameter)
         if let t = reads[key] { return t }
         let resource = resourceArgument(for: parameter)
-        let id = addNode("ReadVariableOp", inputs: [resource],
-                         attrs: ["dtype": .type(parameter.value.dtype)],
-                         name: parameter.path.isEmpty ? "ReadVariableOp" : parameter.path + "/ReadVariableOp")
-        let t = Tensor(symbolic: SymbolicValue(
-            tracer: self, ref: .output(node: id, outputArg: "value", index: 0)),
+        let id = addNode(
+            "ReadVariableOp", inputs: [resource],
+            attrs: ["dtype": .type(parameter.value.dtype)],
+            name: parameter.path.isEmpty ? "ReadVariableOp" : parameter.path + "/ReadVariableOp")
+        let t = Tensor(
+            symbolic: SymbolicValue(
+                tracer: self, ref: .output(node: id, outputArg: "value", index: 0)),
             dtype: parameter.value.dtype, shape: Shape(parameter.value.shape))
         reads[key] = t
         return t

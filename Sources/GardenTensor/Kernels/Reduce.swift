@@ -58,12 +58,15 @@ func reduceSum(_ a: [Float], shape: [Int], axes: Set<Int>) -> (values: [Float], 
 /// Normalizes possibly negative axes against `rank` and sorts them.
 func normalizedAxes(_ axes: [Int], rank: Int, op: String) -> [Int] {
     let out = Set(axes.map { $0 < 0 ? $0 + rank : $0 }).sorted()
-    precondition(out.allSatisfy { $0 >= 0 && $0 < rank }, "\(op): axes \(axes) out of range for rank \(rank)")
+    precondition(
+        out.allSatisfy { $0 >= 0 && $0 < rank }, "\(op): axes \(axes) out of range for rank \(rank)"
+    )
     return out
 }
 
 /// The shape after reducing `axes` (kept as 1 or dropped).
 func reducedShape(_ dims: [Int], axes: [Int], keepDims: Bool) -> [Int] {
-    keepDims ? dims.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
+    keepDims
+        ? dims.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
         : dims.enumerated().filter { !axes.contains($0.offset) }.map { $0.element }
 }

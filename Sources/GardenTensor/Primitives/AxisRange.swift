@@ -24,18 +24,23 @@ struct AxisRange: Primitive {
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [nil] }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
-        let shape = tr.addNode("Shape", inputs: [x[0]],
-                               attrs: ["T": .type(t[0].dtype), "out_type": .type(.int32)])
+        let shape = tr.addNode(
+            "Shape", inputs: [x[0]],
+            attrs: ["T": .type(t[0].dtype), "out_type": .type(.int32)])
         let length = tr.addNode(
             "StridedSlice",
-            inputs: [.output(node: shape, outputArg: "output", index: 0), tr.intConstant([axis]),
-                     tr.intConstant([axis + 1]), tr.intConstant([1])],
+            inputs: [
+                .output(node: shape, outputArg: "output", index: 0), tr.intConstant([axis]),
+                tr.intConstant([axis + 1]), tr.intConstant([1]),
+            ],
             attrs: ["T": .type(.int32), "Index": .type(.int32), "shrink_axis_mask": .int(1)])
         let id = tr.addNode(
             "Range",
-            inputs: [tr.intConstant([0], scalar: true),
-                     .output(node: length, outputArg: "output", index: 0),
-                     tr.intConstant([1], scalar: true)],
+            inputs: [
+                tr.intConstant([0], scalar: true),
+                .output(node: length, outputArg: "output", index: 0),
+                tr.intConstant([1], scalar: true),
+            ],
             attrs: ["Tidx": .type(.int32)])
         return .output(node: id, outputArg: "output", index: 0)
     }

@@ -8,13 +8,17 @@ struct BatchGather: Primitive {
     var name: String { "batch_gather" }
 
     func outputType(_ t: [TensorType]) -> TensorType {
-        precondition(t[0].dtype == .float32 && t[1].dtype == .int32,
-                     "batch_gather: expects float32 x and int32 positions, got \(t[0].dtype), \(t[1].dtype)")
+        precondition(
+            t[0].dtype == .float32 && t[1].dtype == .int32,
+            "batch_gather: expects float32 x and int32 positions, got \(t[0].dtype), \(t[1].dtype)")
         guard let x = t[0].shape.dims, let p = t[1].shape.dims, x.count >= 2, p.count == 2 else {
-            preconditionFailure("batch_gather: needs x [B, S, ...] and positions [B, P], got \(t[0].shape), \(t[1].shape)")
+            preconditionFailure(
+                "batch_gather: needs x [B, S, ...] and positions [B, P], got \(t[0].shape), \(t[1].shape)"
+            )
         }
-        precondition(x[0] == p[0] || x[0] < 0 || p[0] < 0,
-                     "batch_gather: batch sizes differ: \(t[0].shape) and \(t[1].shape)")
+        precondition(
+            x[0] == p[0] || x[0] < 0 || p[0] < 0,
+            "batch_gather: batch sizes differ: \(t[0].shape) and \(t[1].shape)")
         return TensorType(.float32, Shape([max(x[0], p[0]), p[1]] + x.dropFirst(2)))
     }
 
@@ -26,8 +30,9 @@ struct BatchGather: Primitive {
             values.withUnsafeBufferPointer { v in
                 for i in 0..<(b * p) {
                     let row = Int(positions[i])
-                    precondition(row >= 0 && row < s,
-                                 "batch_gather: position \(row) out of range [0, \(s)) for x \(x[0].shape)")
+                    precondition(
+                        row >= 0 && row < s,
+                        "batch_gather: position \(row) out of range [0, \(s)) for x \(x[0].shape)")
                     let src = ((i / p) * s + row) * width
                     for j in 0..<width { buf[i * width + j] = v[src + j] }
                 }
@@ -44,8 +49,10 @@ struct BatchGather: Primitive {
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         let id = tr.addNode(
             "GatherV2", inputs: [x[0], x[1], tr.intConstant([1], scalar: true)],
-            attrs: ["Tparams": .type(.float32), "Tindices": .type(.int32), "Taxis": .type(.int32),
-                    "batch_dims": .int(1)])
+            attrs: [
+                "Tparams": .type(.float32), "Tindices": .type(.int32), "Taxis": .type(.int32),
+                "batch_dims": .int(1),
+            ])
         return .output(node: id, outputArg: "output", index: 0)
     }
 }

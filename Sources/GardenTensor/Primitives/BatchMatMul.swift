@@ -12,23 +12,27 @@ struct BatchMatMul: Primitive {
     var name: String { "batch_matmul" }
 
     func outputType(_ t: [TensorType]) -> TensorType {
-        precondition(t[0].dtype == .float32 && t[1].dtype == .float32,
-                     "batch_matmul: expects float32, got \(t[0].dtype), \(t[1].dtype)")
+        precondition(
+            t[0].dtype == .float32 && t[1].dtype == .float32,
+            "batch_matmul: expects float32, got \(t[0].dtype), \(t[1].dtype)")
         guard let a = t[0].shape.dims, let b = t[1].shape.dims, a.count >= 2, b.count >= 2 else {
-            preconditionFailure("batch_matmul: operands must have rank >= 2, got \(t[0].shape) and \(t[1].shape)")
+            preconditionFailure(
+                "batch_matmul: operands must have rank >= 2, got \(t[0].shape) and \(t[1].shape)")
         }
         let batchA = Array(a.dropLast(2)), batchB = Array(b.dropLast(2))
         var batch = batchA.isEmpty ? batchB : batchA
         if !batchA.isEmpty && !batchB.isEmpty {
-            precondition(batchA.count == batchB.count
-                         && zip(batchA, batchB).allSatisfy { $0 == $1 || $0 < 0 || $1 < 0 },
-                         "batch_matmul: batch dims differ: \(t[0].shape) x \(t[1].shape)")
+            precondition(
+                batchA.count == batchB.count
+                    && zip(batchA, batchB).allSatisfy { $0 == $1 || $0 < 0 || $1 < 0 },
+                "batch_matmul: batch dims differ: \(t[0].shape) x \(t[1].shape)")
             batch = zip(batchA, batchB).map { max($0, $1) }
         }
         let (m, ka) = adjX ? (a[a.count - 1], a[a.count - 2]) : (a[a.count - 2], a[a.count - 1])
         let (kb, n) = adjY ? (b[b.count - 1], b[b.count - 2]) : (b[b.count - 2], b[b.count - 1])
-        precondition(ka == kb || ka < 0 || kb < 0,
-                     "batch_matmul: inner dimensions differ: \(t[0].shape) x \(t[1].shape)")
+        precondition(
+            ka == kb || ka < 0 || kb < 0,
+            "batch_matmul: inner dimensions differ: \(t[0].shape) x \(t[1].shape)")
         return TensorType(.float32, Shape(batch + [m, n]))
     }
 
@@ -45,16 +49,19 @@ struct BatchMatMul: Primitive {
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
                     guard let pa = pa.baseAddress, let pb = pb.baseAddress,
-                          let pc = pc.baseAddress else { return }
+                        let pc = pc.baseAddress
+                    else { return }
                     if strideB == 0 && strideA != 0 && !adjX {
                         // All batch rows of x against one matrix: a single tall product.
-                        BLAS.sgemm(transA: false, transB: adjY, m: batch * m, n: n, k: k,
-                                   a: pa, b: pb, c: pc)
+                        BLAS.sgemm(
+                            transA: false, transB: adjY, m: batch * m, n: n, k: k,
+                            a: pa, b: pb, c: pc)
                         return
                     }
                     for i in 0..<batch {
-                        BLAS.sgemm(transA: adjX, transB: adjY, m: m, n: n, k: k,
-                                   a: pa + i * strideA, b: pb + i * strideB, c: pc + i * m * n)
+                        BLAS.sgemm(
+                            transA: adjX, transB: adjY, m: m, n: n, k: k,
+                            a: pa + i * strideA, b: pb + i * strideB, c: pc + i * m * n)
                     }
                 }
             }
@@ -66,7 +73,8 @@ struct BatchMatMul: Primitive {
         let (a, b) = (x[0], x[1])
         let batchAxes = Array(0..<(g.rank - 2))
         // d/dX of op(X)·op(Y) is G·op(Y)ᵀ; a transposed operand gets the transposed product.
-        var da = adjX
+        var da =
+            adjX
             ? b.batchMatmul(g, adjX: adjY, adjY: true)
             : g.batchMatmul(b, adjX: false, adjY: !adjY)
         var db: Tensor
@@ -76,7 +84,8 @@ struct BatchMatMul: Primitive {
             let a2 = a.reshaped([-1, k]), g2 = g.reshaped([-1, n])
             db = adjY ? g2.matmul(a2, transposeA: true) : a2.matmul(g2, transposeA: true)
         } else {
-            db = adjY
+            db =
+                adjY
                 ? g.batchMatmul(a, adjX: true, adjY: adjX)
                 : a.batchMatmul(g, adjX: !adjX, adjY: false)
             if b.rank == 2 && !batchAxes.isEmpty { db = db.sum(axes: batchAxes) }

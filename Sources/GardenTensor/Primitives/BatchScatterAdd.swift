@@ -10,10 +10,14 @@ struct BatchScatterAdd: Primitive {
     var name: String { "batch_scatter_add" }
 
     func outputType(_ t: [TensorType]) -> TensorType {
-        precondition(t[0].dtype == .float32 && t[1].dtype == .int32,
-                     "batch_scatter_add: expects float32 updates and int32 positions, got \(t[0].dtype), \(t[1].dtype)")
+        precondition(
+            t[0].dtype == .float32 && t[1].dtype == .int32,
+            "batch_scatter_add: expects float32 updates and int32 positions, got \(t[0].dtype), \(t[1].dtype)"
+        )
         guard let u = t[0].shape.dims, let p = t[1].shape.dims, u.count >= 2, p.count == 2 else {
-            preconditionFailure("batch_scatter_add: needs updates [B, P, ...] and positions [B, P], got \(t[0].shape), \(t[1].shape)")
+            preconditionFailure(
+                "batch_scatter_add: needs updates [B, P, ...] and positions [B, P], got \(t[0].shape), \(t[1].shape)"
+            )
         }
         return TensorType(.float32, Shape([u[0], length] + u.dropFirst(2)))
     }
@@ -27,8 +31,9 @@ struct BatchScatterAdd: Primitive {
             out.withUnsafeMutableBufferPointer { o in
                 for i in 0..<(b * p) {
                     let row = Int(positions[i])
-                    precondition(row >= 0 && row < length,
-                                 "batch_scatter_add: position \(row) out of range [0, \(length))")
+                    precondition(
+                        row >= 0 && row < length,
+                        "batch_scatter_add: position \(row) out of range [0, \(length))")
                     let dst = ((i / p) * length + row) * width
                     for j in 0..<width { o[dst + j] += u[i * width + j] }
                 }
@@ -40,11 +45,15 @@ struct BatchScatterAdd: Primitive {
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g.batchGather(x[1]), nil] }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
-        precondition(t[0].shape.rank == 3, "batch_scatter_add: lowering needs rank-3 updates, got \(t[0].shape)")
+        precondition(
+            t[0].shape.rank == 3,
+            "batch_scatter_add: lowering needs rank-3 updates, got \(t[0].shape)")
         let oneHot = tr.addNode(
             "OneHot",
-            inputs: [x[1], tr.intConstant([length], scalar: true), tr.floatConstant([1]),
-                     tr.floatConstant([0])],
+            inputs: [
+                x[1], tr.intConstant([length], scalar: true), tr.floatConstant([1]),
+                tr.floatConstant([0]),
+            ],
             attrs: ["T": .type(.float32), "TI": .type(.int32), "axis": .int(-1)])
         let id = tr.addNode(
             "BatchMatMulV2", inputs: [.output(node: oneHot, outputArg: "output", index: 0), x[0]],

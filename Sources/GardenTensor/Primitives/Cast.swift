@@ -7,8 +7,9 @@ struct Cast: Primitive {
     var name: String { "cast" }
 
     func outputType(_ t: [TensorType]) -> TensorType {
-        precondition(t[0].dtype != .bool && to != .bool,
-                     "cast: bool tensors exist only in traces, got \(t[0].dtype) to \(to)")
+        precondition(
+            t[0].dtype != .bool && to != .bool,
+            "cast: bool tensors exist only in traces, got \(t[0].dtype) to \(to)")
         return TensorType(to, t[0].shape)
     }
 
@@ -26,7 +27,8 @@ struct Cast: Primitive {
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
-        let id = tr.addNode("Cast", inputs: x, attrs: ["SrcT": .type(t[0].dtype), "DstT": .type(to)])
+        let id = tr.addNode(
+            "Cast", inputs: x, attrs: ["SrcT": .type(t[0].dtype), "DstT": .type(to)])
         return .output(node: id, outputArg: "y", index: 0)
     }
 }

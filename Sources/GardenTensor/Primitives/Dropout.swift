@@ -55,20 +55,25 @@ struct Dropout: Primitive {
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         tr.withScope("dropout") {
-            let scaled = tr.addNode("Mul", inputs: [x[0], tr.floatConstant([1 / (1 - rate)])],
-                                    attrs: ["T": .type(.float32)])
+            let scaled = tr.addNode(
+                "Mul", inputs: [x[0], tr.floatConstant([1 / (1 - rate)])],
+                attrs: ["T": .type(.float32)])
             let shape = tr.addNode("Shape", inputs: [x[0]], attrs: ["T": .type(.float32)])
             let uniform = tr.addNode(
                 "RandomUniform", inputs: [.output(node: shape, outputArg: "output", index: 0)],
                 attrs: ["T": .type(.int32), "dtype": .type(.float32)])
             let keep = tr.addNode(
                 "GreaterEqual",
-                inputs: [.output(node: uniform, outputArg: "output", index: 0), tr.floatConstant([rate])],
+                inputs: [
+                    .output(node: uniform, outputArg: "output", index: 0), tr.floatConstant([rate]),
+                ],
                 attrs: ["T": .type(.float32)])
             let select = tr.addNode(
                 "SelectV2",
-                inputs: [.output(node: keep, outputArg: "z", index: 0),
-                         .output(node: scaled, outputArg: "z", index: 0), tr.floatConstant([0])],
+                inputs: [
+                    .output(node: keep, outputArg: "z", index: 0),
+                    .output(node: scaled, outputArg: "z", index: 0), tr.floatConstant([0]),
+                ],
                 attrs: ["T": .type(.float32)])
             return .output(node: select, outputArg: "output", index: 0)
         }

@@ -7,8 +7,9 @@ protocol ElementwiseBinary: Primitive {
 
 extension ElementwiseBinary {
     func outputType(_ t: [TensorType]) -> TensorType {
-        precondition(t[0].dtype == t[1].dtype,
-                     "\(name): dtypes differ: \(t[0].dtype) and \(t[1].dtype)")
+        precondition(
+            t[0].dtype == t[1].dtype,
+            "\(name): dtypes differ: \(t[0].dtype) and \(t[1].dtype)")
         guard let s = Shape.broadcast(t[0].shape, t[1].shape) else {
             preconditionFailure("\(name): shapes \(t[0].shape) and \(t[1].shape) do not broadcast")
         }
@@ -27,14 +28,18 @@ extension ElementwiseBinary {
     // Inlined into each primitive's forward so `ff` is a known function there: the loops in
     // broadcastBinary then compile to straight (vectorized) code instead of a call per element.
     @inline(__always)
-    func combine(_ x: [Tensor], _ ff: (Float, Float) -> Float, _ fi: (Int32, Int32) -> Int32) -> Tensor {
+    func combine(_ x: [Tensor], _ ff: (Float, Float) -> Float, _ fi: (Int32, Int32) -> Int32)
+        -> Tensor
+    {
         let out = outputShape(x)
         switch (x[0].storage, x[1].storage) {
         case (.float(let a), .float(let b)):
-            return Tensor(broadcastBinary(a, x[0].shape, b, x[1].shape, outShape: out, ff), shape: out)
+            return Tensor(
+                broadcastBinary(a, x[0].shape, b, x[1].shape, outShape: out, ff), shape: out)
         case (.int(let a), .int(let b)):
-            return Tensor(int32: broadcastBinary(a, x[0].shape, b, x[1].shape, outShape: out, fi),
-                          shape: out)
+            return Tensor(
+                int32: broadcastBinary(a, x[0].shape, b, x[1].shape, outShape: out, fi),
+                shape: out)
         default:
             preconditionFailure("\(name): unsupported operands \(x[0].dtype), \(x[1].dtype)")
         }

@@ -9,7 +9,9 @@ struct ExpandDims: Primitive {
 
     func outputType(_ t: [TensorType]) -> TensorType {
         guard var dims = t[0].shape.dims else { return TensorType(t[0].dtype, .unknownRank) }
-        precondition(axis >= 0 && axis <= dims.count, "expand_dims: axis \(axis) out of range for \(t[0].shape)")
+        precondition(
+            axis >= 0 && axis <= dims.count,
+            "expand_dims: axis \(axis) out of range for \(t[0].shape)")
         dims.insert(1, at: axis)
         return TensorType(t[0].dtype, Shape(dims))
     }
@@ -29,8 +31,9 @@ struct ExpandDims: Primitive {
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
-        let id = tr.addNode("ExpandDims", inputs: [x[0], tr.intConstant([axis], scalar: true)],
-                            attrs: ["T": .type(t[0].dtype), "Tdim": .type(.int32)])
+        let id = tr.addNode(
+            "ExpandDims", inputs: [x[0], tr.intConstant([axis], scalar: true)],
+            attrs: ["T": .type(t[0].dtype), "Tdim": .type(.int32)])
         return .output(node: id, outputArg: "output", index: 0)
     }
 }

@@ -8,8 +8,9 @@ struct Gather: Primitive {
     var name: String { "gather" }
 
     func outputType(_ t: [TensorType]) -> TensorType {
-        precondition(t[0].dtype == .float32 && t[1].dtype == .int32,
-                     "gather: expects float32 params and int32 indices, got \(t[0].dtype), \(t[1].dtype)")
+        precondition(
+            t[0].dtype == .float32 && t[1].dtype == .int32,
+            "gather: expects float32 params and int32 indices, got \(t[0].dtype), \(t[1].dtype)")
         guard let p = t[0].shape.dims, !p.isEmpty else {
             preconditionFailure("gather: params must have rank >= 1, got \(t[0].shape)")
         }
@@ -25,8 +26,9 @@ struct Gather: Primitive {
             params.withUnsafeBufferPointer { p in
                 for (i, index) in indices.enumerated() {
                     let r = Int(index)
-                    precondition(r >= 0 && r < rows,
-                                 "gather: index \(r) out of range [0, \(rows)) for params \(x[0].shape)")
+                    precondition(
+                        r >= 0 && r < rows,
+                        "gather: index \(r) out of range [0, \(rows)) for params \(x[0].shape)")
                     for j in 0..<width { buf[i * width + j] = p[r * width + j] }
                 }
             }

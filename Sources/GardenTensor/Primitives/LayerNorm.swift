@@ -24,7 +24,8 @@ struct LayerNorm: Primitive {
     /// exactly as the composite's `Mean`, `Sub`, `Mul`, `Mean`, `AddV2`, `Rsqrt` kernels do.
     @inline(__always)
     static func normalizeRow(
-        _ x: UnsafePointer<Float>, _ h: Int, _ epsilon: Float, _ centered: UnsafeMutablePointer<Float>
+        _ x: UnsafePointer<Float>, _ h: Int, _ epsilon: Float,
+        _ centered: UnsafeMutablePointer<Float>
     ) -> Float {
         let n = Float(h)
         var s = 0.0
@@ -42,8 +43,9 @@ struct LayerNorm: Primitive {
     func forward(_ x: [Tensor]) -> Tensor {
         let a = x[0].floats, gamma = x[1].floats, beta = x[2].floats
         let h = x[0].shape.last ?? 1
-        precondition(gamma.count == h && beta.count == h,
-                     "layer_norm: gamma and beta need \(h) values, got \(gamma.count), \(beta.count)")
+        precondition(
+            gamma.count == h && beta.count == h,
+            "layer_norm: gamma and beta need \(h) values, got \(gamma.count), \(beta.count)")
         let rows = h == 0 ? 0 : a.count / h
         let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
             a.withUnsafeBufferPointer { p in
@@ -78,7 +80,8 @@ struct LayerNorm: Primitive {
                     for row in 0..<rows {
                         let base = row * h
                         let r = xhat.withUnsafeMutableBufferPointer {
-                            LayerNorm.normalizeRow(p.baseAddress! + base, h, epsilon, $0.baseAddress!)
+                            LayerNorm.normalizeRow(
+                                p.baseAddress! + base, h, epsilon, $0.baseAddress!)
                         }
                         var sumD = 0.0, sumDX = 0.0
                         for j in 0..<h {
@@ -99,13 +102,17 @@ struct LayerNorm: Primitive {
             }
             count = a.count
         }
-        return [Tensor(dx, shape: x[0].shape),
-                Tensor(dGamma.map { Float($0) }, shape: x[1].shape),
-                Tensor(dBeta.map { Float($0) }, shape: x[2].shape)]
+        return [
+            Tensor(dx, shape: x[0].shape),
+            Tensor(dGamma.map { Float($0) }, shape: x[1].shape),
+            Tensor(dBeta.map { Float($0) }, shape: x[2].shape),
+        ]
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
-        tr.lowerAsComposite(x, t) { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: epsilon) }
+        tr.lowerAsComposite(x, t) {
+            $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: epsilon)
+        }
     }
 }
 

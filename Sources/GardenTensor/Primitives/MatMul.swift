@@ -9,12 +9,14 @@ struct MatMul: Primitive {
 
     func outputType(_ t: [TensorType]) -> TensorType {
         guard let a = t[0].shape.dims, let b = t[1].shape.dims, a.count == 2, b.count == 2 else {
-            preconditionFailure("matmul: operands must be rank 2, got \(t[0].shape) and \(t[1].shape)")
+            preconditionFailure(
+                "matmul: operands must be rank 2, got \(t[0].shape) and \(t[1].shape)")
         }
         let (m, ka) = transposeA ? (a[1], a[0]) : (a[0], a[1])
         let (kb, n) = transposeB ? (b[1], b[0]) : (b[0], b[1])
-        precondition(ka == kb || ka < 0 || kb < 0,
-                     "matmul: inner dimensions differ: \(t[0].shape) x \(t[1].shape)")
+        precondition(
+            ka == kb || ka < 0 || kb < 0,
+            "matmul: inner dimensions differ: \(t[0].shape) x \(t[1].shape)")
         return TensorType(.float32, Shape([m, n]))
     }
 
@@ -28,10 +30,12 @@ struct MatMul: Primitive {
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
                     guard let pa = pa.baseAddress, let pb = pb.baseAddress,
-                          let pc = pc.baseAddress else { return }
+                        let pc = pc.baseAddress
+                    else { return }
                     if k == 0 { return }
-                    BLAS.sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                               a: pa, b: pb, c: pc)
+                    BLAS.sgemm(
+                        transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                        a: pa, b: pb, c: pc)
                 }
             }
         }
@@ -41,10 +45,12 @@ struct MatMul: Primitive {
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let (a, b) = (x[0], x[1])
         // d/dA of A·B is G·Bᵀ; transposed operands swap roles.
-        let da: Tensor = transposeA
+        let da: Tensor =
+            transposeA
             ? b.matmul(g, transposeA: transposeB, transposeB: true)
             : g.matmul(b, transposeA: false, transposeB: !transposeB)
-        let db: Tensor = transposeB
+        let db: Tensor =
+            transposeB
             ? g.matmul(a, transposeA: true, transposeB: transposeA)
             : a.matmul(g, transposeA: !transposeA, transposeB: false)
         return [da, db]
@@ -61,7 +67,9 @@ struct MatMul: Primitive {
 
 extension Tensor {
     /// Matrix product `self · other` of rank-2 tensors (OpenBLAS sgemm).
-    public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false)
+        -> Tensor
+    {
         apply(MatMul(transposeA: transposeA, transposeB: transposeB), [self, other])
     }
 }

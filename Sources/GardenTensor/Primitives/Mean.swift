@@ -10,7 +10,8 @@ struct Mean: Primitive {
     func outputType(_ t: [TensorType]) -> TensorType {
         precondition(t[0].dtype == .float32, "mean: expects float32, got \(t[0].dtype)")
         guard let dims = t[0].shape.dims else { return TensorType(.float32, .unknownRank) }
-        return TensorType(.float32, Shape(reducedShape(dims, axes: resolved(dims.count), keepDims: keepDims)))
+        return TensorType(
+            .float32, Shape(reducedShape(dims, axes: resolved(dims.count), keepDims: keepDims)))
     }
 
     func count(_ shape: [Int]) -> Int { resolved(shape.count).map { shape[$0] }.reduce(1, *) }
@@ -19,7 +20,8 @@ struct Mean: Primitive {
         let ax = resolved(x[0].rank)
         let (v, _) = reduceSum(x[0].floats, shape: x[0].shape, axes: Set(ax))
         let n = Float(max(count(x[0].shape), 1))
-        return Tensor(v.map { $0 / n }, shape: reducedShape(x[0].shape, axes: ax, keepDims: keepDims))
+        return Tensor(
+            v.map { $0 / n }, shape: reducedShape(x[0].shape, axes: ax, keepDims: keepDims))
     }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
@@ -30,8 +32,9 @@ struct Mean: Primitive {
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         let ax = t[0].shape.rank.map { resolved($0) } ?? axes
-        let id = tr.addNode("Mean", inputs: [x[0], tr.intConstant(ax)],
-                            attrs: ["T": .type(.float32), "keep_dims": .bool(keepDims)])
+        let id = tr.addNode(
+            "Mean", inputs: [x[0], tr.intConstant(ax)],
+            attrs: ["T": .type(.float32), "keep_dims": .bool(keepDims)])
         return .output(node: id, outputArg: "output", index: 0)
     }
 }

@@ -14,8 +14,9 @@ struct Reshape: Primitive {
 
     func forward(_ x: [Tensor]) -> Tensor {
         let out = outputType([TensorType(x[0].dtype, Shape(x[0].shape))]).shape.dims ?? []
-        precondition(out.reduce(1, *) == x[0].count,
-                     "reshape: cannot reshape \(x[0].shape) to \(newShape)")
+        precondition(
+            out.reduce(1, *) == x[0].count,
+            "reshape: cannot reshape \(x[0].shape) to \(newShape)")
         switch x[0].storage {
         case .float(let f): return Tensor(f, shape: out)
         case .int(let i): return Tensor(int32: i, shape: out)
@@ -26,8 +27,9 @@ struct Reshape: Primitive {
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g.reshaped(x[0].shape)] }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
-        let id = tr.addNode("Reshape", inputs: [x[0], tr.intConstant(newShape)],
-                            attrs: ["T": .type(t[0].dtype)])
+        let id = tr.addNode(
+            "Reshape", inputs: [x[0], tr.intConstant(newShape)],
+            attrs: ["T": .type(t[0].dtype)])
         return .output(node: id, outputArg: "output", index: 0)
     }
 }

@@ -18,8 +18,9 @@ struct ReshapeTrailing: Primitive {
             preconditionFailure("reshape_trailing: cannot keep \(keep) axes of \(t[0].shape)")
         }
         let rest = dims[keep...]
-        precondition(rest.contains(-1) || rest.reduce(1, *) == trailing.reduce(1, *),
-                     "reshape_trailing: cannot reshape \(t[0].shape) to \(keep) leading axes + \(trailing)")
+        precondition(
+            rest.contains(-1) || rest.reduce(1, *) == trailing.reduce(1, *),
+            "reshape_trailing: cannot reshape \(t[0].shape) to \(keep) leading axes + \(trailing)")
         return TensorType(t[0].dtype, Shape(Array(dims[..<keep]) + trailing))
     }
 
@@ -40,22 +41,28 @@ struct ReshapeTrailing: Primitive {
         if !leading.contains(-1) {
             shape = tr.intConstant(leading + trailing)
         } else {
-            let full = tr.addNode("Shape", inputs: [x[0]],
-                                  attrs: ["T": .type(t[0].dtype), "out_type": .type(.int32)])
+            let full = tr.addNode(
+                "Shape", inputs: [x[0]],
+                attrs: ["T": .type(t[0].dtype), "out_type": .type(.int32)])
             let head = tr.addNode(
                 "StridedSlice",
-                inputs: [.output(node: full, outputArg: "output", index: 0), tr.intConstant([0]),
-                         tr.intConstant([keep]), tr.intConstant([1])],
+                inputs: [
+                    .output(node: full, outputArg: "output", index: 0), tr.intConstant([0]),
+                    tr.intConstant([keep]), tr.intConstant([1]),
+                ],
                 attrs: ["T": .type(.int32), "Index": .type(.int32)])
             let concat = tr.addNode(
                 "ConcatV2",
-                inputs: [.output(node: head, outputArg: "output", index: 0),
-                         tr.intConstant(trailing), tr.intConstant([0], scalar: true)],
+                inputs: [
+                    .output(node: head, outputArg: "output", index: 0),
+                    tr.intConstant(trailing), tr.intConstant([0], scalar: true),
+                ],
                 attrs: ["N": .int(2), "T": .type(.int32), "Tidx": .type(.int32)])
             shape = .output(node: concat, outputArg: "output", index: 0)
         }
-        let id = tr.addNode("Reshape", inputs: [x[0], shape],
-                            attrs: ["T": .type(t[0].dtype), "Tshape": .type(.int32)])
+        let id = tr.addNode(
+            "Reshape", inputs: [x[0], shape],
+            attrs: ["T": .type(t[0].dtype), "Tshape": .type(.int32)])
         return .output(node: id, outputArg: "output", index: 0)
     }
 }

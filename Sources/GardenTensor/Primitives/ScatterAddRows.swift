@@ -9,13 +9,16 @@ struct ScatterAddRows: Primitive {
     var name: String { "scatter_add_rows" }
 
     func outputType(_ t: [TensorType]) -> TensorType {
-        precondition(t[0].dtype == .float32 && t[1].dtype == .int32,
-                     "scatter_add_rows: expects float32 updates and int32 indices, got \(t[0].dtype), \(t[1].dtype)")
+        precondition(
+            t[0].dtype == .float32 && t[1].dtype == .int32,
+            "scatter_add_rows: expects float32 updates and int32 indices, got \(t[0].dtype), \(t[1].dtype)"
+        )
         guard let u = t[0].shape.dims, let i = t[1].shape.dims else {
             return TensorType(.float32, .unknownRank)
         }
-        precondition(u.count >= i.count,
-                     "scatter_add_rows: updates \(t[0].shape) shorter than indices \(t[1].shape)")
+        precondition(
+            u.count >= i.count,
+            "scatter_add_rows: updates \(t[0].shape) shorter than indices \(t[1].shape)")
         return TensorType(.float32, Shape([rowCount] + u.dropFirst(i.count)))
     }
 
@@ -29,8 +32,9 @@ struct ScatterAddRows: Primitive {
             out.withUnsafeMutableBufferPointer { o in
                 for (i, index) in indices.enumerated() {
                     let r = Int(index)
-                    precondition(r >= 0 && r < rowCount,
-                                 "scatter_add_rows: index \(r) out of range [0, \(rowCount))")
+                    precondition(
+                        r >= 0 && r < rowCount,
+                        "scatter_add_rows: index \(r) out of range [0, \(rowCount))")
                     for j in 0..<width { o[r * width + j] += u[i * width + j] }
                 }
             }

@@ -7,7 +7,8 @@ struct Softmax: Primitive {
 
     func outputType(_ t: [TensorType]) -> TensorType {
         precondition(t[0].dtype == .float32, "softmax: expects float32, got \(t[0].dtype)")
-        precondition(t[0].shape.rank.map { $0 >= 1 } ?? true, "softmax: needs rank >= 1, got \(t[0].shape)")
+        precondition(
+            t[0].shape.rank.map { $0 >= 1 } ?? true, "softmax: needs rank >= 1, got \(t[0].shape)")
         return t[0]
     }
 

@@ -7,8 +7,9 @@ struct SparseSoftmaxCrossEntropy: Primitive {
     var name: String { "sparse_softmax_cross_entropy" }
 
     func outputType(_ t: [TensorType]) -> TensorType {
-        precondition(t[0].dtype == .float32 && t[1].dtype == .int32,
-                     "\(name): expects float32 logits and int32 labels, got \(t[0].dtype), \(t[1].dtype)")
+        precondition(
+            t[0].dtype == .float32 && t[1].dtype == .int32,
+            "\(name): expects float32 logits and int32 labels, got \(t[0].dtype), \(t[1].dtype)")
         guard let l = t[0].shape.dims, l.count == 2 else {
             preconditionFailure("\(name): logits must be rank 2, got \(t[0].shape)")
         }
@@ -16,7 +17,8 @@ struct SparseSoftmaxCrossEntropy: Primitive {
     }
 
     /// Row-wise softmax probabilities and losses.
-    func softmaxAndLoss(_ logits: [Float], _ labels: [Int32], b: Int, c: Int) -> ([Float], [Float]) {
+    func softmaxAndLoss(_ logits: [Float], _ labels: [Int32], b: Int, c: Int) -> ([Float], [Float])
+    {
         var probs = [Float](repeating: 0, count: b * c)
         var loss = [Float](repeating: 0, count: b)
         logits.withUnsafeBufferPointer { z in
@@ -50,8 +52,9 @@ struct SparseSoftmaxCrossEntropy: Primitive {
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
-        let id = tr.addNode("SparseSoftmaxCrossEntropyWithLogits", inputs: x,
-                            attrs: ["T": .type(.float32), "Tlabels": .type(.int32)])
+        let id = tr.addNode(
+            "SparseSoftmaxCrossEntropyWithLogits", inputs: x,
+            attrs: ["T": .type(.float32), "Tlabels": .type(.int32)])
         return .output(node: id, outputArg: "loss", index: 0)
     }
 }

@@ -11,7 +11,8 @@ struct Sum: Primitive {
         guard let dims = t[0].shape.dims else {
             return TensorType(t[0].dtype, .unknownRank)
         }
-        return TensorType(t[0].dtype, Shape(reducedShape(dims, axes: resolved(dims.count), keepDims: keepDims)))
+        return TensorType(
+            t[0].dtype, Shape(reducedShape(dims, axes: resolved(dims.count), keepDims: keepDims)))
     }
 
     func forward(_ x: [Tensor]) -> Tensor {
@@ -28,8 +29,9 @@ struct Sum: Primitive {
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         // Negative axes are valid in TF too, so an unknown rank needs no resolving.
         let ax = t[0].shape.rank.map { resolved($0) } ?? axes
-        let id = tr.addNode("Sum", inputs: [x[0], tr.intConstant(ax)],
-                            attrs: ["T": .type(t[0].dtype), "keep_dims": .bool(keepDims)])
+        let id = tr.addNode(
+            "Sum", inputs: [x[0], tr.intConstant(ax)],
+            attrs: ["T": .type(t[0].dtype), "keep_dims": .bool(keepDims)])
         return .output(node: id, outputArg: "output", index: 0)
     }
 }

@@ -14,8 +14,9 @@ struct TakeIndex: Primitive {
         guard var dims = t[0].shape.dims, axis >= 0, axis < dims.count else {
             preconditionFailure("take_index: axis \(axis) out of range for \(t[0].shape)")
         }
-        precondition(index >= 0 && (dims[axis] < 0 || index < dims[axis]),
-                     "take_index: index \(index) out of range for axis \(axis) of \(t[0].shape)")
+        precondition(
+            index >= 0 && (dims[axis] < 0 || index < dims[axis]),
+            "take_index: index \(index) out of range for axis \(axis) of \(t[0].shape)")
         dims.remove(at: axis)
         return TensorType(t[0].dtype, Shape(dims))
     }
@@ -57,10 +58,14 @@ struct TakeIndex: Primitive {
         let others = ((1 << rank) - 1) & ~(1 << axis)
         let id = tr.addNode(
             "StridedSlice",
-            inputs: [x[0], tr.intConstant(begin), tr.intConstant(end),
-                     tr.intConstant([Int](repeating: 1, count: rank))],
-            attrs: ["T": .type(t[0].dtype), "Index": .type(.int32), "begin_mask": .int(others),
-                    "end_mask": .int(others), "shrink_axis_mask": .int(1 << axis)])
+            inputs: [
+                x[0], tr.intConstant(begin), tr.intConstant(end),
+                tr.intConstant([Int](repeating: 1, count: rank)),
+            ],
+            attrs: [
+                "T": .type(t[0].dtype), "Index": .type(.int32), "begin_mask": .int(others),
+                "end_mask": .int(others), "shrink_axis_mask": .int(1 << axis),
+            ])
         return .output(node: id, outputArg: "output", index: 0)
     }
 }

@@ -9,8 +9,9 @@ struct Transpose: Primitive {
 
     func outputType(_ t: [TensorType]) -> TensorType {
         guard let dims = t[0].shape.dims else { return TensorType(t[0].dtype, .unknownRank) }
-        precondition(perm.sorted() == Array(0..<dims.count),
-                     "transpose: perm \(perm) is not a permutation of the axes of \(t[0].shape)")
+        precondition(
+            perm.sorted() == Array(0..<dims.count),
+            "transpose: perm \(perm) is not a permutation of the axes of \(t[0].shape)")
         return TensorType(t[0].dtype, Shape(perm.map { dims[$0] }))
     }
 
@@ -55,8 +56,9 @@ struct Transpose: Primitive {
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
-        let id = tr.addNode("Transpose", inputs: [x[0], tr.intConstant(perm)],
-                            attrs: ["T": .type(t[0].dtype), "Tperm": .type(.int32)])
+        let id = tr.addNode(
+            "Transpose", inputs: [x[0], tr.intConstant(perm)],
+            attrs: ["T": .type(t[0].dtype), "Tperm": .type(.int32)])
         return .output(node: id, outputArg: "y", index: 0)
     }
 }

@@ -51,15 +51,20 @@ public struct PretrainingData {
             var other = docs.count > 1 ? r.int(docs.count - 1) : d
             if docs.count > 1 && other >= d { other += 1 }
             var t = r.int(docs[other].count)
-            while t < docs[other].count && b.count < budget - a.count { b += docs[other][t]; t += 1 }
+            while t < docs[other].count && b.count < budget - a.count {
+                b += docs[other][t]; t += 1
+            }
         }
         // Truncate the longer side from its end until the pair fits.
         while a.count + b.count > budget {
             if a.count > b.count { a.removeLast() } else { b.removeLast() }
         }
-        let (cls, sep) = (vocabulary.specialID(Vocabulary.cls), vocabulary.specialID(Vocabulary.sep))
+        let (cls, sep) = (
+            vocabulary.specialID(Vocabulary.cls), vocabulary.specialID(Vocabulary.sep)
+        )
         var ids = [cls] + a + [sep] + b + [sep]
-        var types = [Int32](repeating: 0, count: a.count + 2) + [Int32](repeating: 1, count: b.count + 1)
+        var types =
+            [Int32](repeating: 0, count: a.count + 2) + [Int32](repeating: 1, count: b.count + 1)
         let length = ids.count
         let candidates = Array(1..<a.count + 1) + Array(a.count + 2..<a.count + 2 + b.count)
         let picked = pick(candidates, tokens: length - 3, random: &r)
@@ -84,7 +89,8 @@ public struct PretrainingData {
             wordIds: ids, mask: mask, typeIds: types,
             positions: positions + [Int32](repeating: 0, count: unused),
             maskedIds: originals + [Int32](repeating: 0, count: unused),
-            weights: [Float](repeating: 1, count: positions.count) + [Float](repeating: 0, count: unused),
+            weights: [Float](repeating: 1, count: positions.count)
+                + [Float](repeating: 0, count: unused),
             nextSentenceLabel: isNext ? 0 : 1)
     }
 
@@ -93,25 +99,31 @@ public struct PretrainingData {
     func pick(_ candidates: [Int], tokens: Int, random r: inout RandomStream) -> [Int] {
         var c = candidates
         for i in stride(from: c.count - 1, to: 0, by: -1) { c.swapAt(i, r.int(i + 1)) }
-        let n = min(maxPredictions, max(1, Int((Float(tokens) * maskedFraction).rounded())), c.count)
+        let n = min(
+            maxPredictions, max(1, Int((Float(tokens) * maskedFraction).rounded())), c.count)
         return Array(c.prefix(n)).sorted()
     }
 
     /// The examples as the data set `BertPretrainer.loss` reads: inputs `input_word_ids`,
     /// `input_mask`, `input_type_ids`, `masked_lm_positions`; targets the next-sentence labels;
     /// features `masked_lm_ids` and `masked_lm_weights`.
-    public static func dataset(_ examples: [Example], batchSize: Int, seed: UInt64) -> InMemoryDataset {
+    public static func dataset(_ examples: [Example], batchSize: Int, seed: UInt64)
+        -> InMemoryDataset
+    {
         let n = examples.count
         let s = examples.first?.wordIds.count ?? 0, p = examples.first?.positions.count ?? 0
         func ints(_ f: (Example) -> [Int32], _ width: Int) -> Tensor {
             Tensor(int32: examples.flatMap(f), shape: [n, width])
         }
         return InMemoryDataset(
-            inputs: [ints(\.wordIds, s), ints(\.mask, s), ints(\.typeIds, s), ints(\.positions, p)],
+            inputs: [
+                ints(\.wordIds, s), ints(\.mask, s), ints(\.typeIds, s), ints(\.positions, p),
+            ],
             targets: Tensor(int32: examples.map(\.nextSentenceLabel), shape: [n]),
             features: [
                 BertPretrainer.maskedLMIdsKey: ints(\.maskedIds, p),
-                BertPretrainer.maskedLMWeightsKey: Tensor(examples.flatMap(\.weights), shape: [n, p]),
+                BertPretrainer.maskedLMWeightsKey: Tensor(
+                    examples.flatMap(\.weights), shape: [n, p]),
             ],
             batchSize: batchSize, seed: seed)
     }

@@ -17,20 +17,27 @@ public enum SyntheticCorpus {
         let suffix = ["", "s", "ish"][kind]
         return (0..<count).map { i in
             let code = (((topic * 3 + kind) * count + i) * 37 + 11) % 1728
-            return syllables[code / 144] + syllables[(code / 12) % 12] + syllables[code % 12] + suffix
+            return syllables[code / 144] + syllables[(code / 12) % 12] + syllables[code % 12]
+                + suffix
         }
     }
 
     /// `paragraphs` paragraphs of 4 to 8 sentences, drawn from Philox keyed by `seed`.
-    public static func paragraphs(count paragraphs: Int, topics: Int = 8, wordsPerKind: Int = 6,
-                                  seed: UInt64) -> [[String]] {
-        let vocab = (0..<topics).map { t in (0..<3).map { words(topic: t, kind: $0, count: wordsPerKind) } }
+    public static func paragraphs(
+        count paragraphs: Int, topics: Int = 8, wordsPerKind: Int = 6,
+        seed: UInt64
+    ) -> [[String]] {
+        let vocab = (0..<topics).map { t in
+            (0..<3).map { words(topic: t, kind: $0, count: wordsPerKind) }
+        }
         return (0..<paragraphs).map { p in
             var r = RandomStream(seed: seed, stream: stableHash("data/bert/synthetic") &+ UInt64(p))
             let topic = r.int(topics)
             let w = vocab[topic]
             return (0..<(4 + r.int(5))).map { _ in
-                let (n1, v, a1, n2, a2) = (r.pick(w[0]), r.pick(w[1]), r.pick(w[2]), r.pick(w[0]), r.pick(w[2]))
+                let (n1, v, a1, n2, a2) = (
+                    r.pick(w[0]), r.pick(w[1]), r.pick(w[2]), r.pick(w[0]), r.pick(w[2])
+                )
                 switch r.int(3) {
                 case 0: return "the \(a1) \(n1) \(v) the \(a2) \(n2) ."
                 case 1: return "a \(n1) \(v) near the \(n2) and the \(a2) \(n2) ."

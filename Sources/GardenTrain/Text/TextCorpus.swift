@@ -5,7 +5,8 @@ import Foundation
 public enum TextCorpus {
     /// The paragraphs of the file at `url`, each a list of sentences.
     public static func read(_ url: URL) throws -> [[String]] {
-        guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
+        guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8)
+        else {
             throw TextCorpusError.unreadable(path: url.path)
         }
         let paragraphs = text.split(whereSeparator: \.isNewline).map(String.init).map(sentences)
@@ -39,7 +40,9 @@ public enum TextCorpusError: Error, LocalizedError, Equatable {
 
     public var errorDescription: String? {
         switch self {
-        case let .unreadable(p): return "\(p): cannot read the text corpus (expected UTF-8, one paragraph per line; data.path)"
+        case let .unreadable(p):
+            return
+                "\(p): cannot read the text corpus (expected UTF-8, one paragraph per line; data.path)"
         case let .empty(p): return "\(p): the text corpus has no paragraphs (data.path)"
         }
     }

@@ -7,7 +7,9 @@
 /// the embedding table has a row per line. Characters beyond `size` are dropped (their words
 /// become `[UNK]`).
 public enum VocabularyBuilder {
-    public static func build(sentences: [String], size: Int, basic: BasicTokenizer = BasicTokenizer()) -> Vocabulary {
+    public static func build(
+        sentences: [String], size: Int, basic: BasicTokenizer = BasicTokenizer()
+    ) -> Vocabulary {
         var wordCounts: [String: Int] = [:]
         var charCounts: [String: Int] = [:]
         for s in sentences {
@@ -33,7 +35,8 @@ public enum VocabularyBuilder {
 
     static func byFrequency(_ counts: [String: Int]) -> [String] {
         counts.sorted { a, b in
-            a.value != b.value ? a.value > b.value
+            a.value != b.value
+                ? a.value > b.value
                 : Array(a.key.utf8).lexicographicallyPrecedes(Array(b.key.utf8))
         }.map(\.key)
     }
