@@ -1,10 +1,13 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Dependencies point down only:
-//   garden -> GardenRecipes -> {GardenTrain, GardenExport, GardenModels} -> GardenNN -> GardenTensor -> COpenBLAS
-//   GardenTrain -> GardenHDF5 -> CHDF5;  GardenExport -> TFProto -> CCRC32C
-//   GardenRecipes -> GardenArchive -> CZlib
+// Each target lists exactly the modules its sources import (Tests/PackageManifestTests checks
+// this), so the dependencies below are the architecture. They point down only:
+//   garden, garden-bench -> GardenRecipes -> {GardenTrain, GardenExport, GardenModels, GardenArchive}
+//   GardenModels -> GardenNN -> GardenTensor -> COpenBLAS
+//   GardenTrain -> {GardenNN, GardenHDF5 -> CHDF5, GardenCRC32C, TFProto}
+//   GardenExport -> {GardenTensor, GardenCRC32C -> CCRC32C, TFProto -> SwiftProtobuf}
+//   GardenArchive -> CZlib
 let package = Package(
     name: "SwiftGarden",
     platforms: [.macOS(.v13)],
@@ -18,57 +21,108 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
-                       providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
-                       providers: [.apt(["zlib1g-dev"])]),
+        // System libraries, found through pkg-config (scripts/setup installs the -dev packages).
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Tensors, kernels, autodiff and tracing; layers; models.
         .target(name: "GardenTensor", dependencies: ["COpenBLAS"]),
         .target(name: "GardenNN", dependencies: ["GardenTensor"]),
-        .target(name: "GardenModels", dependencies: ["GardenNN"]),
+        .target(name: "GardenModels", dependencies: ["GardenNN", "GardenTensor"]),
+
+        // File formats: HDF5 checkpoints, CRC-32C (SSE 4.2 `crc32` in C: Swift has no crc32
+        // intrinsic), TensorFlow's protos (generated, committed), deterministic .tar.gz.
         .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
-        // Deterministic .tar.gz of a directory (ustar written here, deflate by zlib): garden package.
-        .target(name: "GardenArchive", dependencies: ["CZlib"]),
-        // SSE 4.2 CRC-32C for TFProto's CRC32C (a C target: Swift has no crc32 intrinsic).
         .target(name: "CCRC32C"),
-        .target(name: "TFProto", dependencies: ["CCRC32C", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-                exclude: ["Protos", "README.md"]),
-        // The tokenizer normalizes with ICU as tensorflow_text does: the toolchain's ICU
-        // (Sources/GardenTrain/Text/ICUNormalizer.swift says why this one).
-        .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5", "TFProto"],
-                linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]),
-        .target(name: "GardenExport", dependencies: [
-            "GardenNN", "TFProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ]),
-        .target(name: "GardenRecipes", dependencies: [
-            "GardenModels", "GardenTrain", "GardenExport", "GardenHDF5", "GardenArchive",
-            .product(name: "Yams", package: "Yams"),
-        ]),
-        .executableTarget(name: "garden", dependencies: [
-            "GardenRecipes",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        // Benchmarks (scripts/bench): training step, GEMM path and export timings.
-        .executableTarget(name: "GardenBench", dependencies: ["GardenRecipes"]),
-        // Fuzz targets over every reader of user files, and their driver: libFuzzer in the
-        // sanitizer build of scripts/fuzz, a seed writer and replay tool otherwise.
-        .target(name: "GardenFuzzTargets", dependencies: ["GardenRecipes", "GardenExport", "GardenTrain", "GardenHDF5"]),
+        .target(name: "GardenCRC32C", dependencies: ["CCRC32C"]),
+        .target(
+            name: "TFProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Protos", "README.md"]),
+        .target(name: "GardenArchive", dependencies: ["CZlib"]),
+
+        // Training and export. The tokenizer normalizes with ICU as tensorflow_text does: the
+        // toolchain's ICU (Sources/GardenTrain/Text/ICUNormalizer.swift says why this one).
+        .target(
+            name: "GardenTrain",
+            dependencies: [
+                "COpenBLAS", "GardenCRC32C", "GardenHDF5", "GardenModels", "GardenNN",
+                "GardenTensor", "TFProto",
+            ],
+            linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]),
+        .target(
+            name: "GardenExport",
+            dependencies: [
+                "GardenCRC32C", "GardenTensor", "TFProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
+
+        // Recipes (YAML, schema, validation) and the pipeline that runs them.
+        .target(
+            name: "GardenRecipes",
+            dependencies: [
+                "GardenArchive", "GardenExport", "GardenHDF5", "GardenModels", "GardenNN",
+                "GardenTensor", "GardenTrain", "TFProto",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+
+        // The command line, the benchmarks (scripts/bench) and the fuzzing harness: fuzz targets
+        // over every reader of user files, and their driver (libFuzzer in the sanitizer build of
+        // scripts/fuzz, a seed writer and replay tool otherwise).
+        .executableTarget(
+            name: "garden",
+            dependencies: [
+                "GardenExport", "GardenRecipes", "GardenTrain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "GardenBench",
+            dependencies: [
+                "COpenBLAS", "GardenExport", "GardenModels", "GardenNN", "GardenRecipes",
+                "GardenTensor", "GardenTrain",
+            ]),
+        .target(
+            name: "GardenFuzzTargets",
+            dependencies: ["GardenExport", "GardenHDF5", "GardenRecipes", "GardenTrain"]),
         .executableTarget(name: "GardenFuzz", dependencies: ["GardenFuzzTargets"]),
-        .target(name: "GardenTestSupport", dependencies: ["GardenTensor"], path: "Tests/GardenTestSupport"),
-        .testTarget(name: "GardenTensorTests", dependencies: ["GardenTensor", "GardenTestSupport"]),
-        .testTarget(name: "GardenNNTests", dependencies: ["GardenNN", "GardenModels", "GardenTestSupport"]),
+
+        // Tests.
+        .target(
+            name: "GardenTestSupport", dependencies: ["GardenTensor"],
+            path: "Tests/GardenTestSupport"),
+        .testTarget(name: "PackageManifestTests"),
+        .testTarget(
+            name: "GardenTensorTests", dependencies: ["GardenTensor", "GardenTestSupport"]),
+        .testTarget(
+            name: "GardenNNTests",
+            dependencies: ["GardenModels", "GardenNN", "GardenTensor", "GardenTestSupport"]),
         .testTarget(name: "GardenHDF5Tests", dependencies: ["GardenHDF5"]),
+        .testTarget(name: "GardenCRC32CTests", dependencies: ["GardenCRC32C"]),
         .testTarget(name: "GardenArchiveTests", dependencies: ["GardenArchive"]),
-        .testTarget(name: "GardenExportTests", dependencies: ["GardenExport", "GardenModels", "TFProto", "GardenTestSupport"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "GardenTrainTests", dependencies: ["GardenTrain", "GardenTestSupport"]),
-        .testTarget(name: "GardenRecipesTests", dependencies: ["GardenRecipes", "GardenTestSupport", "GardenFuzzTargets"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "GardenExportTests",
+            dependencies: [
+                "GardenCRC32C", "GardenExport", "GardenTensor", "TFProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "GardenTrainTests",
+            dependencies: [
+                "GardenCRC32C", "GardenHDF5", "GardenModels", "GardenNN", "GardenTensor",
+                "GardenTrain", "TFProto",
+            ]),
+        .testTarget(
+            name: "GardenRecipesTests",
+            dependencies: [
+                "GardenFuzzTargets", "GardenHDF5", "GardenModels", "GardenNN", "GardenRecipes",
+                "GardenTensor", "GardenTrain",
+            ],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -20,6 +20,6 @@ extension Dense {
 }
 
 /// `scope/name`, or `name` alone at the root.
-func joinedPath(_ scope: String, _ name: String) -> String {
+public func joinedPath(_ scope: String, _ name: String) -> String {
     scope.isEmpty ? name : scope + "/" + name
 }

@@ -1,7 +1,7 @@
 import Foundation
+import GardenCRC32C
 import GardenHDF5
 import GardenTensor
-import TFProto
 
 /// What reading a checkpoint checks beyond HDF5 itself: each dataset's CRC-32C (format 3),
 /// finite values, and counts that are not negative. A checkpoint that fails is refused by

@@ -1,4 +1,5 @@
 import Foundation
+import GardenCRC32C
 import TFProto
 
 /// Appends TFRecord-framed records to a file: `uint64 length`, masked CRC-32C of those 8

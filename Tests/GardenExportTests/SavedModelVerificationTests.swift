@@ -1,4 +1,5 @@
 import Foundation
+import GardenCRC32C
 import GardenExport
 import GardenTensor
 import TFProto

@@ -1,10 +1,10 @@
 import Foundation
+import GardenCRC32C
 import GardenHDF5
 import GardenModels
 import GardenNN
 import GardenTensor
 import GardenTrain
-import TFProto
 import Testing
 
 /// A damaged or doctored checkpoint is refused with one line naming the file and what is wrong,

@@ -1,3 +1,4 @@
+import GardenNN
 import GardenTensor
 
 /// A convolution without bias, batch normalization, then ReLU: a ResNet stem.

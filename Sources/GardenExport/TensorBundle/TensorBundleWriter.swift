@@ -1,4 +1,5 @@
 import Foundation
+import GardenCRC32C
 import TFProto
 
 /// Writes a TensorFlow tensor bundle: `<prefix>.index` and `<prefix>.data-00000-of-00001`,

@@ -1,3 +1,4 @@
+import GardenCRC32C
 import TFProto
 
 /// Parses a LevelDB-format sorted table (as in `variables.index`) into its entries, checking

@@ -1,3 +1,4 @@
+import GardenNN
 import GardenTensor
 
 /// The basic residual block of He et al. (2016): `relu(bn2(conv2(relu(bn1(conv1(x))))) +

@@ -1,3 +1,4 @@
+import GardenNN
 import GardenTensor
 
 /// BERT's masked-language-model head (Model Garden's `layers.MaskedLM`): a dense transform with

@@ -1,3 +1,4 @@
+import GardenCRC32C
 import TFProto
 
 /// Writes a LevelDB-format sorted table (uncompressed) exactly as TensorFlow's

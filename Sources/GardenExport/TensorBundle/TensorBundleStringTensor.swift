@@ -1,4 +1,5 @@
 import Foundation
+import GardenCRC32C
 import TFProto
 
 /// The DT_STRING payload layout of TensorFlow's tensor bundle.

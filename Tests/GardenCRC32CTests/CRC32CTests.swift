@@ -1,7 +1,7 @@
 import Foundation
-@testable import TFProto
 import Testing
-@testable import GardenExport
+
+@testable import GardenCRC32C
 
 @Suite struct CRC32CTests {
     /// Bit-at-a-time reference implementation, to check the sliced tables against.
