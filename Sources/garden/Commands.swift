@@ -50,7 +50,10 @@ struct Export: ParsableCommand {
         abstract: "Restore a checkpoint and export the model as a TensorFlow SavedModel.")
 
     @OptionGroup var options: RecipeOptions
-    @Option(help: "A checkpoint file, or a checkpoints directory (its latest checkpoint).")
+    @Option(
+        help:
+            "A checkpoint file, a checkpoints directory (its latest checkpoint), or the prefix of a TensorFlow 2 checkpoint written by Model Garden (BERT)."
+    )
     var checkpoint: String
     @Option(help: "The SavedModel directory to write.")
     var out: String
@@ -81,7 +84,10 @@ struct Predict: ParsableCommand {
             """)
 
     @OptionGroup var options: RecipeOptions
-    @Option(help: "A checkpoint file, or a checkpoints directory (its latest checkpoint).")
+    @Option(
+        help:
+            "A checkpoint file, a checkpoints directory (its latest checkpoint), or the prefix of a TensorFlow 2 checkpoint written by Model Garden (BERT)."
+    )
     var checkpoint: String
     @Option(help: "HDF5 file with the inputs.")
     var input: String

@@ -54,7 +54,8 @@ public enum Exporting {
         try SavedModelWriter.checkTarget(out, overwrite: overwrite)
         try OutputTarget.checkOutsideCheckpoints(out, checkpoint: checkpoint)
         let part = try ModelFactory.part(recipe, selection)
-        let (used, report) = try Restore.into(part, from: checkpoint, allowPartial: allowPartial)
+        let (used, report) = try Restore.into(
+            part, from: checkpoint, allowPartial: allowPartial, log: log)
         log("restored \(used.path)")
         log(report.description)
         for note in part.notes + ExportNotes.warnings(recipe) { log("warning: \(note)") }
@@ -68,7 +69,7 @@ public enum Exporting {
         let card = ModelCard.make(
             recipe: recipe, part: part, selection: selection, spec: spec,
             assembly: assembly, checkpointFile: used,
-            checkpoint: try Checkpoint.read(from: used), build: build)
+            checkpoint: try Restore.read(used).1, build: build)
         assembly.extraFiles.append(card.file)
         try SavedModelWriter.write(assembly, to: out, overwrite: overwrite)
         log("exported SavedModel to \(out.path)")

@@ -15,11 +15,12 @@ public enum Restore {
     /// Restores `part.model` from the variables under `part.checkpointPrefix`; variables under
     /// `part.skippedCheckpointPrefixes` are expected and ignored.
     @discardableResult
-    public static func into(_ part: ExportPart, from path: URL, allowPartial: Bool = false) throws
-        -> (URL, RestoreReport)
-    {
-        let url = try Checkpoint.resolve(path)
-        var ckpt = try Checkpoint.read(from: url)
+    public static func into(
+        _ part: ExportPart, from path: URL, allowPartial: Bool = false,
+        log: (String) -> Void = { _ in }
+    ) throws -> (URL, RestoreReport) {
+        let (url, checkpoint, note) = try read(path)
+        var ckpt = checkpoint
         ckpt.variables.removeAll { v in
             part.skippedCheckpointPrefixes.contains { v.path.hasPrefix($0) }
         }
@@ -32,6 +33,20 @@ public enum Restore {
                 report: report.description.replacingOccurrences(of: "\n", with: "; ")
                     + " (pass --allow-partial to export anyway)")
         }
+        // After the check: a refused restore prints its one error line and nothing else.
+        if let note { log(note) }
         return (url, report)
+    }
+
+    /// Reads `path`: one of our checkpoints (a file, or a directory meaning its latest), or a
+    /// TensorFlow 2 checkpoint prefix written by Model Garden (`ModelGardenCheckpoint`), which
+    /// comes with a line saying what was read.
+    public static func read(_ path: URL) throws -> (URL, Checkpoint, String?) {
+        if ModelGardenCheckpoint.isTensorFlowCheckpoint(path) {
+            let (checkpoint, note) = try ModelGardenCheckpoint.read(prefix: path)
+            return (path, checkpoint, note)
+        }
+        let url = try Checkpoint.resolve(path)
+        return (url, try Checkpoint.read(from: url), nil)
     }
 }
