@@ -23,6 +23,7 @@ struct Garden: ParsableCommand {
             """,
         subcommands: [
             Run.self, Train.self, Export.self, Predict.self, Inspect.self, Package.self,
+            Convert.self,
             Tokenize.self,
         ])
 }

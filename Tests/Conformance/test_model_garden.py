@@ -125,3 +125,97 @@ def test_a_damaged_checkpoint_is_refused_in_one_line(model_garden, tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("garden: error: ") and "checksum mismatch" in lines[0], proc.stderr
     assert not (tmp_path / "export").exists()
+
+
+# --- Model Garden checkpoints out: `garden convert CHECKPOINT --to tf-checkpoint --out PREFIX` ---
+
+# conftest's BERT_OVERRIDES: H=32, 2 layers, 2 heads (the recipe's), I=64, vocab 256, exact GELU.
+RUN_VOCAB, RUN_HIDDEN, RUN_INTERMEDIATE = 256, 32, 64
+
+
+def model_garden_pretrainer(tf):
+    """A Model Garden BertPretrainerV2 of the conformance run's shape, built (variables made)."""
+    import tf_keras
+    from official.nlp.modeling import models, networks
+
+    encoder = networks.BertEncoderV2(
+        vocab_size=RUN_VOCAB, hidden_size=RUN_HIDDEN, num_layers=LAYERS, num_attention_heads=HEADS,
+        intermediate_size=RUN_INTERMEDIATE, max_sequence_length=MAX_LEN, type_vocab_size=TYPES,
+        activation=lambda x: tf_keras.activations.gelu(x, approximate=False))
+    pretrainer = models.BertPretrainerV2(encoder_network=encoder, mlm_activation="gelu")
+    ids = np.zeros((1, 8), np.int32)
+    pretrainer(dict(input_word_ids=ids, input_mask=np.ones_like(ids), input_type_ids=ids,
+                    masked_lm_positions=np.zeros((1, 2), np.int32)))
+    return pretrainer, encoder
+
+
+@pytest.fixture(scope="module")
+def converted(bert_run, tmp_path_factory):
+    prefix = tmp_path_factory.mktemp("converted") / "ckpt"
+    proc = garden("convert", bert_run.checkpoint, "--to", "tf-checkpoint", "--out", prefix)
+    assert f"converted {bert_run.checkpoint} to {prefix}" in proc.stdout + proc.stderr
+    return prefix
+
+
+def encoder_inputs(tf):
+    rng = np.random.RandomState(5)
+    ids = rng.randint(0, RUN_VOCAB, size=(2, 16)).astype(np.int32)
+    mask = np.ones_like(ids)
+    mask[0, 11:] = 0
+    return dict(input_word_ids=tf.constant(ids), input_mask=tf.constant(mask),
+                input_type_ids=tf.constant(np.zeros_like(ids)))
+
+
+def test_model_garden_restores_the_converted_checkpoint_and_computes_our_encoder(bert_run, converted, tf):
+    pretrainer, encoder = model_garden_pretrainer(tf)
+    status = tf.train.Checkpoint(**pretrainer.checkpoint_items).read(str(converted))
+    status.assert_existing_objects_matched()
+    # The tied table: Model Garden's head reads the encoder's word embeddings.
+    assert pretrainer.masked_lm.embedding_table is encoder.get_embedding_table()
+    np.testing.assert_array_equal(encoder.get_embedding_table().numpy(),
+                                  bert_run.variables["encoder/word_embeddings/embeddings"])
+
+    inputs = encoder_inputs(tf)
+    theirs = encoder(inputs, training=False)
+    ours = tf.saved_model.load(str(bert_run.export_dir))(inputs, training=False)
+    for key in ("sequence_output", "pooled_output"):
+        np.testing.assert_allclose(theirs[key].numpy(), ours[key].numpy(), atol=TOLERANCE, rtol=0, err_msg=key)
+
+
+def test_a_bert_encoder_alone_restores_it_and_fine_tunes_under_mirrored_strategy(converted, tf):
+    import tf_keras
+    from official.nlp.modeling import models, networks
+
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    with strategy.scope():
+        encoder = networks.BertEncoderV2(
+            vocab_size=RUN_VOCAB, hidden_size=RUN_HIDDEN, num_layers=LAYERS, num_attention_heads=HEADS,
+            intermediate_size=RUN_INTERMEDIATE, max_sequence_length=MAX_LEN, type_vocab_size=TYPES)
+        classifier = models.BertClassifier(network=encoder, num_classes=2)
+        tf.train.Checkpoint(encoder=encoder).read(str(converted)).assert_existing_objects_matched()
+        restored = encoder.get_embedding_table().numpy().copy()
+        classifier.compile(optimizer=tf_keras.optimizers.Adam(1e-3),
+                           loss=tf_keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    inputs = {k: v.numpy() for k, v in encoder_inputs(tf).items()}
+    labels = np.array([0, 1], np.int32)
+    history = classifier.fit(inputs, labels, epochs=2, batch_size=2, verbose=0)
+    losses = history.history["loss"]
+    assert all(np.isfinite(losses)), losses
+    assert not np.array_equal(encoder.get_embedding_table().numpy(), restored), "fine-tuning changed nothing"
+
+
+def test_convert_errors_are_one_line_and_write_nothing(bert_run, mlp_run, converted, tmp_path):
+    taken = garden("convert", bert_run.checkpoint, "--to", "tf-checkpoint", "--out", converted, check=False)
+    assert taken.returncode == 1
+    assert taken.stderr.strip() == f"garden: error: {converted}.index: output file exists; pass --overwrite to replace it"
+
+    wrong = garden("convert", bert_run.checkpoint, "--to", "onnx", "--out", tmp_path / "x", check=False)
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == "garden: error: --to onnx: expected one of tf-checkpoint"
+
+    mlp = garden("convert", mlp_run.checkpoint, "--to", "tf-checkpoint", "--out", tmp_path / "m", check=False)
+    assert mlp.returncode == 1
+    assert mlp.stderr.strip() == (
+        f"garden: error: {mlp_run.checkpoint}: model.type mlp has no TensorFlow checkpoint conversion yet; "
+        "bert_pretrainer converts to Model Garden's layout")
+    assert list(tmp_path.iterdir()) == []

@@ -145,4 +145,101 @@ public enum ModelGardenCheckpoint {
         case .firstTwo: return shape.count == 3 ? [shape[0] * shape[1], shape[2]] : shape
         }
     }
+
+    /// Every variable path of a `BertEncoderV2` with `layers` blocks, in Model Garden's
+    /// attribute names (what `encoderPath` maps from).
+    static func encoderAttributePaths(layers: Int) -> [[String]] {
+        var paths = [
+            ["_embedding_layer", "embeddings"], ["_position_embedding_layer", "embeddings"],
+            ["_type_embedding_layer", "embeddings"], ["_embedding_norm_layer", "gamma"],
+            ["_embedding_norm_layer", "beta"], ["_pooler_layer", "kernel"],
+            ["_pooler_layer", "bias"],
+        ]
+        let dense = ["kernel", "bias"]
+        let norm = ["gamma", "beta"]
+        for layer in 0..<layers {
+            let block = ["_transformer_layers", "\(layer)"]
+            for projection in ["_query_dense", "_key_dense", "_value_dense", "_output_dense"] {
+                paths += dense.map { block + ["_attention_layer", projection, $0] }
+            }
+            paths += norm.map { block + ["_attention_layer_norm", $0] }
+            paths += dense.map { block + ["_intermediate_dense", $0] }
+            paths += dense.map { block + ["_output_dense", $0] }
+            paths += norm.map { block + ["_output_layer_norm", $0] }
+        }
+        return paths
+    }
+
+    /// Our `shape` unfolded into Model Garden's per-head shape (`merge` says which dimension
+    /// splits; `heads` is the number of attention heads).
+    static func unflattened(_ shape: [Int], _ merge: Merge, heads: Int) -> [Int] {
+        switch merge {
+        case .none: return shape
+        case .all: return [heads, shape[0] / heads]
+        case .lastTwo: return [shape[0], heads, shape[1] / heads]
+        case .firstTwo: return [heads, shape[0] / heads, shape[1]]
+        }
+    }
+
+    /// Writes the encoder and masked-LM head of `checkpoint` (one of our BERT pretrainer
+    /// checkpoints) as the TensorFlow 2 checkpoint `tf.train.Checkpoint(
+    /// **pretrainer.checkpoint_items)` writes for a Model Garden `BertPretrainerV2` without
+    /// classification heads: `encoder` (a `BertEncoderV2`) and `masked_lm`, the word embeddings
+    /// stored once and reachable from both. Our next-sentence head has no counterpart there
+    /// and is left out.
+    /// - Returns: the number of variables written.
+    /// - Throws: `CheckpointError.incompatible` when a variable is missing or of another shape;
+    ///   ``TensorBundleError`` when writing fails.
+    public static func write(
+        _ checkpoint: Checkpoint, layers: Int, heads: Int, file: String, to prefix: URL
+    ) throws -> Int {
+        let ours = Dictionary(
+            checkpoint.variables.map { ($0.path, $0.value) }, uniquingKeysWith: { a, _ in a })
+        func value(_ path: String) throws -> Tensor {
+            guard let tensor = ours[path], tensor.dtype == .float32 else {
+                throw CheckpointError.incompatible(
+                    file: file, report: "no float32 variable \(path) of a BERT pretrainer")
+            }
+            return tensor
+        }
+        var writer = ObjectBasedCheckpointWriter()
+        var wordEmbeddings: Int?
+        for path in encoderAttributePaths(layers: layers) {
+            guard let (name, merge) = encoderPath(path) else { continue }
+            let tensor = try value("encoder/" + name)
+            let shape = unflattened(tensor.shape, merge, heads: heads)
+            guard shape.reduce(1, *) == tensor.shape.reduce(1, *) else {
+                throw CheckpointError.incompatible(
+                    file: file,
+                    report:
+                        "encoder/\(name) has shape \(tensor.shape), which \(heads) attention heads do not divide"
+                )
+            }
+            let node = try writer.addVariable(
+                at: ["encoder"] + path, name: "encoder/" + name, values: tensor.floats, shape: shape
+            )
+            if path[0] == "_embedding_layer" { wordEmbeddings = node }
+        }
+        for (path, name) in [
+            (["dense", "kernel"], "transform/kernel"), (["dense", "bias"], "transform/bias"),
+            (["layer_norm", "gamma"], "layer_norm/gamma"),
+            (["layer_norm", "beta"], "layer_norm/beta"),
+        ] {
+            let tensor = try value("masked_lm/" + name)
+            try writer.addVariable(
+                at: ["masked_lm"] + path, name: "masked_lm/" + name, values: tensor.floats,
+                shape: tensor.shape)
+        }
+        let bias = try value("masked_lm/output_bias/bias")
+        let biasNode = try writer.addVariable(
+            at: ["masked_lm", "output_bias/bias"], name: "masked_lm/output_bias/bias",
+            values: bias.floats, shape: bias.shape)
+        // MaskedLM tracks its bias under both names, and the word embeddings as its table.
+        try writer.addAlias(["masked_lm", "bias"], to: biasNode)
+        if let wordEmbeddings {
+            try writer.addAlias(["masked_lm", "embedding_table"], to: wordEmbeddings)
+        }
+        try writer.write(prefix: prefix)
+        return encoderAttributePaths(layers: layers).count + 5
+    }
 }

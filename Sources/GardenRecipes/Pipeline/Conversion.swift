@@ -1,0 +1,65 @@
+import Foundation
+import GardenTrain
+
+/// `garden convert`: one of our checkpoints into another framework's format.
+public enum Conversion {
+    /// The formats `--to` names.
+    public enum Format: String, CaseIterable, Sendable {
+        /// A TensorFlow 2 object-based checkpoint in Model Garden's layout.
+        case tfCheckpoint = "tf-checkpoint"
+    }
+
+    /// Reads `checkpoint` (a file, or a directory meaning its latest), rebuilds its recipe from
+    /// the text it stores, and writes it to `out` in `format`.
+    /// - Returns: a line saying what was written.
+    /// - Throws: `CheckpointError`, `RecipeError`, `ConversionError` or ``TensorBundleError``.
+    public static func run(checkpoint: URL, format: Format, out: URL, overwrite: Bool) throws
+        -> String
+    {
+        let files = [".index", ".data-00000-of-00001"].map { URL(fileURLWithPath: out.path + $0) }
+        if !overwrite,
+            let taken = files.first(where: { FileManager.default.fileExists(atPath: $0.path) })
+        {
+            throw ConversionError.exists(output: taken.path)
+        }
+        let directory = out.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            throw ConversionError.noDirectory(output: out.path, directory: directory.path)
+        }
+        let url = try Checkpoint.resolve(checkpoint)
+        let stored = try Checkpoint.read(from: url)
+        let recipe = try RecipeLoader.load(yaml: stored.recipe, sourceName: url.path)
+        guard case .bertPretrainer(let config) = recipe.model else {
+            throw ConversionError.unsupported(
+                checkpoint: url.path, modelType: recipe.model.typeName)
+        }
+        let count = try ModelGardenCheckpoint.write(
+            stored, layers: config.numLayers, heads: config.numAttentionHeads, file: url.path,
+            to: out)
+        return
+            "converted \(url.path) to \(out.path) (TensorFlow 2 checkpoint, Model Garden BertPretrainerV2 layout: encoder and masked_lm, \(count) variables)"
+    }
+}
+
+/// Why `garden convert` refused. One line, naming the path.
+public enum ConversionError: Error, LocalizedError, Equatable {
+    case exists(output: String)
+    case noDirectory(output: String, directory: String)
+    case unsupported(checkpoint: String, modelType: String)
+    case unknownFormat(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .exists(let output):
+            return "\(output): output file exists; pass --overwrite to replace it"
+        case .noDirectory(let output, let directory):
+            return "\(output): the directory \(directory) does not exist"
+        case .unknownFormat(let format):
+            return
+                "--to \(format): expected one of \(Conversion.Format.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .unsupported(let checkpoint, let modelType):
+            return
+                "\(checkpoint): model.type \(modelType) has no TensorFlow checkpoint conversion yet; bert_pretrainer converts to Model Garden's layout"
+        }
+    }
+}
