@@ -217,5 +217,5 @@ def test_convert_errors_are_one_line_and_write_nothing(bert_run, mlp_run, conver
     assert mlp.returncode == 1
     assert mlp.stderr.strip() == (
         f"garden: error: {mlp_run.checkpoint}: model.type mlp has no TensorFlow checkpoint conversion yet; "
-        "bert_pretrainer converts to Model Garden's layout")
+        "bert_pretrainer (Model Garden's layout) and resnet (a tf_keras model) convert")
     assert list(tmp_path.iterdir()) == []

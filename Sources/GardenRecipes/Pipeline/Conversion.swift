@@ -1,4 +1,5 @@
 import Foundation
+import GardenExport
 import GardenTrain
 
 /// `garden convert`: one of our checkpoints into another framework's format.
@@ -29,15 +30,34 @@ public enum Conversion {
         let url = try Checkpoint.resolve(checkpoint)
         let stored = try Checkpoint.read(from: url)
         let recipe = try RecipeLoader.load(yaml: stored.recipe, sourceName: url.path)
-        guard case .bertPretrainer(let config) = recipe.model else {
+        switch recipe.model {
+        case .bertPretrainer(let config):
+            let count = try ModelGardenCheckpoint.write(
+                stored, layers: config.numLayers, heads: config.numAttentionHeads,
+                file: url.path, to: out)
+            return
+                "converted \(url.path) to \(out.path) (TensorFlow 2 checkpoint, Model Garden BertPretrainerV2 layout: encoder and masked_lm, \(count) variables)"
+        case .resnet:
+            try writeKerasLayout(stored, to: out)
+            return
+                "converted \(url.path) to \(out.path) (TensorFlow 2 checkpoint, tf.train.Checkpoint(model=...) of interop/keras/swiftgarden_resnet.py's ResNetClassifier, \(stored.variables.count) variables)"
+        default:
             throw ConversionError.unsupported(
                 checkpoint: url.path, modelType: recipe.model.typeName)
         }
-        let count = try ModelGardenCheckpoint.write(
-            stored, layers: config.numLayers, heads: config.numAttentionHeads, file: url.path,
-            to: out)
-        return
-            "converted \(url.path) to \(out.path) (TensorFlow 2 checkpoint, Model Garden BertPretrainerV2 layout: encoder and masked_lm, \(count) variables)"
+    }
+
+    /// Every variable at `model/<its path>`: what `tf.train.Checkpoint(model=model)` writes for
+    /// the tf_keras model of interop/keras/swiftgarden_resnet.py, whose layers are attributes
+    /// named as our modules, so its object paths are our parameter paths.
+    static func writeKerasLayout(_ checkpoint: Checkpoint, to prefix: URL) throws {
+        var writer = ObjectBasedCheckpointWriter()
+        for (path, value) in checkpoint.variables {
+            try writer.addVariable(
+                at: ["model"] + path.split(separator: "/").map(String.init), name: path,
+                values: value.floats, shape: value.shape)
+        }
+        try writer.write(prefix: prefix)
     }
 }
 
@@ -59,7 +79,7 @@ public enum ConversionError: Error, LocalizedError, Equatable {
                 "--to \(format): expected one of \(Conversion.Format.allCases.map(\.rawValue).joined(separator: ", "))"
         case .unsupported(let checkpoint, let modelType):
             return
-                "\(checkpoint): model.type \(modelType) has no TensorFlow checkpoint conversion yet; bert_pretrainer converts to Model Garden's layout"
+                "\(checkpoint): model.type \(modelType) has no TensorFlow checkpoint conversion yet; bert_pretrainer (Model Garden's layout) and resnet (a tf_keras model) convert"
         }
     }
 }
