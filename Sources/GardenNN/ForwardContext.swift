@@ -9,6 +9,9 @@ public final class ForwardContext {
     public let seed: UInt64
     public let step: UInt64
     private var calls: UInt64 = 0
+    /// Variables holding the dropout rates, by role: set for an export's `training=True` trace,
+    /// empty otherwise (the layers' own rates apply).
+    public var dropoutRates: [Dropout.Role: Parameter] = [:]
 
     public init(training: Bool, seed: UInt64 = 0, step: UInt64 = 0) {
         self.training = training; self.seed = seed; self.step = step

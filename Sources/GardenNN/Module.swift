@@ -64,6 +64,9 @@ open class Module {
         for (path, p) in namedParameters() { p.path = path }
     }
 
+    /// This module and every module below it, depth first in the order they were added.
+    public var descendants: [Module] { [self] + submodules.flatMap(\.descendants) }
+
     /// Every regularizer of the tree, in the order of `namedParameters`.
     public func allRegularizers() -> [(parameter: Parameter, regularizer: Regularizer)] {
         var out = regularizers

@@ -40,7 +40,7 @@ public final class MultiHeadAttention: Module {
         key = projection("key")
         value = projection("value")
         attentionOutput = projection("attention_output")
-        attentionDropout = Dropout(name: "attention_dropout", rate: dropoutRate)
+        attentionDropout = Dropout(name: "attention_dropout", rate: dropoutRate, role: .attention)
         super.init(name: name)
         for m in [query, key, value, attentionOutput] { addModule(m) }
         addModule(attentionDropout)

@@ -16,9 +16,12 @@ public enum Exporting {
     ) -> SavedModelSpec {
         let sig = model.signature
         let args = sig.inputs.map { GraphArgument(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        let rates = dropoutRateVariables(model.root)
         func trace(training: Bool) -> GraphFunction {
             Tracer.trace(arguments: args) { xs in
-                let outs = model.call(xs, ForwardContext(training: training))
+                let ctx = ForwardContext(training: training)
+                if training { ctx.dropoutRates = rates }
+                let outs = model.call(xs, ctx)
                 return zip(sig.outputs, outs).map { ($0.name, $1) }
             }
         }
@@ -28,7 +31,10 @@ public enum Exporting {
             }
         }
         var spec = SavedModelSpec(
-            variables: model.parameters.map { ExportedVariable($0.parameter) },
+            variables: model.parameters.map { ExportedVariable($0.parameter) }
+                + Dropout.Role.allCases.compactMap { rates[$0] }.map {
+                    ExportedVariable($0, trainable: false)
+                },
             call: CallFunction(
                 training: trace(training: true), inference: trace(training: false),
                 inputs: sig.dictInputs ? .dict : .single,
@@ -39,6 +45,19 @@ public enum Exporting {
             regularizationLosses: losses, children: children, assets: assets)
         spec.constants = constants
         return spec
+    }
+
+    /// One non-trainable scalar variable per dropout role the model uses, named by the role
+    /// (`dropout_rate`, `attention_dropout_rate`) and holding its layers' rate: the TF Hub guide
+    /// asks for dropout a consumer can adjust, and Keras layers offer none, so the export's
+    /// `training=True` trace reads the rates from these root variables.
+    static func dropoutRateVariables(_ root: Module) -> [Dropout.Role: Parameter] {
+        var rates: [Dropout.Role: Parameter] = [:]
+        for case let layer as Dropout in root.descendants where rates[layer.role] == nil {
+            rates[layer.role] = Parameter(
+                Tensor([layer.rate], shape: []), path: layer.role.rawValue, trainable: false)
+        }
+        return rates
     }
 
     /// Restores `checkpoint` (a file, or a directory meaning its latest) into the selected part

@@ -32,8 +32,7 @@ extension ModelCard {
                     shape: shapeText($0.value.tensorShape))
             }
         }
-        var modules: [Module] = []
-        collect(part.model.root, into: &modules)
+        let modules = part.model.root.descendants
         var dropout: [Float: Int] = [:]
         for case let d as Dropout in modules where d.rate > 0 { dropout[d.rate, default: 0] += 1 }
         let (evaluation, missing) = self.evaluation(
@@ -48,7 +47,11 @@ extension ModelCard {
             optimizer: "`\(recipe.train.optimizer.typeName)`",
             peakLearningRate: recipe.train.optimizer.learningRate.initialLearningRate,
             regularizationLossCount: spec.regularizationLosses.count,
-            dropoutRates: dropout, batchNormCount: modules.filter { $0 is BatchNorm }.count,
+            dropoutRates: dropout,
+            dropoutVariables: spec.variables.map(\.parameter.path).filter {
+                Dropout.Role(rawValue: $0) != nil
+            },
+            batchNormCount: modules.filter { $0 is BatchNorm }.count,
             notExported: ExportNotes.warnings(recipe),
             recipeSHA256: SHA256.hex(recipe.resolvedYAML()),
             trainingRecipeSHA256: checkpoint.recipeSHA256, build: build)
@@ -66,11 +69,6 @@ extension ModelCard {
             return "cut at layer `\(selection.extractTo ?? recipe.export.extractTo)`"
         }
         return "the whole model"
-    }
-
-    static func collect(_ module: Module, into out: inout [Module]) {
-        out.append(module)
-        for m in module.submodules { collect(m, into: &out) }
     }
 
     /// The `eval/*` line of `<model-dir>/metrics.jsonl` at the checkpoint's step, when the

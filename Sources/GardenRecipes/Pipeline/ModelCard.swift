@@ -47,6 +47,8 @@ public struct ModelCard: Equatable {
     public var regularizationLossCount: Int
     /// The export's dropout rates (in its `training=True` trace) and how many layers use each.
     public var dropoutRates: [Float: Int]
+    /// The export's root variables holding those rates (`dropout_rate`, ...).
+    public var dropoutVariables: [String]
     public var batchNormCount: Int
     /// What the export cannot carry (``ExportNotes/warnings(_:)``).
     public var notExported: [String]
@@ -125,11 +127,16 @@ public struct ModelCard: Equatable {
             }
             s += "- Dropout: \(rates.joined(separator: ", ")), active only with `training=True`. "
             s +=
-                "The rates are constants of the exported graph, chosen at export time by the recipe's "
+                "The `training=True` pass reads the rates from non-trainable scalar variables of the "
             s +=
-                "`export.dropout_rate` (and `export.attention_dropout_rate` for BERT; re-export with "
+                "export, \(dropoutVariables.map { "`\($0)`" }.joined(separator: " and ")) on the root "
+            s += "(initially the recipe's `export.dropout_rate`"
+            s += dropoutVariables.count > 1 ? " and `export.attention_dropout_rate`)" : ")"
             s +=
-                "`--set export.dropout_rate=R` for another); Keras offers consumers no way to adjust them.\n"
+                ": assign a new rate before fine-tuning, e.g. `loaded.\(dropoutVariables[0]).assign(0.2)` "
+            s += "(through TF Hub: `layer.resolved_object.\(dropoutVariables[0])`). "
+            s += "Keras layers offer consumers no way to adjust dropout; these variables do. "
+            s += "They are not in `trainable_variables`.\n"
         }
         if batchNormCount > 0 {
             s +=

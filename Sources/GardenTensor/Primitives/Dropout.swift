@@ -5,6 +5,10 @@
 /// of the recipe seed and the step. Traced: TensorFlow's own `tf.nn.dropout` subgraph with a
 /// stateful `RandomUniform` (seed 0), so every call of the exported `training=True` function
 /// draws a new mask, as Keras users expect.
+///
+/// Inputs: `x`, and optionally a float32 scalar holding the rate (a variable's value, so an
+/// export's consumer can change the rate: the traced graph then computes the threshold and the
+/// scale from it; eagerly its value must equal `rate`).
 struct Dropout: Primitive {
     var rate: Float
     var seed: UInt64
@@ -50,31 +54,40 @@ struct Dropout: Primitive {
 
     // The same mask (a pure function of seed, stream and position) applied to the gradient.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        [Tensor(masked(g.floats), shape: x[0].shape)]
+        [Tensor(masked(g.floats), shape: x[0].shape)] + (x.count > 1 ? [nil] : [])
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         tr.withScope("dropout") {
-            let scaled = tr.addNode(
-                "Mul", inputs: [x[0], tr.floatConstant([1 / (1 - rate)])],
-                attrs: ["T": .type(.float32)])
-            let shape = tr.addNode("Shape", inputs: [x[0]], attrs: ["T": .type(.float32)])
+            let float: [String: GraphAttr] = ["T": .type(.float32)]
+            // A rate input: scale = 1 / (1 - rate) computed in the graph; else constants.
+            let (threshold, scale): (GraphRef, GraphRef)
+            if x.count > 1 {
+                let kept = tr.addNode("Sub", inputs: [tr.floatConstant([1]), x[1]], attrs: float)
+                let inverse = tr.addNode(
+                    "RealDiv",
+                    inputs: [tr.floatConstant([1]), .output(node: kept, outputArg: "z", index: 0)],
+                    attrs: float)
+                (threshold, scale) = (x[1], .output(node: inverse, outputArg: "z", index: 0))
+            } else {
+                (threshold, scale) = (tr.floatConstant([rate]), tr.floatConstant([1 / (1 - rate)]))
+            }
+            let scaled = tr.addNode("Mul", inputs: [x[0], scale], attrs: float)
+            let shape = tr.addNode("Shape", inputs: [x[0]], attrs: float)
             let uniform = tr.addNode(
                 "RandomUniform", inputs: [.output(node: shape, outputArg: "output", index: 0)],
                 attrs: ["T": .type(.int32), "dtype": .type(.float32)])
             let keep = tr.addNode(
                 "GreaterEqual",
-                inputs: [
-                    .output(node: uniform, outputArg: "output", index: 0), tr.floatConstant([rate]),
-                ],
-                attrs: ["T": .type(.float32)])
+                inputs: [.output(node: uniform, outputArg: "output", index: 0), threshold],
+                attrs: float)
             let select = tr.addNode(
                 "SelectV2",
                 inputs: [
                     .output(node: keep, outputArg: "z", index: 0),
                     .output(node: scaled, outputArg: "z", index: 0), tr.floatConstant([0]),
                 ],
-                attrs: ["T": .type(.float32)])
+                attrs: float)
             return .output(node: select, outputArg: "output", index: 0)
         }
     }
@@ -85,5 +98,12 @@ extension Tensor {
     /// `rate` is 0.
     public func dropout(rate: Float, seed: UInt64, stream: UInt64) -> Tensor {
         rate <= 0 ? self : apply(Dropout(rate: rate, seed: seed, stream: stream), [self])
+    }
+
+    /// Inverted dropout at the rate held by the float32 scalar `rate` (a variable's value);
+    /// `eagerRate` is that value, which eager execution uses. Traced, the graph reads the rate,
+    /// so changing the variable changes the next call's dropout, even from 0.
+    public func dropout(rate: Tensor, eagerRate: Float, seed: UInt64, stream: UInt64) -> Tensor {
+        apply(Dropout(rate: eagerRate, seed: seed, stream: stream), [self, rate])
     }
 }
