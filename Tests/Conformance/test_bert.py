@@ -153,7 +153,10 @@ def test_export_holds_the_encoder_variables_only(bert, bert_loaded, tf):
     assert not any("masked_lm" in n or "next_sentence" in n or n.startswith("mlm") for n in names)
     bools = [v for v in bert_loaded.variables if v.dtype == tf.bool]
     assert [v.name for v in bools] == ["do_lower_case:0"] and bool(bert_loaded.do_lower_case.numpy())
-    assert len(bert_loaded.variables) == len(encoder) + 1
+    # Besides the encoder's: do_lower_case and the two dropout rates a consumer may adjust.
+    extra = sorted(v.name for v in bert_loaded.variables if v.name not in names)
+    assert extra == ["attention_dropout_rate:0", "do_lower_case:0", "dropout_rate:0"]
+    assert len(bert_loaded.variables) == len(encoder) + 3
     assert Path(bert_loaded.vocab_file.asset_path.numpy().decode()).read_text().splitlines()[:5] == [
         "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
