@@ -59,9 +59,13 @@ let package = Package(
         // sanitizer build of scripts/fuzz, a seed writer and replay tool otherwise.
         .target(name: "GardenFuzzTargets", dependencies: ["GardenRecipes", "GardenExport", "GardenTrain", "GardenHDF5"]),
         .executableTarget(name: "GardenFuzz", dependencies: ["GardenFuzzTargets"]),
-        .target(name: "GardenTestSupport", dependencies: ["GardenTensor"], path: "Tests/GardenTestSupport"),
+        // The test contract (checkLayer, checkModel, the gradient check) and shared test inputs;
+        // GardenTrain for the real checkpoint writer and reader of the round trip.
+        .target(name: "GardenTestSupport", dependencies: ["GardenTensor", "GardenNN", "GardenModels", "GardenTrain"],
+                path: "Tests/GardenTestSupport"),
         .testTarget(name: "GardenTensorTests", dependencies: ["GardenTensor", "GardenTestSupport"]),
-        .testTarget(name: "GardenNNTests", dependencies: ["GardenNN", "GardenModels", "GardenTestSupport"]),
+        .testTarget(name: "GardenNNTests", dependencies: ["GardenNN", "GardenTestSupport"]),
+        .testTarget(name: "GardenModelsTests", dependencies: ["GardenModels", "GardenNN", "GardenTestSupport"]),
         .testTarget(name: "GardenHDF5Tests", dependencies: ["GardenHDF5"]),
         .testTarget(name: "GardenArchiveTests", dependencies: ["GardenArchive"]),
         .testTarget(name: "GardenExportTests", dependencies: ["GardenExport", "GardenModels", "TFProto", "GardenTestSupport"],

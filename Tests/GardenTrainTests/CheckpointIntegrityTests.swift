@@ -3,6 +3,7 @@ import GardenHDF5
 import GardenModels
 import GardenNN
 import GardenTensor
+import GardenTestSupport
 import GardenTrain
 import TFProto
 import Testing

@@ -1,7 +1,8 @@
 import Foundation
+import GardenTestSupport
 import GardenTrain
-import Testing
 import TFProto
+import Testing
 
 @Suite struct SummaryWriterTests {
     /// Reads TFRecord frames back, checking both masked CRCs of each.
