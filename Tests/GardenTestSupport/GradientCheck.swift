@@ -15,7 +15,7 @@ import Testing
 /// What is left is the rounding of the Float32 kernels themselves: each output element is off by
 /// a few ulps (relative 1e-7 to 1e-6), which moves `L` by about `1e-6 * |L|` and the difference
 /// quotient by `1e-6 * |L| / h`. The central difference's truncation error is about
-/// `h² * |f'''| / 6`. With inputs and parameters of order 1 and `h = 1e-2`, both stay below 1e-4,
+/// `h² * |f'''| / 6`. With inputs and parameters of order 1 and `h = 1e-2`, both are about 1e-4 or less,
 /// two orders under the default tolerance `1e-2 + 1e-2 * max(|vjp|, |numeric|)`, while a wrong
 /// vjp (a missing factor, a transposed or swapped axis, a lost path) is off by order 1. A
 /// function with a kink (relu, max pooling) needs its inputs farther than `h` from the kink
