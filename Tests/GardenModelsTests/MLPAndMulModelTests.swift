@@ -13,7 +13,12 @@ import Testing
                 kernelRegularizer: .l2(0.01)), initializer: Initializer(seed: 2))
         let x = TestInputs.uniform([5, 3], stream: 11)
         let y = TestInputs.labels(count: 5, classes: 3, stream: 12)
-        // Hidden layers are ReLU on pre-activations the test cannot keep away from the kink.
+        // Biases start at 0, so an example whose hidden units are all off reaches the next ReLU
+        // at exactly 0, its kink: the check runs at biases away from 0 instead. Other hidden
+        // pre-activations cannot be kept from the kink, hence `.throughReLU`.
+        for (path, p) in mlp.parameters where path.hasSuffix("bias") {
+            p.value = TestInputs.awayFromZero(p.value.shape, stream: 13 + UInt64(p.value.count))
+        }
         checkModel(
             mlp, batch: Batch(inputs: [x], targets: y), outputShapes: [[5, 3]],
             parameterPaths: [

@@ -8,7 +8,7 @@ import Testing
 ///
 /// - the output `y = f(x)` (any shape) is reduced to the scalar `L = sum(y * r)` in Double, from
 ///   the Float32 elements of `y`, so no Float32 summation rounds `L` (a model's loss is already a
-///   scalar: there `L` is that Float32 value times `r`);
+///   scalar: there `L` is that Float32 value, `r = 1`);
 /// - the difference `L(x + h) - L(x - h)` is taken in Double and divided by the step Float32
 ///   rounding actually took, `Float(x + h) - Float(x - h)` in Double, not by the nominal `2h`.
 ///
@@ -27,7 +27,7 @@ public struct GradientCheckOptions: Sendable {
     public var absolute: Double
     /// The relative part of the tolerance.
     public var relative: Double
-    /// The stream of the random projection `r` that turns any output into the scalar
+    /// The stream of the random projection `r` that turns a non-scalar output into the scalar
     /// `sum(f(x) * r)`; a random `r` weights every output element differently, so a vjp that
     /// swaps or sums output positions cannot pass by symmetry.
     public var projectionStream: UInt64
@@ -113,8 +113,13 @@ public func gradientCheck(
     _ f: () -> Tensor
 ) -> GradientCheckReport {
     let outputShape = f().shape
-    let r = Philox(seed: TestInputs.seed, stream: options.projectionStream)
-        .normal(count: outputShape.reduce(1, *))
+    let count = outputShape.reduce(1, *)
+    // A scalar (a loss) is checked as it is: a random weight could be small and shrink a wrong
+    // gradient under the absolute tolerance.
+    let r =
+        count == 1
+        ? [1]
+        : Philox(seed: TestInputs.seed, stream: options.projectionStream).normal(count: count)
 
     // The projected loss of the Float32 kernels' output, summed in Double.
     func projectedLoss() -> Double {
