@@ -100,6 +100,20 @@ struct ResNetLayerTests {
         #expect(bn.movingMean.value.floats == [0, 0, 0])
     }
 
+    @Test func convBNReLUContract() {
+        let stem = ConvBNReLU(
+            name: "stem", inputChannels: 3, filters: 4, stride: 2, initializer: initializer)
+        let ctx = ForwardContext(training: true)
+        // The ReLU sees ~12 batch-normalized pre-activations per channel, near its kink.
+        checkLayer(
+            stem, input: x, outputShape: [2, 4, 3, 4],
+            parameterPaths: [
+                "conv/kernel", "bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance",
+            ],
+            gradient: .throughReLU
+        ) { stem($0, ctx) }
+    }
+
     @Test(arguments: [(1, 3), (2, 4), (1, 4)])
     func residualBlockContract(stride: Int, filters: Int) {
         let block = ResidualBlock(
