@@ -92,13 +92,16 @@ let package = Package(
 
         // Tests.
         .target(
-            name: "GardenTestSupport", dependencies: ["GardenTensor"],
+            name: "GardenTestSupport",
+            dependencies: ["GardenModels", "GardenNN", "GardenTensor", "GardenTrain"],
             path: "Tests/GardenTestSupport"),
         .testTarget(name: "PackageManifestTests"),
         .testTarget(
             name: "GardenTensorTests", dependencies: ["GardenTensor", "GardenTestSupport"]),
         .testTarget(
-            name: "GardenNNTests",
+            name: "GardenNNTests", dependencies: ["GardenNN", "GardenTensor", "GardenTestSupport"]),
+        .testTarget(
+            name: "GardenModelsTests",
             dependencies: ["GardenModels", "GardenNN", "GardenTensor", "GardenTestSupport"]),
         .testTarget(name: "GardenHDF5Tests", dependencies: ["GardenHDF5"]),
         .testTarget(name: "GardenCRC32CTests", dependencies: ["GardenCRC32C"]),
@@ -114,13 +117,13 @@ let package = Package(
             name: "GardenTrainTests",
             dependencies: [
                 "GardenCRC32C", "GardenHDF5", "GardenModels", "GardenNN", "GardenTensor",
-                "GardenTrain", "TFProto",
+                "GardenTestSupport", "GardenTrain", "TFProto",
             ]),
         .testTarget(
             name: "GardenRecipesTests",
             dependencies: [
                 "GardenFuzzTargets", "GardenHDF5", "GardenModels", "GardenNN", "GardenRecipes",
-                "GardenTensor", "GardenTrain",
+                "GardenTensor", "GardenTestSupport", "GardenTrain",
             ],
             resources: [.copy("Fixtures")]),
     ],

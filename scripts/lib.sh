@@ -53,6 +53,19 @@ ensure_swift() {
     log "swift: $(swift --version 2>/dev/null | head -n 1)"
 }
 
+# `swift format` (swift-format) ships with Swift 6 toolchains; scripts/test lints with it.
+ensure_swift_format() {
+    swift format --version >/dev/null 2>&1 \
+        || die "'swift format' not found (it ships with Swift 6.0 and later; $(swift --version 2>/dev/null | head -n 1))"
+    log "swift format: $(swift format --version)"
+}
+
+# Every Swift file `swift format lint` checks (.swift-format at the root): Sources and Tests but
+# the generated *.pb.swift, relative to REPO_ROOT, NUL-separated.
+swift_lint_files() {
+    (cd "$REPO_ROOT" && find Sources Tests -name '*.swift' ! -name '*.pb.swift' -print0 | sort -z)
+}
+
 # The marker holds a hash of requirements.txt and is written only after a successful install,
 # so a half-installed venv, or one built from other requirements, is recreated.
 venv_marker() { echo "$SWIFTGARDEN_VENV/.swiftgarden-installed"; }

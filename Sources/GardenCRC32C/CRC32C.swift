@@ -15,8 +15,9 @@ public enum CRC32C {
     /// does not checksum to a fixed value.
     public static let maskDelta: UInt32 = 0xA282_EAD8
 
-    /// Returns the CRC-32C of `bytes`.
+    /// The CRC-32C of `bytes`.
     /// - Parameter bytes: the bytes to checksum.
+    /// - Returns: the finished (unmasked) CRC.
     public static func checksum<Bytes: ContiguousBytes>(_ bytes: Bytes) -> UInt32 {
         extend(0, bytes)
     }
@@ -27,6 +28,7 @@ public enum CRC32C {
     /// - Parameters:
     ///   - crc: the CRC of the bytes before `bytes` (0 for none).
     ///   - bytes: the bytes to add.
+    /// - Returns: the CRC of the earlier bytes followed by `bytes`.
     public static func extend<Bytes: ContiguousBytes>(_ crc: UInt32, _ bytes: Bytes) -> UInt32 {
         bytes.withUnsafeBytes { extend(crc, $0) }
     }
@@ -35,6 +37,7 @@ public enum CRC32C {
     /// - Parameters:
     ///   - crc: the CRC of the bytes before `buffer` (0 for none).
     ///   - buffer: the bytes to add.
+    /// - Returns: the CRC of the earlier bytes followed by `buffer`.
     public static func extend(_ crc: UInt32, _ buffer: UnsafeRawBufferPointer) -> UInt32 {
         guard hardwareAvailable, let base = buffer.baseAddress else {
             return softwareExtend(crc, buffer)
@@ -51,6 +54,7 @@ public enum CRC32C {
     /// - Parameters:
     ///   - crc: the CRC of the bytes before `buffer` (0 for none).
     ///   - buffer: the bytes to add.
+    /// - Returns: the CRC of the earlier bytes followed by `buffer`.
     static func softwareExtend(_ crc: UInt32, _ buffer: UnsafeRawBufferPointer) -> UInt32 {
         // Undo the final xor of the previous value so that chaining continues the same register.
         var state = ~crc
@@ -85,12 +89,14 @@ public enum CRC32C {
 
     /// Masks a CRC the way LevelDB and TensorFlow store it: rotate right by 15, add 0xA282EAD8.
     /// - Parameter crc: an unmasked CRC-32C.
+    /// - Returns: the masked value, as stored.
     public static func mask(_ crc: UInt32) -> UInt32 {
         ((crc >> 15) | (crc << 17)) &+ maskDelta
     }
 
     /// Inverts ``mask(_:)``.
     /// - Parameter masked: a CRC as stored in a bundle or table file.
+    /// - Returns: the unmasked CRC-32C.
     public static func unmask(_ masked: UInt32) -> UInt32 {
         let rotated = masked &- maskDelta
         return (rotated >> 17) | (rotated << 15)

@@ -66,6 +66,7 @@ public final class FuzzWorkspace: @unchecked Sendable {
     ///   - target: The target.
     ///   - directory: The corpus folder; created when missing.
     ///   - repository: The repository root, whose `Recipes/` and `Configs/` seed `recipe`.
+    /// - Throws: The file system's error when a seed cannot be read or written.
     public func writeSeeds(of target: FuzzTarget, to directory: URL, repository: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         func copy(_ file: URL, as name: String) throws {

@@ -23,8 +23,14 @@ public final class Conv2D: Module {
     ///   - name: the local name (`conv1`).
     ///   - scope: the path of the parent (`stage1/block`); with `name` it keys the kernel's
     ///     random stream, so equally named layers in different blocks start differently.
+    ///   - inputChannels: the input's last dimension.
+    ///   - filters: the output's last dimension.
     ///   - kernelSize: the square window size `k`.
+    ///   - stride: the step along height and width.
+    ///   - padding: `.same` (TensorFlow's asymmetric rule) or `.valid`.
     ///   - useBias: false before a batch norm, whose offset makes a bias redundant.
+    ///   - kernelInitialization: the initial kernel's distribution.
+    ///   - kernelRegularizer: the kernel's weight penalty, if any.
     ///   - initializer: the seeded generator the kernel is drawn from.
     public init(
         name: String, scope: String = "", inputChannels: Int, filters: Int,

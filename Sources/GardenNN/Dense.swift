@@ -18,6 +18,12 @@ public final class Dense: Module {
     }
 
     /// - Parameters:
+    ///   - name: the local name (`dense_0`); it keys the kernel's random stream.
+    ///   - inputSize: the input's last dimension.
+    ///   - units: the output's last dimension.
+    ///   - activation: applied after the bias.
+    ///   - useBias: whether a bias is added.
+    ///   - kernelRegularizer: the kernel's weight penalty, if any.
     ///   - initializer: the seeded generator the kernel is drawn from.
     public init(
         name: String, inputSize: Int, units: Int, activation: Activation = .linear,

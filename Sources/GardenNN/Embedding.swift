@@ -9,8 +9,12 @@ public final class Embedding: Module {
     public let embeddings: Parameter
 
     /// - Parameters:
+    ///   - name: the local name (`word_embeddings`).
     ///   - scope: the path of the parent, keying the initial values.
+    ///   - vocabSize: the number of rows (ids `0..<vocabSize`).
+    ///   - width: the length of each row.
     ///   - stddev: standard deviation of the truncated-normal initial values.
+    ///   - initializer: the seeded generator the table is drawn from.
     public init(
         name: String, scope: String = "", vocabSize: Int, width: Int, stddev: Float,
         initializer: Initializer

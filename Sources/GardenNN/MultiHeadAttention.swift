@@ -17,9 +17,13 @@ public final class MultiHeadAttention: Module {
     public let attentionDropout: Dropout
 
     /// - Parameters:
+    ///   - name: the local name under the block.
     ///   - scope: the path of the parent, keying the initial values.
+    ///   - hiddenSize: the input's and output's last dimension.
+    ///   - numHeads: the number of heads; `hiddenSize` must be a multiple of it.
     ///   - dropoutRate: dropout on the attention probabilities (training only).
     ///   - initializerRange: standard deviation of the truncated-normal kernels.
+    ///   - initializer: the seeded generator the kernels are drawn from.
     public init(
         name: String = "self_attention", scope: String = "", hiddenSize: Int,
         numHeads: Int, dropoutRate: Float, initializerRange: Float,

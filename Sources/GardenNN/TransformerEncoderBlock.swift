@@ -20,10 +20,16 @@ public final class TransformerEncoderBlock: Module {
     public let outputDropout: Dropout
 
     /// - Parameters:
+    ///   - name: the local name (`layer_0`).
     ///   - scope: the path of the parent, keying the initial values.
+    ///   - hiddenSize: the input's and output's last dimension.
+    ///   - numAttentionHeads: the attention heads; `hiddenSize` must be a multiple of it.
+    ///   - intermediateSize: the width of the feed-forward layer.
+    ///   - activation: the feed-forward activation (BERT's `hidden_activation`).
     ///   - dropoutRate: dropout on the attention and feed-forward outputs (training only).
     ///   - attentionDropoutRate: dropout on the attention probabilities (training only).
-    ///   - activation: the feed-forward activation (BERT's `hidden_activation`).
+    ///   - initializerRange: standard deviation of the truncated-normal kernels.
+    ///   - initializer: the seeded generator the kernels are drawn from.
     public init(
         name: String, scope: String = "", hiddenSize: Int, numAttentionHeads: Int,
         intermediateSize: Int, activation: Dense.Activation = .geluExact,

@@ -12,6 +12,7 @@ public enum Evaluator {
     ///   - data: The held-out examples.
     ///   - seed: The recipe seed (for any randomness a loss uses in inference mode).
     ///   - step: The training step being evaluated.
+    /// - Returns: The row-weighted mean of the loss (under `loss`) and of each metric, by name.
     public static func evaluate(_ model: Model, on data: InMemoryDataset, seed: Int, step: Int)
         -> [String: Float]
     {

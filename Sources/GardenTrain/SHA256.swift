@@ -6,6 +6,7 @@
 public enum SHA256 {
     /// The 32-byte digest of `bytes`.
     /// - Parameter bytes: The message.
+    /// - Returns: the digest, 32 bytes.
     public static func digest<Bytes: Collection>(_ bytes: Bytes) -> [UInt8]
     where Bytes.Element == UInt8 {
         var h: [UInt32] = [
@@ -51,6 +52,7 @@ public enum SHA256 {
 
     /// The digest of `bytes` as 64 lowercase hex digits.
     /// - Parameter bytes: The message.
+    /// - Returns: the digest in lowercase hex.
     public static func hex<Bytes: Collection>(_ bytes: Bytes) -> String
     where Bytes.Element == UInt8 {
         let digits = Array("0123456789abcdef")
@@ -59,6 +61,7 @@ public enum SHA256 {
 
     /// The digest of a string's UTF-8 bytes as hex.
     /// - Parameter text: The message.
+    /// - Returns: the digest in lowercase hex.
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 
     @inline(__always)

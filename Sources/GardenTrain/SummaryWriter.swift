@@ -22,6 +22,7 @@ public final class SummaryWriter {
     ///   - directory: The run directory TensorBoard shows as one run.
     ///   - startStep: The step the process starts from (part of the file name).
     ///   - clock: Seconds since 1970 for `wall_time` (tests may fix it).
+    /// - Throws: The file system's error when the event file cannot be created.
     public init(
         directory: URL, startStep: Int,
         clock: @escaping () -> Double = { Date().timeIntervalSince1970 }

@@ -1,4 +1,3 @@
-import GardenModels
 import GardenNN
 import GardenTensor
 import GardenTestSupport
@@ -23,11 +22,23 @@ import Testing
         }
     }
 
-    @Test func gradientsOfKernelBiasAndInputMatchFiniteDifferences() {
-        let x = TestInputs.uniform([4, 3], stream: 2)
-        let k = TestInputs.uniform([3, 5], stream: 3)
-        let b = TestInputs.uniform([5], stream: 4)
-        checkGradients(of: { v in (v[0].matmul(v[1]) + v[2]).tanh() }, at: [x, k, b])
+    @Test(arguments: [Dense.Activation.linear, .tanh, .gelu, .geluExact])
+    func layerContract(_ activation: Dense.Activation) {
+        let dense = Dense(
+            name: "d", inputSize: 3, units: 5, activation: activation, initializer: initializer)
+        dense.bias?.value = TestInputs.uniform([5], stream: 4)
+        checkLayer(
+            dense, input: TestInputs.uniform([4, 3], stream: 2), outputShape: [4, 5],
+            parameterPaths: ["kernel", "bias"]
+        ) { dense($0) }
+    }
+
+    @Test func rank3InputsUseTheSameKernelForEveryPosition() {
+        let dense = Dense(name: "d", inputSize: 3, units: 2, initializer: initializer)
+        checkLayer(
+            dense, input: TestInputs.uniform([2, 4, 3], stream: 5), outputShape: [2, 4, 2],
+            parameterPaths: ["kernel", "bias"]
+        ) { dense($0) }
     }
 
     @Test func glorotUniformStaysWithinItsLimitAndIsSeeded() {

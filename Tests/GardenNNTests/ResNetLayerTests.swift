@@ -1,56 +1,7 @@
-import GardenModels
 import GardenNN
 import GardenTensor
 import GardenTestSupport
 import Testing
-
-/// Tape gradients of the scalar `loss` with respect to each trainable parameter in
-/// `parameters`, against central differences that perturb each element in place (a layer reads
-/// its own parameters, so they cannot be passed in as inputs).
-func expectParameterGradientsMatch(
-    _ parameters: [Parameter], step: Float = 1e-3, tolerance: Double = 2e-2,
-    sourceLocation: SourceLocation = #_sourceLocation, loss: () -> Tensor
-) {
-    let (_, grads) = Tape.valueWithGradients(loss)
-    for p in parameters where p.trainable {
-        let g = grads.first { $0.0 === p }?.1 ?? Tensor.zeros(p.value.shape)
-        let base = p.value
-        var worst = 0.0
-        for i in 0..<base.count {
-            var v = base.floats
-            v[i] += step
-            p.value = Tensor(v, shape: base.shape)
-            let plus = Double(loss().scalar)
-            v[i] -= 2 * step
-            p.value = Tensor(v, shape: base.shape)
-            let minus = Double(loss().scalar)
-            p.value = base
-            let numeric = (plus - minus) / (2 * Double(step))
-            let error = Swift.abs(numeric - Double(g.floats[i])) / max(1, Swift.abs(numeric))
-            worst = max(worst, error)
-        }
-        #expect(
-            worst < tolerance, "\(p.path): worst relative gradient error \(worst)",
-            sourceLocation: sourceLocation)
-    }
-}
-
-/// `expectParameterGradientsMatch` for `sum(f(x) * r)` with a fixed random `r`, over `x` and the
-/// layer's `parameters`.
-func expectLayerGradientsMatch(
-    _ parameters: [Parameter], input: Tensor, tolerance: Double = 2e-2,
-    sourceLocation: SourceLocation = #_sourceLocation, _ f: (Tensor) -> Tensor
-) {
-    let x = Parameter(input, path: "x")
-    let outShape = f(input).shape
-    let r = Philox(seed: TestInputs.seed, stream: 0x1A7E).normal(count: outShape.reduce(1, *))
-    expectParameterGradientsMatch(
-        [x] + parameters, tolerance: tolerance,
-        sourceLocation: sourceLocation
-    ) {
-        (f(x.read()) * Tensor(r, shape: outShape)).sum()
-    }
-}
 
 @Suite("ResNet layers")
 struct ResNetLayerTests {
@@ -58,16 +9,16 @@ struct ResNetLayerTests {
     /// Tiny and odd: 7x5 images, 3 channels, batch 2.
     let x = TestInputs.uniform([2, 7, 5, 3], in: -1...1, stream: 70)
 
-    @Test func conv2dLayerShapesAndGradients() {
+    @Test func conv2dContract() {
         let conv = Conv2D(
             name: "conv", inputChannels: 3, filters: 4, kernelSize: 3, stride: 2,
             kernelRegularizer: .l2(1e-4), initializer: initializer)
         conv.bias?.value = TestInputs.uniform([4], stream: 71)
-        #expect(conv.namedParameters().map(\.path) == ["kernel", "bias"])
         #expect(conv.kernel.value.shape == [3, 3, 3, 4])
-        #expect(conv(x).shape == [2, 4, 3, 4])
         #expect(conv.allRegularizers().count == 1)
-        expectLayerGradientsMatch(conv.namedParameters().map(\.parameter), input: x) { conv($0) }
+        checkLayer(conv, input: x, outputShape: [2, 4, 3, 4], parameterPaths: ["kernel", "bias"]) {
+            conv($0)
+        }
     }
 
     @Test func convKernelsWithTheSameLocalNameDifferByScope() {
@@ -80,16 +31,17 @@ struct ResNetLayerTests {
         #expect(a.kernel.value.floats != b.kernel.value.floats)
     }
 
-    @Test func batchNormTrainingGradientsFlowThroughBatchStatistics() {
+    /// In training the gradients flow through the batch statistics; in inference through the
+    /// moving ones (not trainable: neither perturbed nor compared).
+    @Test(arguments: [true, false])
+    func batchNormContract(training: Bool) {
         let bn = BatchNorm(channels: 3)
         bn.gamma.value = TestInputs.uniform([3], in: 0.5...2, stream: 72)
         bn.beta.value = TestInputs.uniform([3], stream: 73)
-        expectLayerGradientsMatch(bn.namedParameters().map(\.parameter), input: x) {
-            bn($0, ForwardContext(training: true))
-        }
-        expectLayerGradientsMatch(bn.namedParameters().map(\.parameter), input: x) {
-            bn($0, ForwardContext(training: false))
-        }
+        checkLayer(
+            bn, input: x, outputShape: x.shape,
+            parameterPaths: ["gamma", "beta", "moving_mean", "moving_variance"]
+        ) { bn($0, ForwardContext(training: training)) }
     }
 
     /// One training pass moves the statistics by `(1 - momentum)` toward the batch mean and the
@@ -148,28 +100,42 @@ struct ResNetLayerTests {
         #expect(bn.movingMean.value.floats == [0, 0, 0])
     }
 
+    @Test func convBNReLUContract() {
+        let stem = ConvBNReLU(
+            name: "stem", inputChannels: 3, filters: 4, stride: 2, initializer: initializer)
+        let ctx = ForwardContext(training: true)
+        // The ReLU sees ~12 batch-normalized pre-activations per channel, near its kink.
+        checkLayer(
+            stem, input: x, outputShape: [2, 4, 3, 4],
+            parameterPaths: [
+                "conv/kernel", "bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance",
+            ],
+            gradient: .throughReLU
+        ) { stem($0, ctx) }
+    }
+
     @Test(arguments: [(1, 3), (2, 4), (1, 4)])
-    func residualBlockShapesNamesAndGradients(stride: Int, filters: Int) {
+    func residualBlockContract(stride: Int, filters: Int) {
         let block = ResidualBlock(
             scope: "stage", inputChannels: 3, filters: filters, stride: stride,
             kernelRegularizer: .l2(1e-4), initializer: initializer)
-        Module(name: "root").addModule(block).assignPaths()
         let projects = stride != 1 || filters != 3
-        let bnNames = ["gamma", "beta", "moving_mean", "moving_variance"]
-        let expected =
-            ["conv1/kernel"] + bnNames.map { "bn1/" + $0 } + ["conv2/kernel"]
-            + bnNames.map { "bn2/" + $0 }
-            + (projects ? ["shortcut_conv/kernel"] + bnNames.map { "shortcut_bn/" + $0 } : [])
-        #expect(block.namedParameters().map(\.path) == expected)
+        let main = [
+            "conv1/kernel", "bn1/gamma", "bn1/beta", "bn1/moving_mean", "bn1/moving_variance",
+            "conv2/kernel", "bn2/gamma", "bn2/beta", "bn2/moving_mean", "bn2/moving_variance",
+        ]
+        let shortcut = [
+            "shortcut_conv/kernel", "shortcut_bn/gamma", "shortcut_bn/beta",
+            "shortcut_bn/moving_mean", "shortcut_bn/moving_variance",
+        ]
         #expect(block.allRegularizers().count == (projects ? 3 : 2))
         let ctx = ForwardContext(training: true)
-        #expect(block(x, ctx).shape == [2, stride == 1 ? 7 : 4, stride == 1 ? 5 : 3, filters])
-        // The final ReLU sees ~70 pre-activations per channel near 0 (batch-normalized), so a
-        // 1e-3 step can cross a kink for one of them: about 1/70 relative error, well below the
-        // order-1 error of a wrong vjp.
-        expectLayerGradientsMatch(
-            block.namedParameters().map(\.parameter), input: x,
-            tolerance: 5e-2
+        // The final ReLU sees ~70 batch-normalized pre-activations per channel, near its kink.
+        checkLayer(
+            block, input: x,
+            outputShape: [2, stride == 1 ? 7 : 4, stride == 1 ? 5 : 3, filters],
+            parameterPaths: projects ? main + shortcut : main,
+            gradient: .throughReLU
         ) { block($0, ctx) }
     }
 
@@ -177,6 +143,6 @@ struct ResNetLayerTests {
         let gap = GlobalAveragePooling(name: "reduce_mean")
         let ref = NaiveReference.mean(x.floats, shape: x.shape, axes: [1, 2], keepDims: false)
         expectClose(gap(x), ref.values, shape: [2, 3])
-        expectLayerGradientsMatch([], input: x) { gap($0) }
+        checkLayer(gap, input: x, outputShape: [2, 3], parameterPaths: []) { gap($0) }
     }
 }

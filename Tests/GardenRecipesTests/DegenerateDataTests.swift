@@ -1,5 +1,6 @@
 import Foundation
 import GardenHDF5
+import GardenTestSupport
 import Testing
 @testable import GardenRecipes
 

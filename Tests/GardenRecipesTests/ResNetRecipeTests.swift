@@ -3,6 +3,7 @@ import GardenHDF5
 import GardenModels
 import GardenTensor
 import GardenTrain
+import GardenTestSupport
 import Testing
 @testable import GardenRecipes
 

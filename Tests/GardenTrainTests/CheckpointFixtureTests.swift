@@ -15,6 +15,13 @@ import Testing
         -0.01999937742948532, -0.0194951631128788, -0.019506920129060745, -0.018693111836910248,
     ]
     static let names = ["dense_0/bias", "dense_0/kernel", "logits/bias", "logits/kernel"]
+    /// `logits/bias` and its Adam slot `optimizer/logits/bias/v`, the same in all three files.
+    static let logitsBias: [Float] = [
+        -0.008170584216713905, -0.01774803176522255, 0.018717624247074127,
+    ]
+    static let logitsBiasV: [Float] = [
+        3.0577132292819442e-06, 6.172744178911671e-05, 4.3797048419946805e-05,
+    ]
 
     func read(_ version: Int) throws -> Checkpoint {
         try Checkpoint.read(from: Self.fixtures.appendingPathComponent("checkpoint-v\(version).h5"))
@@ -56,5 +63,20 @@ import Testing
         #expect(c.variables.map(\.path) == Self.names)
         #expect(c.variables[0].value.floats == Self.bias)
         #expect(c.optimizerSlots.count == 8)
+    }
+
+    /// Every version the reader claims (`Checkpoint.readableVersions`) has its frozen file, and
+    /// the file reads as that version with the run's values: a version added to the reader
+    /// without a fixture fails here.
+    @Test(arguments: Checkpoint.readableVersions)
+    func everyReadableVersionHasAFixtureWithTheRunsValues(_ version: Int64) throws {
+        let c = try read(Int(version))
+        #expect(c.fileFormatVersion == version)
+        #expect(c.step == 2 && c.seed == 42)
+        #expect(c.variables.map(\.path) == Self.names)
+        #expect(c.variables[0].value.floats == Self.bias)
+        #expect(c.variables[2].value.floats == Self.logitsBias)
+        #expect(c.optimizerSlots.map(\.name)[5] == "logits/bias/v")
+        #expect(c.optimizerSlots[5].value.floats == Self.logitsBiasV)
     }
 }

@@ -4,6 +4,7 @@ import GardenHDF5
 import GardenModels
 import GardenNN
 import GardenTensor
+import GardenTestSupport
 import GardenTrain
 import Testing
 

@@ -1,5 +1,7 @@
 import Foundation
+import GardenHDF5
 import GardenTensor
+import GardenTestSupport
 import GardenTrain
 import Testing
 
@@ -52,18 +54,86 @@ import Testing
         #expect(k.value.floats == [1, 2, 3, 4, 5, 6])
     }
 
-    @Test func foreignAndTruncatedFilesAreClearErrors() throws {
+    @Test func truncatedAndTextFilesAreNotHDF5() throws {
         let dir = try TemporaryDirectory()
         let good = dir.url.appendingPathComponent("ckpt-000001.h5")
         try sample(step: 1).write(to: good)
         let truncated = dir.url.appendingPathComponent("truncated.h5")
         try Data(try Data(contentsOf: good).prefix(100)).write(to: truncated)
-        #expect(throws: (any Error).self) { try Checkpoint.read(from: truncated) }
+        #expect(
+            errorMessage { try Checkpoint.read(from: truncated) }
+                == "\(truncated.path): not an HDF5 file (or truncated)")
         let text = dir.url.appendingPathComponent("notes.h5")
         try Data("hello".utf8).write(to: text)
-        #expect(throws: (any Error).self) { try Checkpoint.read(from: text) }
-        #expect(throws: CheckpointError.notFound(path: "/nonexistent/ckpt.h5")) {
-            try Checkpoint.resolve(URL(fileURLWithPath: "/nonexistent/ckpt.h5"))
+        #expect(
+            errorMessage { try Checkpoint.read(from: text) }
+                == "\(text.path): not an HDF5 file (or truncated)")
+    }
+
+    @Test func anHDF5FileWithoutFormatVersionIsForeign() throws {
+        let dir = try TemporaryDirectory()
+        let url = dir.url.appendingPathComponent("weights.h5")
+        try HDF5File.atomicallyWrite(to: url) { f in
+            try f.write([1, 2] as [Float], shape: [2], at: "dense/kernel")
+        }
+        #expect(
+            errorMessage { try Checkpoint.read(from: url) }
+                == "\(url.path): not a SwiftGarden checkpoint (HDF5 file without the "
+                + "'format_version' attribute)")
+    }
+
+    @Test func aMissingPathAndAnEmptyDirectoryAreNamed() throws {
+        #expect(
+            errorMessage { try Checkpoint.resolve(URL(fileURLWithPath: "/nonexistent/ckpt.h5")) }
+                == "/nonexistent/ckpt.h5: no such checkpoint file or directory")
+        let dir = try TemporaryDirectory()
+        try Data("partial".utf8).write(to: dir.url.appendingPathComponent(".ckpt-000002.h5.tmp-1"))
+        #expect(
+            errorMessage { try Checkpoint.resolve(dir.url) }
+                == "\(dir.url.path): no checkpoint (ckpt-NNNNNN.h5) in this directory")
+    }
+
+    /// The message of every case, whole: tests elsewhere compare the cases (with their file,
+    /// path and reason), this pins the line the user reads for each.
+    @Test func everyCheckpointErrorMessage() {
+        let cases: [(CheckpointError, String)] = [
+            (.notFound(path: "d/c.h5"), "d/c.h5: no such checkpoint file or directory"),
+            (.emptyDirectory(path: "d"), "d: no checkpoint (ckpt-NNNNNN.h5) in this directory"),
+            (
+                .foreign(file: "w.h5"),
+                "w.h5: not a SwiftGarden checkpoint (HDF5 file without the 'format_version' "
+                    + "attribute)"
+            ),
+            (
+                .unsupportedVersion(file: "c.h5", found: 0),
+                "c.h5: checkpoint format version 0 is not supported (expected 1...3)"
+            ),
+            (
+                .badDataset(file: "c.h5", path: "v", reason: "element 2 is nan"),
+                "c.h5: dataset 'v': element 2 is nan"
+            ),
+            (
+                .badAttribute(file: "c.h5", name: "step", reason: "is -1, expected 0 or more"),
+                "c.h5: attribute 'step' is -1, expected 0 or more"
+            ),
+            (
+                .incompatible(file: "c.h5", report: "1 missing"),
+                "c.h5: checkpoint does not match the model: 1 missing"
+            ),
+            (
+                .missingOptimizerSlots(file: "c.h5", missing: ["v/m"]),
+                "c.h5: optimizer slot 'v/m' missing; resuming without the optimizer's state "
+                    + "would not continue the run (train into a new --model-dir to start over)"
+            ),
+            (
+                .missingOptimizerSlots(file: "c.h5", missing: ["v/m", "v/v", "w/m"]),
+                "c.h5: optimizer slot 'v/m' and 2 more missing; resuming without the optimizer's "
+                    + "state would not continue the run (train into a new --model-dir to start "
+                    + "over)"
+            ),
+        ]
+        for (error, message) in cases {
+            #expect(error.errorDescription == message)
         }
     }
 }

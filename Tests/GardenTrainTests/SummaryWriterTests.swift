@@ -1,5 +1,6 @@
 import Foundation
 import GardenCRC32C
+import GardenTestSupport
 import GardenTrain
 import TFProto
 import Testing

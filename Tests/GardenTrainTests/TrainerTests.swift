@@ -2,6 +2,7 @@ import Foundation
 import GardenModels
 import GardenNN
 import GardenTensor
+import GardenTestSupport
 import GardenTrain
 import Testing
 

@@ -13,9 +13,12 @@ public enum FunctionDefLowering {
     /// Lowers `function` under the library name `name`.
     ///
     /// - Parameters:
+    ///   - function: the traced function.
+    ///   - name: its name in the graph's function library.
     ///   - inputOrder: argument names in flattened order (a dict's sorted keys); nil keeps the
     ///     trace's order.
     ///   - outputOrder: output names in flattened order; nil keeps the trace's order.
+    /// - Returns: the `FunctionDef`.
     /// - Throws: ``ExportError/invalidSpec(_:)`` when an order names an unknown argument or
     ///   output, or misses one.
     public static func lower(

@@ -11,6 +11,7 @@ public enum SavedModelWriter {
     /// Exports `spec` to `dir`.
     ///
     /// - Parameters:
+    ///   - spec: what to export.
     ///   - dir: the export directory; it may exist only if empty, unless `overwrite`.
     ///   - overwrite: replace an existing non-empty `dir` (the old one is removed only after the
     ///     new one is in place).

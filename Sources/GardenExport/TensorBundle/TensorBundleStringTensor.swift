@@ -32,7 +32,14 @@ enum TensorBundleStringTensor {
     }
 
     /// Decodes `count` strings from `cursor`'s range and checks both checksums.
-    /// - Parameter expectedCRC: the entry's unmasked crc32c from the index.
+    /// - Parameters:
+    ///   - count: the number of strings (the tensor's element count).
+    ///   - cursor: reads the entry's bytes; left after the last string.
+    ///   - expectedCRC: the entry's unmasked crc32c from the index.
+    ///   - key: the tensor's name, for messages.
+    /// - Returns: the strings' bytes, in order.
+    /// - Throws: ``TensorBundleError/corrupt(file:offset:message:)`` naming the offset when a
+    ///   length, a string or a checksum is wrong.
     static func decode(
         count: Int, cursor: inout TensorBundleByteCursor, expectedCRC: UInt32,
         key: String

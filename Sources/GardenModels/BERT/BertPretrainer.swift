@@ -43,11 +43,14 @@ public final class BertPretrainer: Model {
     /// `targets` the next-sentence labels `[batch]`, and `features` the masked-LM targets.
     ///
     /// - Parameters:
-    ///   - inputWordIds, inputMask, inputTypeIds: int32 `[batch, seq]`.
-    ///   - maskedLMPositions, maskedLMIds: int32 `[batch, P]` (positions into the sequence, and
-    ///     the original token ids there).
+    ///   - inputWordIds: int32 `[batch, seq]` token ids.
+    ///   - inputMask: int32 `[batch, seq]`, 1 for a real token, 0 for padding.
+    ///   - inputTypeIds: int32 `[batch, seq]` segment ids.
+    ///   - maskedLMPositions: int32 `[batch, P]`, positions into the sequence.
+    ///   - maskedLMIds: int32 `[batch, P]`, the original token ids at those positions.
     ///   - maskedLMWeights: float32 `[batch, P]`, 1 for a real prediction, 0 for padding.
     ///   - nextSentenceLabels: int32 `[batch]`, 0 or 1.
+    /// - Returns: the batch.
     public static func batch(
         inputWordIds: Tensor, inputMask: Tensor, inputTypeIds: Tensor, maskedLMPositions: Tensor,
         maskedLMIds: Tensor, maskedLMWeights: Tensor, nextSentenceLabels: Tensor

@@ -19,9 +19,12 @@ public final class MaskedLM: Module {
     public let embeddings: Parameter
 
     /// - Parameters:
+    ///   - name: the local name under the pretrainer.
+    ///   - scope: the path of the parent, keying the initial values.
     ///   - embeddings: the encoder's word-embedding parameter `[vocab, hidden]`.
     ///   - activation: the transform's activation (the encoder's `hidden_activation`).
     ///   - initializerRange: standard deviation of the truncated-normal transform kernel.
+    ///   - initializer: the seeded generator the transform kernel is drawn from.
     public init(
         name: String = "masked_lm", scope: String = "", embeddings: Parameter,
         activation: Dense.Activation = .geluExact, initializerRange: Float,

@@ -19,8 +19,13 @@ public final class ResidualBlock: Module {
     public let shortcut: (conv: Conv2D, bn: BatchNorm)?
 
     /// - Parameters:
+    ///   - name: the local name under the stage.
     ///   - scope: the path of the parent, for the kernels' random streams (see `Conv2D`).
+    ///   - inputChannels: the input's last dimension.
+    ///   - filters: the output's last dimension.
+    ///   - stride: the first convolution's (and the shortcut's) step along height and width.
     ///   - kernelRegularizer: applied to every convolution kernel.
+    ///   - initializer: the seeded generator the kernels are drawn from.
     public init(
         name: String = "block", scope: String = "", inputChannels: Int, filters: Int,
         stride: Int = 1, kernelRegularizer: Regularizer? = nil,

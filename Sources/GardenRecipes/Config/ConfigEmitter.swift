@@ -7,6 +7,7 @@ import Yams
 public enum ConfigEmitter {
     /// The YAML text of `node`, ending with a newline.
     /// - Parameter node: A mapping node (other nodes are written as a single value).
+    /// - Returns: The YAML text.
     public static func emit(_ node: ConfigNode) -> String {
         var lines: [String] = []
         if let entries = node.entries, !entries.isEmpty {

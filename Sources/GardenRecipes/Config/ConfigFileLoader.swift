@@ -28,6 +28,8 @@ public struct ConfigFileLoader {
     /// Reads `path` and expands its includes.
     /// - Parameter path: The file, as the user named it (shown in messages as given).
     /// - Returns: The merged tree (a mapping).
+    /// - Throws: ``RecipeError`` naming the file (and line) that cannot be read or parsed, or
+    ///   the include that is missing or circular.
     public func load(path: String) throws -> ConfigNode {
         let url = URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL
         return try load(url: url, name: path, stack: [], session: Session())
@@ -40,6 +42,7 @@ public struct ConfigFileLoader {
     ///   - directory: The folder a relative `sourceName` lies in; includes are looked up as if
     ///     the text were that file.
     /// - Returns: The merged tree (a mapping).
+    /// - Throws: ``RecipeError`` naming the text or the included file (and line) at fault.
     public func load(yaml: String, sourceName: String, directory: URL) throws -> ConfigNode {
         let url = URL(fileURLWithPath: sourceName, relativeTo: directory).standardizedFileURL
         return try expand(yaml, url: url, name: sourceName, stack: [], session: Session())

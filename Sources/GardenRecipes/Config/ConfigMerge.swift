@@ -37,6 +37,7 @@ extension ConfigNode {
 
     /// This mapping without `key` (used to take `include:` out of a file before merging).
     /// - Parameter key: The key to drop.
+    /// - Returns: The mapping without `key` (this node itself when it is not a mapping).
     public func removing(_ key: String) -> ConfigNode {
         guard let entries else { return self }
         return ConfigNode(.mapping(entries.filter { $0.key != key }), at: location)

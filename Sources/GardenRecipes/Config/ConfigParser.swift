@@ -11,6 +11,8 @@ public enum ConfigParser {
     ///   - yaml: The YAML text.
     ///   - source: Where the text came from; used for locations and error messages.
     /// - Returns: The tree; `nil` content becomes a null scalar.
+    /// - Throws: ``RecipeError`` naming the source and line of a syntax error, a duplicate key
+    ///   or a document over the size budget.
     public static func parse(_ yaml: String, source: ConfigSource) throws -> ConfigNode {
         if let (reason, line) = YAMLBudget.violation(in: yaml) {
             throw RecipeError.limitExceeded(

@@ -41,12 +41,14 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
 
     /// The path one key further down.
     /// - Parameter key: A mapping key.
+    /// - Returns: This path followed by `key`.
     public func appending(_ key: String) -> ConfigPath {
         ConfigPath(components + [.key(key)])
     }
 
     /// The path one list element further down.
     /// - Parameter index: A 0-based list index.
+    /// - Returns: This path followed by `[index]`.
     public func appending(index: Int) -> ConfigPath {
         ConfigPath(components + [.index(index)])
     }
@@ -69,6 +71,7 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
 extension ConfigNode {
     /// The node at `path`, or `nil` when some step is missing.
     /// - Parameter path: A path from this node.
+    /// - Returns: The node there, or `nil`.
     public func node(at path: ConfigPath) -> ConfigNode? {
         var node = self
         for component in path.components {

@@ -9,6 +9,8 @@ extension ConfigMappingSchema {
     /// and keeps the location of each value that was written.
     /// - Parameter tree: The merged layers (defaults, includes, recipe, overrides).
     /// - Returns: The complete tree.
+    /// - Throws: ``RecipeError`` naming the key path and location of an unknown key or a value
+    ///   of the wrong type or out of range.
     public func resolve(_ tree: ConfigNode) throws -> ConfigNode {
         try resolve(tree, path: ConfigPath(), parent: tree.location)
     }
@@ -209,6 +211,7 @@ extension ConfigScalarValue {
     /// - Parameters:
     ///   - description: Swift's shortest round-trip spelling of the number.
     ///   - value: The number (for the special cases).
+    /// - Returns: The YAML spelling.
     static func yamlNumber(_ description: String, _ value: Double) -> String {
         if value.isNaN { return ".nan" }
         if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }

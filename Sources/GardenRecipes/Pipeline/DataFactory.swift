@@ -83,7 +83,8 @@ public enum DataFactory {
                     file: path, dataset: d.labels, label: Int(bad), classes: c.numClasses)
             }
             y = Tensor(int32: values.map { Int32($0) }, shape: shape)
-        case (.mlp, let other), (.resnet, let other), (.bertPretrainer, let other):  // resnet images and BERT text returned above
+        // ResNet images and BERT text returned above.
+        case (.mlp, let other), (.resnet, let other), (.bertPretrainer, let other):
             throw DataError.wrongType(
                 file: path, dataset: d.labels, found: "\(other.dtype)",
                 expected: "int32 class labels")

@@ -3,8 +3,11 @@ import GardenNN
 
 /// Builds the model a recipe describes.
 public enum ModelFactory {
-    /// - Parameter dropoutRate: replaces the recipe's dropout rate (the export's
-    ///   `export.dropout_rate`); nil keeps the training value.
+    /// - Parameters:
+    ///   - recipe: The resolved recipe; its `seed` seeds the initial values.
+    ///   - dropoutRate: replaces the recipe's dropout rate (the export's
+    ///     `export.dropout_rate`); nil keeps the training value.
+    /// - Returns: The model, with fresh initial values.
     public static func make(_ recipe: Recipe, dropoutRate: Float? = nil) -> Model {
         let initializer = Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed))
         switch recipe.model {

@@ -77,6 +77,8 @@ public struct Recipe: RecipeSection {
 
     /// The recipe with every default, named `name` (what an empty recipe file gives).
     /// - Parameter name: The run's name.
+    /// - Returns: The recipe.
+    /// - Throws: ``RecipeError`` only if the built-in defaults were inconsistent.
     public static func defaults(name: String) throws -> Recipe {
         try RecipeLoader.load(yaml: "", sourceName: name)
     }

@@ -49,6 +49,8 @@ public enum RecipeLoader {
     ///   - tree: The recipe file's tree with its includes expanded.
     ///   - sourceName: The recipe's name in messages.
     ///   - overrides: `--set` arguments without the prefix.
+    /// - Returns: The resolved tree.
+    /// - Throws: ``RecipeError`` naming the override or key at fault.
     static func resolve(
         _ tree: ConfigNode, sourceName: String,
         overrides: [String]

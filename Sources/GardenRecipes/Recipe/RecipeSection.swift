@@ -8,6 +8,7 @@ import Foundation
 public protocol RecipeSection: Equatable, Sendable {
     /// Reads the section from the resolved tree (all keys present, types checked).
     /// - Parameter config: A view of this section's mapping.
+    /// - Throws: ``RecipeError`` naming the key whose value does not fit the section.
     init(config: ConfigView) throws
     /// The section as a tree, keys in schema order.
     var configNode: ConfigNode { get }

@@ -31,6 +31,7 @@ public final class Tracer {
     ///   - arguments: user inputs (name, dtype, shape with -1 for unknown dims); the body gets one
     ///     symbolic tensor per argument, in this order.
     ///   - body: the forward code; returns the named outputs.
+    /// - Returns: the traced function: its nodes, captured variables and named outputs.
     public static func trace(
         arguments: [GraphArgument],
         _ body: ([Tensor]) throws -> [(name: String, tensor: Tensor)]

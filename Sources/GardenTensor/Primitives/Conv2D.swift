@@ -72,8 +72,10 @@ extension Tensor {
     ///
     /// Shapes: `[n, h, w, cin]` and `[kh, kw, cin, cout]` → `[n, oh, ow, cout]`.
     /// - Parameters:
+    ///   - filter: the HWIO kernel.
     ///   - stride: the step along height and width.
     ///   - padding: `.same` (TensorFlow's asymmetric rule) or `.valid`.
+    /// - Returns: the NHWC output.
     public func conv2d(_ filter: Tensor, stride: Int = 1, padding: SpatialPadding = .same)
         -> Tensor
     {

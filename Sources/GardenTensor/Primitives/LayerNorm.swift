@@ -51,10 +51,14 @@ struct LayerNorm: Primitive {
             a.withUnsafeBufferPointer { p in
                 gamma.withUnsafeBufferPointer { pg in
                     beta.withUnsafeBufferPointer { pb in
+                        // Only an empty tensor has no base address, and it has no rows either.
+                        guard let input = p.baseAddress, let output = buf.baseAddress else {
+                            return
+                        }
                         for row in 0..<rows {
                             let base = row * h
-                            let o = buf.baseAddress! + base
-                            let r = LayerNorm.normalizeRow(p.baseAddress! + base, h, epsilon, o)
+                            let o = output + base
+                            let r = LayerNorm.normalizeRow(input + base, h, epsilon, o)
                             for j in 0..<h { o[j] = o[j] * r * pg[j] + pb[j] }
                         }
                     }
@@ -77,11 +81,14 @@ struct LayerNorm: Primitive {
         let dx = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
             a.withUnsafeBufferPointer { p in
                 gs.withUnsafeBufferPointer { q in
+                    // Only an empty tensor (or row) has no base address, and then there are no rows.
+                    guard let input = p.baseAddress else { return }
                     for row in 0..<rows {
                         let base = row * h
-                        let r = xhat.withUnsafeMutableBufferPointer {
-                            LayerNorm.normalizeRow(
-                                p.baseAddress! + base, h, epsilon, $0.baseAddress!)
+                        let r = xhat.withUnsafeMutableBufferPointer { centered in
+                            centered.baseAddress.map {
+                                LayerNorm.normalizeRow(input + base, h, epsilon, $0)
+                            } ?? 0
                         }
                         var sumD = 0.0, sumDX = 0.0
                         for j in 0..<h {

@@ -1,6 +1,7 @@
 import GardenModels
 import GardenNN
 import GardenTensor
+import GardenTestSupport
 import Testing
 
 /// Ids a BERT model cannot look up are refused with the input, the position and the bound,
