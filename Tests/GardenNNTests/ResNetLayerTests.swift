@@ -100,45 +100,6 @@ struct ResNetLayerTests {
         #expect(bn.movingMean.value.floats == [0, 0, 0])
     }
 
-    @Test func convBNReLUContract() {
-        let stem = ConvBNReLU(
-            name: "stem", inputChannels: 3, filters: 4, stride: 2, initializer: initializer)
-        let ctx = ForwardContext(training: true)
-        // The ReLU sees ~12 batch-normalized pre-activations per channel, near its kink.
-        checkLayer(
-            stem, input: x, outputShape: [2, 4, 3, 4],
-            parameterPaths: [
-                "conv/kernel", "bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance",
-            ],
-            gradient: .throughReLU
-        ) { stem($0, ctx) }
-    }
-
-    @Test(arguments: [(1, 3), (2, 4), (1, 4)])
-    func residualBlockContract(stride: Int, filters: Int) {
-        let block = ResidualBlock(
-            scope: "stage", inputChannels: 3, filters: filters, stride: stride,
-            kernelRegularizer: .l2(1e-4), initializer: initializer)
-        let projects = stride != 1 || filters != 3
-        let main = [
-            "conv1/kernel", "bn1/gamma", "bn1/beta", "bn1/moving_mean", "bn1/moving_variance",
-            "conv2/kernel", "bn2/gamma", "bn2/beta", "bn2/moving_mean", "bn2/moving_variance",
-        ]
-        let shortcut = [
-            "shortcut_conv/kernel", "shortcut_bn/gamma", "shortcut_bn/beta",
-            "shortcut_bn/moving_mean", "shortcut_bn/moving_variance",
-        ]
-        #expect(block.allRegularizers().count == (projects ? 3 : 2))
-        let ctx = ForwardContext(training: true)
-        // The final ReLU sees ~70 batch-normalized pre-activations per channel, near its kink.
-        checkLayer(
-            block, input: x,
-            outputShape: [2, stride == 1 ? 7 : 4, stride == 1 ? 5 : 3, filters],
-            parameterPaths: projects ? main + shortcut : main,
-            gradient: .throughReLU
-        ) { block($0, ctx) }
-    }
-
     @Test func globalAveragePoolingMeansOverSpace() {
         let gap = GlobalAveragePooling(name: "reduce_mean")
         let ref = NaiveReference.mean(x.floats, shape: x.shape, axes: [1, 2], keepDims: false)
