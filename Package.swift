@@ -39,7 +39,7 @@ let package = Package(
                 exclude: ["Protos", "README.md"]),
         // The tokenizer normalizes with ICU as tensorflow_text does: the toolchain's ICU
         // (Sources/GardenTrain/Text/ICUNormalizer.swift says why this one).
-        .target(name: "GardenTrain", dependencies: ["GardenModels", "GardenHDF5", "TFProto"],
+        .target(name: "GardenTrain", dependencies: ["GardenNN", "GardenHDF5", "TFProto"],
                 linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]),
         .target(name: "GardenExport", dependencies: [
             "GardenNN", "TFProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -25,14 +25,27 @@ enum TinyBert {
         )
     }
 
-    static func pretrainingBatch() -> Batch {
+    /// Masked-LM positions `[batch, 3]` (two real, one padding in the second example).
+    static let maskedLMPositions = Tensor(int32: [1, 3, 0, 2, 0, 0], shape: [batch, 3])
+
+    /// The pre-trainer's four inputs: `inputs()` and `maskedLMPositions`.
+    static func pretrainerInputs() -> [Tensor] {
         let (ids, mask, types) = inputs()
-        return BertPretrainer.batch(
-            inputWordIds: ids, inputMask: mask, inputTypeIds: types,
-            maskedLMPositions: Tensor(int32: [1, 3, 0, 2, 0, 0], shape: [batch, 3]),
-            maskedLMIds: Tensor(int32: [5, 8, 1, 6, 0, 0], shape: [batch, 3]),
-            maskedLMWeights: Tensor([1, 1, 1, 1, 0, 0], shape: [batch, 3]),
-            nextSentenceLabels: Tensor(int32: [1, 0], shape: [batch]))
+        return [ids, mask, types, maskedLMPositions]
+    }
+
+    /// A pre-training objective of the encoder and next-sentence head of `p`, with the
+    /// masked-LM head `head` (the pre-trainer's own, or an untied copy): weighted masked-LM
+    /// cross-entropy plus next-sentence cross-entropy, for gradient checks of the model.
+    static func objective(_ p: BertPretrainer, head: MaskedLM, _ ctx: ForwardContext) -> Tensor {
+        let (ids, mask, types) = inputs()
+        let out = p.encoder.encode(wordIds: ids, mask: mask, typeIds: types, ctx)
+        let mlm = head(out.sequenceOutput, positions: maskedLMPositions).softmaxCrossEntropy(
+            labels: Tensor(int32: [5, 8, 1, 6, 0, 0], shape: [batch, 3]),
+            weights: Tensor([1, 1, 1, 1, 0, 0], shape: [batch, 3]))
+        let nsp = p.nextSentence(out.pooledOutput).softmaxCrossEntropy(
+            labels: Tensor(int32: [1, 0], shape: [batch]))
+        return mlm + nsp.mean()
     }
 }
 
