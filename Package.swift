@@ -50,8 +50,7 @@ let package = Package(
         .target(
             name: "GardenTrain",
             dependencies: [
-                "COpenBLAS", "GardenCRC32C", "GardenHDF5", "GardenModels", "GardenNN",
-                "GardenTensor", "TFProto",
+                "COpenBLAS", "GardenCRC32C", "GardenHDF5", "GardenNN", "GardenTensor", "TFProto",
             ],
             linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]),
         .target(
@@ -116,8 +115,8 @@ let package = Package(
         .testTarget(
             name: "GardenTrainTests",
             dependencies: [
-                "GardenCRC32C", "GardenHDF5", "GardenModels", "GardenNN", "GardenTensor",
-                "GardenTestSupport", "GardenTrain", "TFProto",
+                "GardenCRC32C", "GardenHDF5", "GardenNN", "GardenTensor", "GardenTestSupport",
+                "GardenTrain", "TFProto",
             ]),
         .testTarget(
             name: "GardenRecipesTests",

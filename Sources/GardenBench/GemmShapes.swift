@@ -9,15 +9,18 @@ import GardenTrain
 enum GemmShapes {
     static func cases(_ recipe: Recipe) throws -> [GemmCase] {
         let model = ModelFactory.make(recipe)
-        let batch = try DataFactory.make(recipe).batch(at: 0)
         let name = recipe.name
         if let mlp = model as? MLP {
             return dense(name, mlp.hidden + [mlp.logits], rows: recipe.data.batchSize)
         }
-        if let resnet = model as? ResNetClassifier {
-            return convolutions(name, resnet, batch: batch)
+        if let resnet = model as? ResNetClassifier, case .resnet(let c) = recipe.model {
+            let task = ImageClassificationTask(recipe: recipe, config: c)
+            return convolutions(name, resnet, batch: try task.buildInputs().batch(at: 0))
         }
-        if let bert = model as? BertPretrainer { return transformer(name, bert, batch: batch) }
+        if let bert = model as? BertPretrainer, case .bertPretrainer(let c) = recipe.model {
+            let task = BertPretrainingTask(recipe: recipe, config: c)
+            return transformer(name, bert, batch: try task.buildInputs().batch(at: 0))
+        }
         return []
     }
 
@@ -48,10 +51,10 @@ enum GemmShapes {
 
     /// Every distinct convolution of the classifier at its training resolution: forward,
     /// input gradient and filter gradient (im2col + one GEMM over the batch's patches).
-    static func convolutions(_ recipe: String, _ model: ResNetClassifier, batch: Batch)
+    static func convolutions(_ recipe: String, _ model: ResNetClassifier, batch: SupervisedBatch)
         -> [GemmCase]
     {
-        let input = batch.inputs[0].shape
+        let input = batch.inputs.shape
         var size = input[1]
         var convs: [(String, GardenNN.Conv2D, Int)] = [("stem", model.stem.conv, size)]
         size = (size + model.stem.conv.stride - 1) / model.stem.conv.stride
@@ -109,10 +112,12 @@ enum GemmShapes {
     /// BERT's products at the batch's `[B, S]` and `P` masked positions: the Dense layers on
     /// `[B, S, H]` (a shared kernel: one tall GEMM), the attention scores and context (one GEMM
     /// per batch·head), and the tied masked-LM projection.
-    static func transformer(_ recipe: String, _ model: BertPretrainer, batch: Batch) -> [GemmCase] {
+    static func transformer(_ recipe: String, _ model: BertPretrainer, batch: PretrainingBatch)
+        -> [GemmCase]
+    {
         let c = model.encoder.config
-        let (b, s) = (batch.inputs[0].shape[0], batch.inputs[0].shape[1])
-        let p = batch.inputs[3].shape[1]
+        let (b, s) = (batch.inputWordIds.shape[0], batch.inputWordIds.shape[1])
+        let p = batch.maskedLMPositions.shape[1]
         let (h, a, i, v) = (c.hiddenSize, c.numAttentionHeads, c.intermediateSize, c.vocabSize)
         let d = h / a
         var out: [GemmCase] = []

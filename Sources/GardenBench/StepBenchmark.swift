@@ -6,11 +6,11 @@ import GardenTensor
 import GardenTrain
 
 /// `garden-bench step RECIPE [--set k=v]... [--steps N] [--warmup W]`: times the training step
-/// of a recipe, built exactly as `garden train` builds it (`DataFactory`, `ModelFactory`,
-/// `OptimizerFactory`, the recipe's thread count), and prints one JSON line.
+/// of a recipe, built exactly as `garden train` builds it (the recipe's task builds the data
+/// and the model; `OptimizerFactory`, the recipe's thread count), and prints one JSON line.
 ///
-/// The timed step is the trainer's: `Tape.valueWithGradients { model.loss(batch, ctx) }`, the
-/// global gradient norm and clipping, then `optimizer.apply`. The batch is gathered before the
+/// The timed step is the trainer's `TrainStep`: the task's loss and its gradients on the tape,
+/// the global gradient norm and clipping, then `optimizer.apply`. The batch is gathered before the
 /// clock starts (its time is reported apart as `batch_seconds`), as the tf_keras peer's input
 /// tensors are ready before its step. FLOPs are counted, in a separate untimed step, by
 /// `BLAS.flopCount` at the one GEMM entry point: `2·m·n·k` per `sgemm` actually executed
@@ -22,51 +22,39 @@ enum StepBenchmark {
             throw BenchError.usage("step needs a RECIPE")
         }
         let recipe = try RecipeLoader.load(path: path, overrides: args.options["set"] ?? [])
+        BLAS.setThreads(recipe.train.threads)
+        try run(recipe.task, recipe, args)
+    }
+
+    static func run<Task: RecipeTask>(_ task: Task, _ recipe: Recipe, _ args: BenchArguments)
+        throws
+    {
         let steps = max(try args.int("steps", 20), 1)
         let warmup = try args.int("warmup", 5)
-
-        BLAS.setThreads(recipe.train.threads)
-        let all = try DataFactory.make(recipe)
+        let all = try task.buildInputs()
         let (data, _) = all.split(heldOut: recipe.data.evalExamples(of: all.count))
-        let model = ModelFactory.make(recipe)
+        let model = task.buildModel()
         let (optimizer, learningRate) = OptimizerFactory.make(recipe)
-        let clipNorm = Double(recipe.train.gradientClipNorm)
-
-        func step(_ n: Int, _ batch: Batch) {
-            let ctx = ForwardContext(training: true, seed: UInt64(recipe.seed), step: UInt64(n))
-            let (loss, grads) = Tape.valueWithGradients { model.loss(batch, ctx).loss }
-            // The trainer always takes the global norm: it checks it is finite, and clips by it.
-            let norm = GradientClipping.globalNorm(grads)
-            precondition(
-                loss.scalar.isFinite && norm.isFinite, "garden-bench: non-finite loss at step \(n)")
-            optimizer.apply(
-                GradientClipping.clip(grads, clipNorm: clipNorm, norm: norm),
-                learningRate: learningRate(n), step: n)
-        }
+        let step = TrainStep(
+            task: task, model: model, optimizer: optimizer, learningRate: learningRate,
+            clipNorm: Double(recipe.train.gradientClipNorm), seed: recipe.seed)
 
         var batchSeconds: [Double] = [], samples: [Double] = []
         for n in 1...(warmup + steps) {
-            var batch: Batch?
+            var batch: Task.Batch?
             batchSeconds.append(Stopwatch.seconds { batch = data.batch(at: n - 1) })
             guard let batch else { continue }
-            let t = Stopwatch.seconds { step(n, batch) }
+            let t = try Stopwatch.seconds { _ = try step(n, batch) }
             if n > warmup { samples.append(t) }
         }
         // One more step, untimed, with the counter on: the GEMM FLOPs of one step.
         BLAS.flopCount = 0
-        step(warmup + steps + 1, data.batch(at: warmup + steps))
+        _ = try step(warmup + steps + 1, data.batch(at: warmup + steps))
         let flops = BLAS.flopCount ?? 0
         BLAS.flopCount = nil
 
         let median = Stopwatch.median(samples)
-        let first = data.batch(at: 0)
-        let batchShapes: [(String, JSONValue)] = [
-            ("inputs", .array(first.inputs.map(shape))), ("targets", shape(first.targets)),
-            (
-                "features",
-                .object(first.features.sorted { $0.key < $1.key }.map { ($0.key, shape($0.value)) })
-            ),
-        ]
+        let batchShapes = batchShapeFields(data.batch(at: 0))
         let params = model.parameters.map(\.parameter)
         var fields: [(String, JSONValue)] = [
             ("bench", .string("step")), ("impl", .string("swiftgarden")),
@@ -91,6 +79,22 @@ enum StepBenchmark {
             fields.append(("encoder_config", ExportBenchmark.configJSON(bert.encoder.config)))
         }
         print(JSONValue.object(fields).text)
+    }
+
+    /// The shapes of a batch, in the layout the peer reports: `inputs` (the model inputs),
+    /// `targets`, and `features` (further tensors the loss reads, by name).
+    static func batchShapeFields(_ batch: some ExampleBatch) -> [(String, JSONValue)] {
+        var inputs: [Tensor] = [], targets: Tensor?, features: [(String, Tensor)] = []
+        if let b = batch as? SupervisedBatch {
+            (inputs, targets) = ([b.inputs], b.targets)
+        } else if let b = batch as? PretrainingBatch {
+            (inputs, targets) = (b.modelInputs, b.nextSentenceLabels)
+            features = [("masked_lm_ids", b.maskedLMIds), ("masked_lm_weights", b.maskedLMWeights)]
+        }
+        return [
+            ("inputs", .array(inputs.map(shape))), ("targets", targets.map(shape) ?? .array([])),
+            ("features", .object(features.map { ($0.0, shape($0.1)) })),
+        ]
     }
 
     /// A tensor's shape as a JSON array.

@@ -47,21 +47,8 @@ public struct OutputList: Hashable, Sendable {
     public init(name: String, elements: [String]) { self.name = name; self.elements = elements }
 }
 
-/// A training example batch: the model inputs in signature order, plus the targets.
-public struct Batch {
-    public var inputs: [Tensor]
-    public var targets: Tensor
-    /// Further named tensors a loss needs beyond `inputs` and `targets` (BERT pre-training:
-    /// `masked_lm_ids`, `masked_lm_weights`; `masked_lm_positions` is a model input, so it is in
-    /// `inputs`). Empty for MLP and mul.
-    public var features: [String: Tensor]
-
-    public init(inputs: [Tensor], targets: Tensor, features: [String: Tensor] = [:]) {
-        self.inputs = inputs; self.targets = targets; self.features = features
-    }
-}
-
-/// A trainable, exportable model: a parameter tree with a forward pass and a loss.
+/// A trainable, exportable model: a parameter tree with a forward pass. What it is trained
+/// for (loss, metrics, data) is its task's (GardenRecipes' `RecipeTask`s).
 ///
 /// `call` is written once against `Tensor` and runs eagerly, on a tape, or traced for export.
 public protocol Model: AnyObject {
@@ -71,8 +58,6 @@ public protocol Model: AnyObject {
     var signature: ModelSignature { get }
     /// The forward pass: inputs and outputs in signature order.
     func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor]
-    /// The training objective for a batch (data loss plus regularization) and named metrics.
-    func loss(_ batch: Batch, _ ctx: ForwardContext) -> (loss: Tensor, metrics: [String: Tensor])
 }
 
 extension Model {

@@ -1,16 +1,16 @@
 import Foundation
-import GardenModels
+import GardenNN
 import GardenTensor
 
 extension Checkpoint {
     /// Restores the whole state of a run from this checkpoint (read from `file`): every
-    /// parameter, and every optimizer slot the optimizer keeps for a trainable parameter.
+    /// parameter of the tree `parameters`, and every optimizer slot the optimizer keeps for a trainable parameter.
     ///
     /// A run resumed without its slots (Adam's moments, SGD's velocity) would continue from
     /// zeroed state and silently diverge from the uninterrupted run, so a missing slot is an
     /// error naming it, not a fresh start.
-    public func resume(_ model: Model, _ optimizer: Optimizer, file: URL) throws {
-        let params = model.parameters
+    public func resume(_ parameters: Module, _ optimizer: Optimizer, file: URL) throws {
+        let params = parameters.namedParameters()
         let report = restore(into: params)
         guard report.isComplete else {
             throw CheckpointError.incompatible(

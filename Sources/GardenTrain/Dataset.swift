@@ -1,37 +1,29 @@
-import GardenModels
 import GardenTensor
 
-/// Examples held in memory: one or more input tensors `[n, ...]` (in the model's signature
-/// order), targets `[n, ...]` and named extra tensors `[n, ...]` (e.g. BERT's masked-LM ids and
-/// weights), served in batches in an order that depends only on (seed, epoch).
+/// Examples held in memory, all in one batch of the task's layout (`ExampleBatch`), served
+/// in batches in an order that depends only on (seed, epoch).
 ///
 /// `batch(at:)` is a pure function of the step, so a resumed run reads exactly the batches an
 /// uninterrupted run would have: the data position needs no state of its own.
-public struct InMemoryDataset {
-    public let inputs: [Tensor]
-    public let targets: Tensor
-    public let features: [String: Tensor]
+public struct InMemoryDataset<Batch: ExampleBatch> {
+    /// Every example: each column has `count` rows.
+    public let examples: Batch
     public let batchSize: Int
     public let seed: UInt64
-    public var count: Int { targets.shape[0] }
+    public var count: Int { examples.rows }
 
-    /// A data set with a single input tensor.
-    public init(inputs: Tensor, targets: Tensor, batchSize: Int, seed: UInt64) {
-        self.init(inputs: [inputs], targets: targets, batchSize: batchSize, seed: seed)
-    }
-
-    /// A data set with several inputs and named extra tensors, all with the same first dimension.
-    public init(
-        inputs: [Tensor], targets: Tensor, features: [String: Tensor] = [:],
-        batchSize: Int, seed: UInt64
-    ) {
-        let n = targets.shape.first ?? 0
-        for t in inputs + Array(features.values) {
+    /// - Parameters:
+    ///   - examples: Every example; all its columns have the same number of rows.
+    ///   - batchSize: Rows per batch (at most `examples.rows`).
+    ///   - seed: Keys the order of every epoch.
+    public init(_ examples: Batch, batchSize: Int, seed: UInt64) {
+        let n = examples.rows
+        for t in examples.columns {
             precondition(
                 t.shape.first == n,
-                "dataset: a tensor of shape \(t.shape) does not have \(n) rows like the targets")
+                "dataset: a tensor of shape \(t.shape) does not have \(n) rows like the first")
         }
-        self.inputs = inputs; self.targets = targets; self.features = features
+        self.examples = examples
         self.batchSize = min(batchSize, n); self.seed = seed
     }
 
@@ -52,10 +44,12 @@ public struct InMemoryDataset {
     public func batch(at step: Int) -> Batch {
         let perEpoch = max(count / batchSize, 1)
         let epoch = step / perEpoch, position = (step % perEpoch) * batchSize
-        let rows = Array(order(epoch: epoch)[position..<position + batchSize])
-        return Batch(
-            inputs: inputs.map { gatherRows($0, rows) }, targets: gatherRows(targets, rows),
-            features: features.mapValues { gatherRows($0, rows) })
+        return rows(Array(order(epoch: epoch)[position..<position + batchSize]))
+    }
+
+    /// The examples at `rows`, in that order, as one batch.
+    public func rows(_ rows: [Int]) -> Batch {
+        Batch(columns: examples.columns.map { gatherRows($0, rows) })
     }
 }
 

@@ -1,29 +1,30 @@
-import GardenModels
 import GardenNN
 import GardenTensor
 
-/// Evaluation on a held-out split: the model's own loss and metrics
-/// (`Model.loss(batch, ctx).metrics`), so every model family gets evaluation without code of
-/// its own, averaged over every example with each batch weighted by its rows.
+/// Evaluation on a held-out split: the task's own loss and metrics, so every task gets
+/// evaluation without code of its own, averaged over every example with each batch weighted
+/// by its rows.
 public enum Evaluator {
-    /// `loss` and each metric of `model` over `data`, in inference mode.
+    /// `loss` and each metric of `task` for `model` over `data`, in inference mode.
     /// - Parameters:
+    ///   - task: What the model is trained for (its loss and metrics).
     ///   - model: The model, as trained so far.
     ///   - data: The held-out examples.
     ///   - seed: The recipe seed (for any randomness a loss uses in inference mode).
     ///   - step: The training step being evaluated.
     /// - Returns: The row-weighted mean of the loss (under `loss`) and of each metric, by name.
-    public static func evaluate(_ model: Model, on data: InMemoryDataset, seed: Int, step: Int)
-        -> [String: Float]
-    {
+    public static func evaluate<Task: TrainingTask>(
+        _ task: Task, _ model: Task.Model, on data: InMemoryDataset<Task.Batch>, seed: Int,
+        step: Int
+    ) -> [String: Float] {
         var sums: [String: Double] = [:]
         var rows = 0
         for batch in data.sequentialBatches() {
-            let n = batch.targets.shape.first ?? 0
+            let n = batch.rows
             let ctx = ForwardContext(
                 training: false, seed: UInt64(truncatingIfNeeded: seed),
                 step: UInt64(step))
-            let out = model.loss(batch, ctx)
+            let out = task.loss(model, on: batch, ctx)
             sums["loss", default: 0] += Double(out.loss.detached.scalar) * Double(n)
             // Sorted: the order of a Swift dictionary varies between processes, a sum must not.
             for (name, value) in out.metrics.sorted(by: { $0.key < $1.key }) {

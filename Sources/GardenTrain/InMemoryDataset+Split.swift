@@ -1,4 +1,3 @@
-import GardenModels
 import GardenTensor
 
 extension InMemoryDataset {
@@ -20,20 +19,14 @@ extension InMemoryDataset {
 
     /// The examples at `rows`, in that order, with the same batch size and seed.
     public func subset(_ rows: [Int]) -> InMemoryDataset {
-        InMemoryDataset(
-            inputs: inputs.map { gatherRows($0, rows) }, targets: gatherRows(targets, rows),
-            features: features.mapValues { gatherRows($0, rows) },
-            batchSize: batchSize, seed: seed)
+        InMemoryDataset(self.rows(rows), batchSize: batchSize, seed: seed)
     }
 
     /// Every example once, in order, in batches of `batchSize` (the last may be smaller):
     /// what evaluation reads.
     public func sequentialBatches() -> [Batch] {
         stride(from: 0, to: count, by: batchSize).map { start in
-            let rows = Array(start..<min(start + batchSize, count))
-            return Batch(
-                inputs: inputs.map { gatherRows($0, rows) }, targets: gatherRows(targets, rows),
-                features: features.mapValues { gatherRows($0, rows) })
+            rows(Array(start..<min(start + batchSize, count)))
         }
     }
 }

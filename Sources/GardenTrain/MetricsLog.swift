@@ -5,8 +5,25 @@ import Foundation
 /// Lines hold only values that are functions of (recipe, step), never times, so the file of a
 /// run that was killed and resumed equals the file of a run that never stopped: on resume,
 /// lines after the checkpoint's step (logged by the killed process) are dropped first.
-struct MetricsLog {
+final class MetricsLog: TrainingObserver {
     let url: URL
+
+    init(url: URL) { self.url = url }
+
+    /// `{"step": s, "learning_rate": ..., "loss": ..., <metrics>}`.
+    func logged(_ means: LoggedMeans) {
+        var fields = means.metrics
+        fields["loss"] = means.loss; fields["learning_rate"] = means.learningRate
+        append(step: means.step, fields)
+    }
+
+    /// `{"step": s, "eval/loss": ..., "eval/<metric>": ...}`.
+    func evaluated(_ evaluation: EvaluationResult) {
+        append(
+            step: evaluation.step,
+            Dictionary(uniqueKeysWithValues: evaluation.values.map { ("eval/" + $0.key, $0.value) })
+        )
+    }
 
     /// Drops lines whose `"step"` is greater than `step`.
     func truncate(after step: Int) throws {

@@ -1,164 +1,121 @@
 import Foundation
-import GardenModels
 import GardenNN
 import GardenTensor
 
-/// The training loop: value and gradient, clipping, optimizer update, bookkeeping (progress
-/// line, metrics.jsonl, TensorBoard events), evaluation on a held-out split, checkpoints with
-/// retention, and resuming from the latest checkpoint in the model directory.
+/// The training loop: a `TrainStep` per batch, the running means its observers report (the
+/// progress line, metrics.jsonl, TensorBoard events), a `PeriodicEvaluation` on the held-out
+/// split, and checkpoints (`CheckpointKeeper`) resumed from, written and pruned.
 ///
 /// Everything a step computes is a function of (recipe, seed, step) and the state in the
 /// checkpoint, so a run killed at any point and resumed ends with the same bytes.
-public final class Trainer {
-    public let model: Model
+public final class Trainer<Task: TrainingTask> {
+    public let task: Task
+    public let model: Task.Model
     public let optimizer: Optimizer
-    public let data: InMemoryDataset
+    public let data: InMemoryDataset<Task.Batch>
     /// The held-out split evaluated every `options.evalEvery` steps, if any.
-    public let evalData: InMemoryDataset?
+    public let evalData: InMemoryDataset<Task.Batch>?
     public let options: TrainerOptions
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-
-    private var best: BestEvaluation?
+    /// Observers told after the trainer's own (progress line, metrics.jsonl, events).
+    public var observers: [TrainingObserver] = []
 
     public init(
-        model: Model, optimizer: Optimizer, data: InMemoryDataset,
-        evalData: InMemoryDataset? = nil, options: TrainerOptions
+        task: Task, model: Task.Model, optimizer: Optimizer, data: InMemoryDataset<Task.Batch>,
+        evalData: InMemoryDataset<Task.Batch>? = nil, options: TrainerOptions
     ) {
-        self.model = model; self.optimizer = optimizer; self.data = data
+        self.task = task; self.model = model; self.optimizer = optimizer; self.data = data
         self.evalData = evalData; self.options = options
     }
 
-    var checkpointDir: URL { options.modelDir.appendingPathComponent("checkpoints") }
-
-    /// Restores the latest checkpoint of the model dir, if any; returns its step (0 if none).
-    func resume() throws -> Int {
-        guard let url = try Checkpoint.latest(in: checkpointDir) else { return 0 }
-        let ckpt = try Checkpoint.read(from: url)
-        try ckpt.resume(model, optimizer, file: url)
-        best = ckpt.best
-        log("resumed from \(url.path) at step \(ckpt.step)")
-        return ckpt.step
-    }
-
-    func saveCheckpoint(step: Int) throws -> URL {
-        for (path, p) in model.parameters where !p.value.floats.allSatisfy(\.isFinite) {
-            throw NonFiniteLossError(
-                step: step, value: .nan, quantity: "parameter \(path)",
-                lastGood: try Checkpoint.latest(in: checkpointDir))
-        }
-        try FileManager.default.createDirectory(
-            at: checkpointDir, withIntermediateDirectories: true)
-        let url = checkpointDir.appendingPathComponent(Checkpoint.fileName(step: step))
-        let ckpt = Checkpoint(
-            step: step, seed: options.seed, recipe: options.recipeYAML,
-            variables: model.parameters.map { ($0.path, $0.parameter.value) },
-            optimizerSlots: optimizer.slots(), best: best)
-        try ckpt.write(to: url)
-        try CheckpointRetention.prune(
-            checkpointDir, keepLast: options.keepCheckpoints, bestStep: best?.step)
-        return url
+    var checkpoints: CheckpointKeeper {
+        CheckpointKeeper(
+            directory: options.modelDir.appendingPathComponent("checkpoints"),
+            parameters: task.parameters(of: model), optimizer: optimizer, seed: options.seed,
+            recipeYAML: options.recipeYAML, keepLast: options.keepCheckpoints)
     }
 
     /// Trains from the latest checkpoint (or from scratch) up to `options.steps`.
     public func run() throws -> TrainSummary {
-        let start = try resume()
+        let checkpoints = self.checkpoints
+        let resumed = try checkpoints.resume()
+        if let (checkpoint, file) = resumed {
+            log("resumed from \(file.path) at step \(checkpoint.step)")
+        }
+        let start = resumed?.checkpoint.step ?? 0
+        var best = resumed?.checkpoint.best
         var summary = TrainSummary(startStep: start, endStep: start, lastMetrics: [:])
         summary.best = best
         if start >= options.steps {
             log("already at step \(start) of \(options.steps): nothing to train")
-            summary.lastCheckpoint = try Checkpoint.latest(in: checkpointDir)
+            summary.lastCheckpoint = try checkpoints.latest()
             return summary
         }
-        let metricsLog = MetricsLog(url: options.modelDir.appendingPathComponent("metrics.jsonl"))
-        try metricsLog.truncate(after: start)
-        if start == 0 { try metricsLog.writeHeader(BLASKernel.current) }
-        let events = options.modelDir.appendingPathComponent("events")
-        let trainEvents =
-            options.writeEvents
-            ? try SummaryWriter(directory: events.appendingPathComponent("train"), startStep: start)
-            : nil
-        let evalEvents =
-            options.writeEvents && evalData != nil
-            ? try SummaryWriter(directory: events.appendingPathComponent("eval"), startStep: start)
-            : nil
-        let progress = ProgressLine(total: options.steps, start: start)
-        var window: (loss: Double, count: Int, metrics: [String: Double]) = (0, 0, [:])
-        var windowStart = (step: start, time: Date())
+        let observers = try ownObservers(start: start) + self.observers
+        let trainStep = TrainStep(
+            task: task, model: model, optimizer: optimizer, learningRate: options.learningRate,
+            clipNorm: options.gradientClipNorm, seed: options.seed)
+        let evaluation = evalData.map {
+            PeriodicEvaluation(
+                task: task, model: model, data: $0, every: options.evalEvery,
+                lastStep: options.steps, metric: options.bestMetric, seed: options.seed)
+        }
+        var means = RunningMeans(start: start)
         for step in (start + 1)...options.steps {
-            let ctx = ForwardContext(training: true, seed: UInt64(options.seed), step: UInt64(step))
-            let batch = data.batch(at: step - 1)
-            var metrics: [String: Tensor] = [:]
-            let (loss, grads) = Tape.valueWithGradients { () -> Tensor in
-                let out = model.loss(batch, ctx)
-                metrics = out.metrics
-                return out.loss
+            let record: StepRecord
+            do {
+                record = try trainStep(step, data.batch(at: step - 1))
+            } catch var error as NonFiniteLossError {
+                observers.forEach { $0.finished() }
+                error.lastGood = try checkpoints.latest()
+                throw error
             }
-            let value = loss.scalar
-            let norm = GradientClipping.globalNorm(grads)
-            guard value.isFinite, norm.isFinite else {
-                progress.finish(log: log)
-                throw NonFiniteLossError(
-                    step: step, value: value.isFinite ? Float(norm) : value,
-                    quantity: value.isFinite ? "gradient norm" : "loss",
-                    lastGood: try Checkpoint.latest(in: checkpointDir))
-            }
-            let lr = options.learningRate(step)
-            optimizer.apply(
-                GradientClipping.clip(grads, clipNorm: options.gradientClipNorm, norm: norm),
-                learningRate: lr, step: step)
-            window.loss += Double(value); window.count += 1
-            for (k, v) in metrics.sorted(by: { $0.key < $1.key }) {
-                window.metrics[k, default: 0] += Double(v.detached.scalar)
-            }
-            if summary.firstLoss == nil { summary.firstLoss = value }
+            if summary.firstLoss == nil { summary.firstLoss = record.loss }
+            means.add(record)
             if step % options.logEvery == 0 || step == options.steps {
-                let mean = Float(window.loss / Double(window.count))
-                let means = window.metrics.mapValues { Float($0 / Double(window.count)) }
-                summary.lastLoss = mean; summary.lastMetrics = means
-                let seconds = Date().timeIntervalSince(windowStart.time)
-                let rate = Float(Double(step - windowStart.step) / max(seconds, 1e-9))
-                progress.update(step: step, loss: mean, lr: lr, metrics: means, log: log)
-                var fields = means
-                fields["loss"] = mean; fields["learning_rate"] = lr
-                metricsLog.append(step: step, fields)
-                fields["steps_per_sec"] = rate
-                trainEvents?.write(scalars: fields, step: step)
-                window = (0, 0, [:]); windowStart = (step, Date())
+                let logged = means.take(at: record)
+                summary.lastLoss = logged.loss; summary.lastMetrics = logged.metrics
+                for observer in observers { try observer.logged(logged) }
             }
             var checkpointNow = step % max(options.checkpointEvery, 1) == 0 || step == options.steps
-            if let evalData,
-                step == options.steps || (options.evalEvery > 0 && step % options.evalEvery == 0)
-            {
-                let result = Evaluator.evaluate(model, on: evalData, seed: options.seed, step: step)
-                summary.lastEval = result
-                evalEvents?.write(scalars: result, step: step)
-                metricsLog.append(
-                    step: step,
-                    Dictionary(uniqueKeysWithValues: result.map { ("eval/" + $0.key, $0.value) }))
-                progress.interrupt(log: log)
-                log(
-                    "eval at step \(step): "
-                        + result.sorted { $0.key < $1.key }
-                        .map { String(format: "%@ %.4f", $0.key, $0.value) }.joined(separator: "  ")
-                )
-                if let v = result[options.bestMetric], v.isFinite,
-                    best.map({ $0.isImproved(by: v) }) ?? true
-                {
-                    best = BestEvaluation(metric: options.bestMetric, step: step, value: v)
-                    checkpointNow = true  // the best checkpoint must exist to be kept
-                }
-                summary.best = best
+            if let evaluation, evaluation.isDue(step) {
+                let result = evaluation.evaluate(at: step, best: best)
+                summary.lastEval = result.values
+                best = result.best; summary.best = best
+                for observer in observers { try observer.evaluated(result) }
+                // The best checkpoint must exist to be kept.
+                checkpointNow = checkpointNow || result.isNewBest
             }
             if checkpointNow {
-                summary.lastCheckpoint = try saveCheckpoint(step: step)
+                let url = try checkpoints.save(step: step, best: best)
+                summary.lastCheckpoint = url
                 // A logged mean never spans a checkpoint: a run resumed from this checkpoint
                 // starts with an empty window, so the uninterrupted run must too, or the two
                 // metrics.jsonl files would differ.
-                window = (0, 0, [:])
+                means.reset()
+                for observer in observers { try observer.checkpointed(step: step, at: url) }
             }
             summary.endStep = step
         }
-        progress.finish(log: log)
+        observers.forEach { $0.finished() }
         return summary
+    }
+
+    /// The progress line, metrics.jsonl (cut back to `start`) and the event files, in the order
+    /// they are told.
+    func ownObservers(start: Int) throws -> [TrainingObserver] {
+        let metrics = MetricsLog(url: options.modelDir.appendingPathComponent("metrics.jsonl"))
+        try metrics.truncate(after: start)
+        if start == 0 { try metrics.writeHeader(BLASKernel.current) }
+        var observers: [TrainingObserver] = [
+            ProgressLine(total: options.steps, start: start, log: log), metrics,
+        ]
+        if options.writeEvents {
+            observers.append(
+                try TensorBoardEvents(
+                    directory: options.modelDir.appendingPathComponent("events"),
+                    evaluates: evalData != nil, startStep: start))
+        }
+        return observers
     }
 }

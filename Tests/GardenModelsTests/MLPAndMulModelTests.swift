@@ -19,13 +19,18 @@ import Testing
         for (path, p) in mlp.parameters where path.hasSuffix("bias") {
             p.value = TestInputs.awayFromZero(p.value.shape, stream: 13 + UInt64(p.value.count))
         }
+        // Cross-entropy plus the kernels' L2, as classification trains it.
         checkModel(
-            mlp, batch: Batch(inputs: [x], targets: y), outputShapes: [[5, 3]],
+            mlp, inputs: [x], outputShapes: [[5, 3]],
             parameterPaths: [
                 "dense_0/kernel", "dense_0/bias", "dense_1/kernel", "dense_1/bias",
                 "logits/kernel", "logits/bias",
             ],
-            gradient: .throughReLU)
+            gradient: .throughReLU
+        ) {
+            mlp.call([x], $0)[0].softmaxCrossEntropy(labels: y).mean()
+                + mlp.root.regularizationLoss()
+        }
     }
 
     @Test func mlpShapesAndRegularizers() {
@@ -48,9 +53,11 @@ import Testing
     @Test func mulContract() {
         let m = MulModel(.init(initialValue: 1.5, regularization: 0.001))
         let x = TestInputs.uniform([6], stream: 13)
-        checkModel(
-            m, batch: Batch(inputs: [x], targets: x * 3), outputShapes: [[6]],
-            parameterPaths: ["v"])
+        // Squared error plus `0.001 * v²`, as the mul task trains it.
+        checkModel(m, inputs: [x], outputShapes: [[6]], parameterPaths: ["v"]) {
+            let d = m.call([x], $0)[0] - x * 3
+            return (d * d).mean() + m.root.regularizationLoss()
+        }
     }
 
     @Test func mulMultipliesByVAndRegularizesIt() {

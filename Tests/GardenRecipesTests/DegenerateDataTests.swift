@@ -29,7 +29,7 @@ struct DegenerateDataTests {
         try write(rows: 0, to: file)
         let recipe = try hdf5Recipe(file)
         #expect(
-            message { try DataFactory.make(recipe) }
+            message { try exampleCount(recipe) }
                 == "\(file.path): dataset 'train/labels' has 0 rows, expected at least data.batch_size (32)"
         )
     }
@@ -40,12 +40,12 @@ struct DegenerateDataTests {
         try write(rows: 20, to: file)
         let recipe = try hdf5Recipe(file, ["data.batch_size=16", "data.eval_fraction=0.25"])
         #expect(
-            message { try DataFactory.make(recipe) }
+            message { try exampleCount(recipe) }
                 == "\(file.path): dataset 'train/labels' has 20 rows, expected at least data.batch_size (16) rows besides the 5 that data.eval_fraction holds out"
         )
         // Without the split the same rows are enough.
         let whole = try hdf5Recipe(file, ["data.batch_size=16", "data.eval_fraction=0"])
-        #expect(try DataFactory.make(whole).count == 20)
+        #expect(try exampleCount(whole) == 20)
     }
 
     @Test func aVocabularyOfOnlySpecialTokensIsRefused() throws {
@@ -59,7 +59,7 @@ struct DegenerateDataTests {
                 "data.batch_size=4",
             ])
         #expect(
-            message { try DataFactory.make(recipe) }
+            message { try exampleCount(recipe) }
                 == "\(vocab.path): the vocabulary holds only the special tokens ([PAD], [UNK], [CLS], [SEP], [MASK]), expected at least one word piece besides them"
         )
     }

@@ -119,15 +119,19 @@ struct ResNetRecipeTests {
                     "data.batch_size=2", "data.eval_fraction=0",
                 ])
         }
-        let data = try DataFactory.make(try recipe("images", "labels"))
-        #expect(data.inputs[0].shape == [2, 4, 5, 3])
-        #expect(data.inputs[0].floats.allSatisfy { $0 == 1 })
+        func images(_ recipe: Recipe) throws -> SupervisedBatch {
+            let task = try #require(recipe.task as? ImageClassificationTask)
+            return try task.buildInputs().examples
+        }
+        let data = try images(try recipe("images", "labels"))
+        #expect(data.inputs.shape == [2, 4, 5, 3])
+        #expect(data.inputs.floats.allSatisfy { $0 == 1 })
         #expect(data.targets.int32s == [1, 7])
         #expect(
-            message { try DataFactory.make(try recipe("images", "big")) }
+            message { try images(try recipe("images", "big")) }
                 == "\(file.path): dataset 'big' has label 12, expected 0..<10 (model.num_classes)")
         #expect(
-            message { try DataFactory.make(try recipe("gray", "labels")) }
+            message { try images(try recipe("gray", "labels")) }
                 == "\(file.path): dataset 'gray' has shape [2, 4, 5], expected "
                 + "[n, height, width, 3] (model.input_channels)")
     }

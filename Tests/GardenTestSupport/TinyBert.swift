@@ -1,4 +1,5 @@
 import GardenModels
+import GardenNN
 import GardenTensor
 
 /// Tiny, odd-sized BERT settings shared by the BERT layer and model tests: hidden 6, 2 heads,
@@ -28,15 +29,36 @@ public enum TinyBert {
         )
     }
 
-    /// A pre-training batch of `inputs()`: three masked positions per example (the second
-    /// example's last two with weight 0) and next-sentence labels.
-    public static func pretrainingBatch() -> Batch {
+    /// Masked-LM positions `[batch, 3]` (two real, one padding in the second example).
+    public static let maskedLMPositions = Tensor(int32: [1, 3, 0, 2, 0, 0], shape: [batch, 3])
+
+    /// The pre-trainer's four inputs: `inputs()` and `maskedLMPositions`.
+    public static func pretrainerInputs() -> [Tensor] {
         let (ids, mask, types) = inputs()
-        return BertPretrainer.batch(
-            inputWordIds: ids, inputMask: mask, inputTypeIds: types,
-            maskedLMPositions: Tensor(int32: [1, 3, 0, 2, 0, 0], shape: [batch, 3]),
-            maskedLMIds: Tensor(int32: [5, 8, 1, 6, 0, 0], shape: [batch, 3]),
-            maskedLMWeights: Tensor([1, 1, 1, 1, 0, 0], shape: [batch, 3]),
-            nextSentenceLabels: Tensor(int32: [1, 0], shape: [batch]))
+        return [ids, mask, types, maskedLMPositions]
+    }
+
+    /// The pre-training objective of `p` on `pretrainerInputs()`, with the masked-LM head
+    /// `head` (the pre-trainer's own, or an untied copy): weighted masked-LM cross-entropy (the
+    /// second example's last two positions have weight 0) plus the mean next-sentence
+    /// cross-entropy, as the BERT task trains it.
+    ///
+    /// - Parameters:
+    ///   - p: the pre-trainer.
+    ///   - head: the masked-LM head; nil takes `p.maskedLM`.
+    ///   - ctx: the forward context.
+    /// - Returns: the scalar objective.
+    public static func objective(_ p: BertPretrainer, head: MaskedLM? = nil, _ ctx: ForwardContext)
+        -> Tensor
+    {
+        let (ids, mask, types) = inputs()
+        let out = p.encoder.encode(wordIds: ids, mask: mask, typeIds: types, ctx)
+        let mlm = (head ?? p.maskedLM)(out.sequenceOutput, positions: maskedLMPositions)
+            .softmaxCrossEntropy(
+                labels: Tensor(int32: [5, 8, 1, 6, 0, 0], shape: [batch, 3]),
+                weights: Tensor([1, 1, 1, 1, 0, 0], shape: [batch, 3]))
+        let nsp = p.nextSentence(out.pooledOutput).softmaxCrossEntropy(
+            labels: Tensor(int32: [1, 0], shape: [batch]))
+        return mlm + nsp.mean()
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import GardenCRC32C
 import GardenHDF5
-import GardenModels
 import GardenNN
 import GardenTensor
 import GardenTestSupport
@@ -180,19 +179,9 @@ import Testing
         #expect(a.split(separator: "\n").count == 7)
     }
 
-    func makeTrainer(_ dir: URL, steps: Int) -> Trainer {
-        let mlp = MLP(
-            .init(
-                inputSize: 4, hiddenSizes: [5], numClasses: 3, dropoutRate: 0,
-                kernelRegularizer: nil), initializer: Initializer(seed: 4))
-        let (x, y) = SyntheticData.blobs(count: 64, features: 4, classes: 3, noise: 0.5, seed: 4)
-        let data = InMemoryDataset(inputs: x, targets: y, batchSize: 16, seed: 4)
-        let opts = TrainerOptions(
-            steps: steps, logEvery: 1, checkpointEvery: 3, seed: 4,
-            learningRate: { _ in 0.01 }, modelDir: dir, recipeYAML: "name: t\n")
-        let t = Trainer(model: mlp, optimizer: Adam(), data: data, options: opts)
-        t.log = { _ in }
-        return t
+    func makeTrainer(_ dir: URL, steps: Int) -> Trainer<BlobsTask> {
+        let task = BlobsTask(examples: 64, hidden: 5, dropoutRate: 0, batchSize: 16)
+        return task.trainer(dir: dir, steps: steps, logEvery: 1, checkpointEvery: 3)
     }
 
     func firstIndex(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {

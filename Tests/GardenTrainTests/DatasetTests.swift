@@ -3,10 +3,10 @@ import GardenTrain
 import Testing
 
 @Suite struct DatasetTests {
-    let data: InMemoryDataset = {
+    let data: InMemoryDataset<SupervisedBatch> = {
         let x = Tensor((0..<40).map(Float.init), shape: [20, 2])
         let y = Tensor(int32: (0..<20).map { Int32($0 % 3) }, shape: [20])
-        return InMemoryDataset(inputs: x, targets: y, batchSize: 6, seed: 5)
+        return InMemoryDataset(SupervisedBatch(inputs: x, targets: y), batchSize: 6, seed: 5)
     }()
 
     @Test func eachEpochVisitsEveryExampleOnce() {
@@ -16,12 +16,12 @@ import Testing
 
     @Test func batchesArePureFunctionsOfTheStep() {
         let a = data.batch(at: 7), b = data.batch(at: 7)
-        #expect(a.inputs[0].floats == b.inputs[0].floats)
+        #expect(a.inputs.floats == b.inputs.floats)
         #expect(a.targets.int32s == b.targets.int32s)
-        #expect(a.inputs[0].shape == [6, 2])
+        #expect(a.inputs.shape == [6, 2])
         // Inputs and targets stay paired: row r holds (2r, 2r+1) and label r % 3.
         for i in 0..<6 {
-            let r = Int(a.inputs[0].floats[i * 2]) / 2
+            let r = Int(a.inputs.floats[i * 2]) / 2
             #expect(Int(a.targets.int32s[i]) == r % 3)
         }
     }

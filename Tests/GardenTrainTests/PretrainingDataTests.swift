@@ -1,4 +1,3 @@
-import GardenModels
 import GardenTrain
 import Testing
 
@@ -68,10 +67,16 @@ import Testing
     @Test func datasetHasTheLayoutBertPretrainerReads() {
         let data = PretrainingData.dataset(examples(count: 64), batchSize: 8, seed: 1)
         let batch = data.batch(at: 0)
-        #expect(batch.inputs.map(\.shape) == [[8, 48], [8, 48], [8, 48], [8, 6]])
-        #expect(batch.targets.shape == [8])
-        #expect(batch.features[BertPretrainer.maskedLMIdsKey]?.shape == [8, 6])
-        #expect(batch.features[BertPretrainer.maskedLMWeightsKey]?.dtype == .float32)
+        #expect(batch.modelInputs.map(\.shape) == [[8, 48], [8, 48], [8, 48], [8, 6]])
+        #expect(batch.nextSentenceLabels.shape == [8])
+        #expect(batch.maskedLMIds.shape == [8, 6])
+        #expect(batch.maskedLMWeights.dtype == .float32)
+        // A batch's rows are whole examples: row i of every column is one example's.
+        let row = Array(batch.inputWordIds.int32s[0..<48])
+        let example = examples(count: 64).first { $0.wordIds == row }
+        #expect(example != nil)
+        #expect(batch.maskedLMIds.int32s[0..<6].map { $0 } == example?.maskedIds)
+        #expect(batch.nextSentenceLabels.int32s[0] == example?.nextSentenceLabel)
     }
 
     @Test func textCorpusSplitsParagraphsIntoSentences() {

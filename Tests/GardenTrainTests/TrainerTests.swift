@@ -1,5 +1,4 @@
 import Foundation
-import GardenModels
 import GardenNN
 import GardenTensor
 import GardenTestSupport
@@ -7,19 +6,8 @@ import GardenTrain
 import Testing
 
 @Suite struct TrainerTests {
-    func makeTrainer(dir: URL, steps: Int, checkpointEvery: Int = 100) -> Trainer {
-        let mlp = MLP(
-            .init(
-                inputSize: 4, hiddenSizes: [16], numClasses: 3, dropoutRate: 0.1,
-                kernelRegularizer: .l2(1e-4)), initializer: Initializer(seed: 4))
-        let (x, y) = SyntheticData.blobs(count: 256, features: 4, classes: 3, noise: 0.5, seed: 4)
-        let data = InMemoryDataset(inputs: x, targets: y, batchSize: 32, seed: 4)
-        let opts = TrainerOptions(
-            steps: steps, logEvery: 5, checkpointEvery: checkpointEvery, seed: 4,
-            learningRate: { _ in 0.01 }, modelDir: dir, recipeYAML: "name: t\n")
-        let t = Trainer(model: mlp, optimizer: Adam(), data: data, options: opts)
-        t.log = { _ in }
-        return t
+    func makeTrainer(dir: URL, steps: Int, checkpointEvery: Int = 100) -> Trainer<BlobsTask> {
+        BlobsTask().trainer(dir: dir, steps: steps, checkpointEvery: checkpointEvery)
     }
 
     @Test func lossFallsOnSeparableData() throws {

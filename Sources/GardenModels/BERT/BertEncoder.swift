@@ -152,12 +152,4 @@ public final class BertEncoder: Model {
         let out = encode(wordIds: inputs[0], mask: inputs[1], typeIds: inputs[2], ctx)
         return [out.sequenceOutput, out.pooledOutput] + out.encoderOutputs
     }
-
-    /// An encoder alone has no training objective (train it inside `BertPretrainer`): its loss
-    /// is its regularization loss, and there are no metrics.
-    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
-        loss: Tensor, metrics: [String: Tensor]
-    ) {
-        (root.regularizationLoss(), [:])
-    }
 }

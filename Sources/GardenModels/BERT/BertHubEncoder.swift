@@ -21,10 +21,4 @@ public final class BertHubEncoder: Model {
         let out = encoder.call(inputs, ctx)
         return out + [out[1]]
     }
-
-    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
-        loss: Tensor, metrics: [String: Tensor]
-    ) {
-        encoder.loss(batch, ctx)
-    }
 }

@@ -23,13 +23,4 @@ public final class ExtractedModel: LayerGraphModel {
 
     /// The name of the last layer: the one whose output this part returns.
     public var outputLayer: String { layerGraph.layerNames[layerGraph.layers.count - 1] }
-
-    /// A part has no training objective of its own: the loss is its regularization loss (what
-    /// the export's `regularization_losses` sum to), with no metrics. Fine-tune the part inside
-    /// a model that adds a head.
-    public func loss(_ batch: Batch, _ ctx: ForwardContext)
-        -> (loss: Tensor, metrics: [String: Tensor])
-    {
-        (root.regularizationLoss(), [:])
-    }
 }

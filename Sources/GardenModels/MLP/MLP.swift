@@ -65,28 +65,4 @@ public final class MLP: Model {
         for (layer, drop) in zip(hidden, dropouts) { h = drop(layer(h), ctx) }
         return [logits(h)]
     }
-
-    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
-        loss: Tensor, metrics: [String: Tensor]
-    ) {
-        let z = call(batch.inputs, ctx)[0]
-        let xent = z.softmaxCrossEntropy(labels: batch.targets).mean()
-        return (
-            xent + root.regularizationLoss(),
-            ["cross_entropy": xent, "accuracy": accuracy(z, batch.targets)]
-        )
-    }
-}
-
-/// The fraction of rows whose largest logit is at the label (a plain value, not differentiable).
-public func accuracy(_ logits: Tensor, _ labels: Tensor) -> Tensor {
-    let (b, c) = (logits.shape[0], logits.shape[1])
-    let z = logits.floats, y = labels.int32s
-    var hits = 0
-    for i in 0..<b {
-        var best = 0
-        for j in 1..<c where z[i * c + j] > z[i * c + best] { best = j }
-        if best == Int(y[i]) { hits += 1 }
-    }
-    return Tensor(Float(hits) / Float(max(b, 1)))
 }

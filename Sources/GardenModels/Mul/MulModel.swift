@@ -5,7 +5,7 @@ import GardenTensor
 /// `__call__(x) = x * v`, and the regularization loss `0.001 * v²`.
 ///
 /// Input shape: any (the export declares an unknown rank, like the guide's `TensorSpec(None)`).
-/// Output shape: the input's. Trained by least squares on pairs `(x, y)`.
+/// Output shape: the input's. Trained by least squares on pairs `(x, y)` (`MulTask`).
 public final class MulModel: Model {
     public let root: Module
     public let v: Parameter
@@ -33,13 +33,5 @@ public final class MulModel: Model {
 
     public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
         [inputs[0] * v.read()]
-    }
-
-    public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
-        loss: Tensor, metrics: [String: Tensor]
-    ) {
-        let d = call(batch.inputs, ctx)[0] - batch.targets
-        let mse = (d * d).mean()
-        return (mse + root.regularizationLoss(), ["mse": mse])
     }
 }

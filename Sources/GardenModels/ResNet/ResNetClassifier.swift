@@ -107,18 +107,4 @@ public final class ResNetClassifier: LayerGraphModel {
         layerGraph = LayerGraph(
             input: TensorSpec("inputs", .float32, image(config.inputChannels)), layers: layers)
     }
-
-    /// Mean softmax cross-entropy of the `fc` logits against int32 labels, plus the L2 penalty
-    /// of every kernel; metrics `cross_entropy` and `accuracy`. In training mode the forward
-    /// pass also moves every batch norm's statistics (once per call).
-    public func loss(_ batch: Batch, _ ctx: ForwardContext)
-        -> (loss: Tensor, metrics: [String: Tensor])
-    {
-        let logits = call(batch.inputs, ctx)[0]
-        let xent = logits.softmaxCrossEntropy(labels: batch.targets).mean()
-        return (
-            xent + root.regularizationLoss(),
-            ["cross_entropy": xent, "accuracy": accuracy(logits, batch.targets)]
-        )
-    }
 }

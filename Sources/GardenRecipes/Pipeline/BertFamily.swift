@@ -5,9 +5,10 @@ import GardenNN
 import GardenTensor
 import GardenTrain
 
-/// The BERT family's pipeline: vocabulary and pre-training data, the pre-trainer, and the
+/// The BERT family's pipeline: corpus and vocabulary, the pre-trainer, and the
 /// exported `encoder` part (with the masked-LM head as the child object `mlm`, the vocabulary
 /// as the asset `vocab_file` and `do_lower_case`), as Model Garden's `export_tfhub_lib.py`.
+/// Its training examples and loss: `BertPretrainingTask`.
 public enum BertFamily {
     /// The checkpoint items of a pre-trainer that `--part` may name and can be exported.
     public static let parts = ["encoder"]
@@ -48,35 +49,6 @@ public enum BertFamily {
             return vocab.count
         }
         return recipe.data.vocabSize
-    }
-
-    /// The pre-training data set (see `PretrainingData`).
-    public static func dataset(_ recipe: Recipe, _ c: BertModelConfig) throws -> InMemoryDataset {
-        let corpus = try paragraphs(recipe)
-        let vocab = try vocabulary(recipe, paragraphs: corpus)
-        // Masking replaces 10% of the chosen tokens with a random ordinary token, and there
-        // must be one to draw.
-        if vocab.count <= Vocabulary.specialTokens.count {
-            throw DataError.unusable(
-                file: recipe.data.vocab ?? "data.vocab_size",
-                reason: "the vocabulary holds only the special tokens ("
-                    + Vocabulary.specialTokens.joined(separator: ", ")
-                    + "), expected at least one word piece besides them")
-        }
-        let rows = vocabSize(recipe, c)
-        if vocab.count > rows {
-            throw VocabularyError.tooLarge(
-                source: recipe.data.vocab ?? "data.vocab_size", count: vocab.count, limit: rows)
-        }
-        let tokenizer = WordPieceTokenizer(vocabulary: vocab, doLowerCase: doLowerCase)
-        let ids = corpus.map { $0.map(tokenizer.ids) }
-        let seed = UInt64(truncatingIfNeeded: recipe.seed)
-        let maker = PretrainingData(
-            seqLength: recipe.data.seqLength,
-            maxPredictions: recipe.data.maxPredictionsPerSeq, seed: seed)
-        let examples = maker.examples(
-            count: recipe.data.numExamples, paragraphs: ids, vocabulary: vocab)
-        return PretrainingData.dataset(examples, batchSize: recipe.data.batchSize, seed: seed)
     }
 
     /// The encoder's hyperparameters; nil rates keep the recipe's training values.

@@ -1,6 +1,4 @@
 import Foundation
-import GardenModels
-import GardenNN
 import GardenTensor
 import GardenTrain
 
@@ -11,10 +9,17 @@ public enum Training {
         -> TrainSummary
     {
         BLAS.setThreads(recipe.train.threads)
-        let all = try DataFactory.make(recipe)
+        return try train(recipe.task, recipe, modelDir: modelDir, log: log)
+    }
+
+    /// Trains `task`, the task of `recipe`.
+    static func train<Task: RecipeTask>(
+        _ task: Task, _ recipe: Recipe, modelDir: URL, log: @escaping (String) -> Void
+    ) throws -> TrainSummary {
+        let all = try task.buildInputs()
         let (data, evalData) = all.split(heldOut: recipe.data.evalExamples(of: all.count))
-        let model = ModelFactory.make(recipe)
-        if let evalData { try checkBestMetric(recipe, model, evalData) }
+        let model = task.buildModel()
+        if evalData != nil { try checkBestMetric(recipe, metricNames: task.metricNames) }
         let (optimizer, lr) = OptimizerFactory.make(recipe)
         try FileManager.default.createDirectory(at: modelDir, withIntermediateDirectories: true)
         let yaml = recipe.resolvedYAML()
@@ -28,19 +33,16 @@ public enum Training {
         options.bestMetric = recipe.train.bestMetric
         options.gradientClipNorm = Double(recipe.train.gradientClipNorm)
         let trainer = Trainer(
-            model: model, optimizer: optimizer, data: data, evalData: evalData, options: options)
+            task: task, model: model, optimizer: optimizer, data: data, evalData: evalData,
+            options: options)
         trainer.log = log
         return try trainer.run()
     }
 
     /// Fails before any training when `train.best_metric` is not something evaluation reports:
-    /// the model's metric names are known only from a forward pass, so run one on one batch.
-    static func checkBestMetric(_ recipe: Recipe, _ model: Model, _ evalData: InMemoryDataset)
-        throws
-    {
-        guard let batch = evalData.sequentialBatches().first else { return }
-        let names =
-            ["loss"] + model.loss(batch, ForwardContext(training: false)).metrics.keys.sorted()
+    /// `loss` or one of the task's `metricNames`.
+    static func checkBestMetric(_ recipe: Recipe, metricNames: [String]) throws {
+        let names = ["loss"] + metricNames
         guard names.contains(recipe.train.bestMetric) else {
             throw recipe.located(
                 RecipeError.invalidValue(

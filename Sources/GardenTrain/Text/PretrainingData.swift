@@ -1,4 +1,3 @@
-import GardenModels
 import GardenTensor
 
 /// BERT pre-training examples from paragraphs of sentences (Devlin et al., 2019, §3.1 and
@@ -104,27 +103,21 @@ public struct PretrainingData {
         return Array(c.prefix(n)).sorted()
     }
 
-    /// The examples as the data set `BertPretrainer.loss` reads: inputs `input_word_ids`,
-    /// `input_mask`, `input_type_ids`, `masked_lm_positions`; targets the next-sentence labels;
-    /// features `masked_lm_ids` and `masked_lm_weights`.
+    /// The examples as a data set of `PretrainingBatch`es.
     public static func dataset(_ examples: [Example], batchSize: Int, seed: UInt64)
-        -> InMemoryDataset
+        -> InMemoryDataset<PretrainingBatch>
     {
         let n = examples.count
         let s = examples.first?.wordIds.count ?? 0, p = examples.first?.positions.count ?? 0
         func ints(_ f: (Example) -> [Int32], _ width: Int) -> Tensor {
             Tensor(int32: examples.flatMap(f), shape: [n, width])
         }
-        return InMemoryDataset(
-            inputs: [
-                ints(\.wordIds, s), ints(\.mask, s), ints(\.typeIds, s), ints(\.positions, p),
-            ],
-            targets: Tensor(int32: examples.map(\.nextSentenceLabel), shape: [n]),
-            features: [
-                BertPretrainer.maskedLMIdsKey: ints(\.maskedIds, p),
-                BertPretrainer.maskedLMWeightsKey: Tensor(
-                    examples.flatMap(\.weights), shape: [n, p]),
-            ],
-            batchSize: batchSize, seed: seed)
+        let all = PretrainingBatch(
+            inputWordIds: ints(\.wordIds, s), inputMask: ints(\.mask, s),
+            inputTypeIds: ints(\.typeIds, s), maskedLMPositions: ints(\.positions, p),
+            maskedLMIds: ints(\.maskedIds, p),
+            maskedLMWeights: Tensor(examples.flatMap(\.weights), shape: [n, p]),
+            nextSentenceLabels: Tensor(int32: examples.map(\.nextSentenceLabel), shape: [n]))
+        return InMemoryDataset(all, batchSize: batchSize, seed: seed)
     }
 }

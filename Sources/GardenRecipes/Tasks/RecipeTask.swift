@@ -1,0 +1,28 @@
+import GardenModels
+import GardenNN
+import GardenTrain
+
+/// A model family's training task as a recipe describes it: the recipe's model
+/// (`ModelFactory`), the examples of its `data:` section, and the family's loss and metrics.
+/// `Recipe.task` picks the task of a recipe's `model.type`.
+public protocol RecipeTask: TrainingTask where Model == any GardenModels.Model {
+    var recipe: Recipe { get }
+}
+
+extension RecipeTask {
+    public func buildModel() -> any GardenModels.Model { ModelFactory.make(recipe) }
+
+    public func parameters(of model: any GardenModels.Model) -> Module { model.root }
+}
+
+extension Recipe {
+    /// The task that trains this recipe's model.
+    public var task: any RecipeTask {
+        switch model {
+        case .mul: return MulTask(recipe: self)
+        case .mlp(let config): return ClassificationTask(recipe: self, config: config)
+        case .resnet(let config): return ImageClassificationTask(recipe: self, config: config)
+        case .bertPretrainer(let config): return BertPretrainingTask(recipe: self, config: config)
+        }
+    }
+}

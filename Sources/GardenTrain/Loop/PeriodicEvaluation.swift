@@ -1,0 +1,36 @@
+/// Evaluation on the held-out split every `every` steps and at the last step, and which
+/// evaluation is the best so far by `metric`.
+struct PeriodicEvaluation<Task: TrainingTask> {
+    let task: Task
+    let model: Task.Model
+    let data: InMemoryDataset<Task.Batch>
+    /// Steps between evaluations (0: only the last step).
+    let every: Int
+    let lastStep: Int
+    /// The metric that picks the best evaluation (`loss`, `accuracy`, ...).
+    let metric: String
+    let seed: Int
+
+    func isDue(_ step: Int) -> Bool { step == lastStep || (every > 0 && step % every == 0) }
+
+    /// Evaluates the model as trained to `step`; `best` is the best evaluation before it.
+    func evaluate(at step: Int, best: BestEvaluation?) -> EvaluationResult {
+        let values = Evaluator.evaluate(task, model, on: data, seed: seed, step: step)
+        var result = EvaluationResult(step: step, values: values, best: best, isNewBest: false)
+        if let v = values[metric], v.isFinite, best.map({ $0.isImproved(by: v) }) ?? true {
+            result.best = BestEvaluation(metric: metric, step: step, value: v)
+            result.isNewBest = true
+        }
+        return result
+    }
+}
+
+/// One evaluation: the loss and each metric over the held-out split, and the best evaluation
+/// of the run including this one.
+public struct EvaluationResult: Equatable, Sendable {
+    public var step: Int
+    public var values: [String: Float]
+    public var best: BestEvaluation?
+    /// Whether this evaluation is the new best (its checkpoint must be written to be kept).
+    public var isNewBest: Bool
+}
