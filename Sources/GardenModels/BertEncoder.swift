@@ -69,22 +69,30 @@ public final class BertEncoder: Model {
     public let layers: [TransformerEncoderBlock]
     public let pooler: Dense
 
-    public init(_ config: Config, initializer: Initializer) {
+    /// An encoder with its initial values drawn from `initializer`.
+    public convenience init(_ config: Config, initializer: Initializer) {
+        self.init(uninitialized: config)
+        root.initializeParameters(initializer)
+    }
+
+    /// The tree without its draws, for a model that holds the encoder (`BertPretrainer`) and
+    /// initializes its whole tree once, under the final paths.
+    init(uninitialized config: Config) {
         self.config = config
         let range = config.initializerRange
         root = Module(name: "encoder")
         wordEmbeddings = root.addModule(
             Embedding(
                 name: "word_embeddings", vocabSize: config.vocabSize, width: config.hiddenSize,
-                stddev: range, initializer: initializer))
+                stddev: range))
         positionEmbedding = root.addModule(
             Embedding(
                 name: "position_embedding", vocabSize: config.maxSequenceLength,
-                width: config.hiddenSize, stddev: range, initializer: initializer))
+                width: config.hiddenSize, stddev: range))
         typeEmbeddings = root.addModule(
             Embedding(
                 name: "type_embeddings", vocabSize: config.typeVocabSize, width: config.hiddenSize,
-                stddev: range, initializer: initializer))
+                stddev: range))
         let embeddings = root.addModule(Module(name: "embeddings"))
         embeddingLayerNorm = embeddings.addModule(
             LayerNorm(name: "layer_norm", width: config.hiddenSize))
@@ -93,19 +101,16 @@ public final class BertEncoder: Model {
         layers = (0..<config.numLayers).map { i in
             transformer.addModule(
                 TransformerEncoderBlock(
-                    name: "layer_\(i)", scope: "transformer", hiddenSize: config.hiddenSize,
+                    name: "layer_\(i)", hiddenSize: config.hiddenSize,
                     numAttentionHeads: config.numAttentionHeads,
                     intermediateSize: config.intermediateSize, activation: config.hiddenActivation,
                     dropoutRate: config.dropoutRate,
-                    attentionDropoutRate: config.attentionDropoutRate, initializerRange: range,
-                    initializer: initializer))
+                    attentionDropoutRate: config.attentionDropoutRate, initializerRange: range))
         }
         pooler = root.addModule(
             Dense(
-                name: "pooler_transform", scope: "", inputSize: config.hiddenSize,
-                units: config.hiddenSize, activation: .tanh, stddev: range, initializer: initializer
-            ))
-        root.assignPaths()
+                name: "pooler_transform", inputSize: config.hiddenSize, units: config.hiddenSize,
+                activation: .tanh, kernelInitialization: .truncatedNormal(stddev: range)))
     }
 
     /// The three inputs, in `call` order.

@@ -26,17 +26,18 @@ public final class BertPretrainer: Model {
 
     public init(_ config: BertEncoder.Config, initializer: Initializer) {
         root = Module(name: "pretrainer")
-        encoder = BertEncoder(config, initializer: initializer)
+        encoder = BertEncoder(uninitialized: config)
         root.addModule(encoder.root)
         maskedLM = root.addModule(
             MaskedLM(
                 embeddings: encoder.wordEmbeddings.embeddings, activation: config.hiddenActivation,
-                initializerRange: config.initializerRange, initializer: initializer))
+                initializerRange: config.initializerRange))
         nextSentence = root.addModule(
             Dense(
-                name: "next_sentence", scope: "", inputSize: config.hiddenSize, units: 2,
-                stddev: config.initializerRange, initializer: initializer))
-        root.assignPaths()
+                name: "next_sentence", inputSize: config.hiddenSize, units: 2,
+                kernelInitialization: .truncatedNormal(stddev: config.initializerRange)))
+        // One pass over the whole tree: the encoder's values are drawn under `encoder/...`.
+        root.initializeParameters(initializer)
     }
 
     /// A training batch in the layout `loss` reads: `inputs` are the four signature inputs,

@@ -41,17 +41,17 @@ public final class MLP: Model {
                 root.addModule(
                     Dense(
                         name: "dense_\(i)", inputSize: width, units: units, activation: .relu,
-                        kernelRegularizer: config.kernelRegularizer, initializer: initializer)))
+                        kernelRegularizer: config.kernelRegularizer)))
             drops.append(root.addModule(Dropout(name: "dropout_\(i)", rate: config.dropoutRate)))
             width = units
         }
         logits = root.addModule(
             Dense(
                 name: "logits", inputSize: width, units: config.numClasses,
-                kernelRegularizer: config.kernelRegularizer, initializer: initializer))
+                kernelRegularizer: config.kernelRegularizer))
         hidden = layers
         dropouts = drops
-        root.assignPaths()
+        root.initializeParameters(initializer)
     }
 
     public var signature: ModelSignature {

@@ -20,9 +20,8 @@ public final class MulModel: Model {
 
     public init(_ config: Config) {
         root = Module(name: "mul")
-        v = root.addParameter("v", Tensor(config.initialValue))
+        v = root.addParameter("v", shape: [], initialization: .constant(config.initialValue))
         root.addRegularizer(.l2(config.regularization), on: v)
-        root.assignPaths()
     }
 
     public var signature: ModelSignature {

@@ -9,18 +9,14 @@ public final class ConvBNReLU: Module {
     public let conv: Conv2D
     public let bn: BatchNorm
 
-    /// - Parameters:
-    ///   - scope: the path of the parent, for the kernel's random stream (see `Conv2D`).
     public init(
-        name: String, scope: String = "", inputChannels: Int, filters: Int,
-        kernelSize: Int = 3, stride: Int = 1, kernelRegularizer: Regularizer? = nil,
-        initializer: Initializer
+        name: String, inputChannels: Int, filters: Int,
+        kernelSize: Int = 3, stride: Int = 1, kernelRegularizer: Regularizer? = nil
     ) {
-        let path = scope.isEmpty ? name : scope + "/" + name
         conv = Conv2D(
-            name: "conv", scope: path, inputChannels: inputChannels, filters: filters,
+            name: "conv", inputChannels: inputChannels, filters: filters,
             kernelSize: kernelSize, stride: stride, useBias: false,
-            kernelRegularizer: kernelRegularizer, initializer: initializer)
+            kernelRegularizer: kernelRegularizer)
         bn = BatchNorm(name: "bn", channels: filters)
         super.init(name: name)
         addModule(conv)

@@ -13,15 +13,13 @@ struct BertLayerTests {
     func attention() -> MultiHeadAttention {
         let m = MultiHeadAttention(
             hiddenSize: TinyBert.hidden, numHeads: TinyBert.heads,
-            dropoutRate: 0, initializerRange: 0.5, initializer: initializer)
-        m.assignPaths()
-        return m
+            dropoutRate: 0, initializerRange: 0.5)
+        return m.initializeParameters(initializer)
     }
 
     @Test func embeddingLooksUpRowsAndScattersGradients() {
-        let e = Embedding(
-            name: "word_embeddings", vocabSize: TinyBert.vocab, width: 6, stddev: 0.5,
-            initializer: initializer)
+        let e = Embedding(name: "word_embeddings", vocabSize: TinyBert.vocab, width: 6, stddev: 0.5)
+            .initializeParameters(initializer)
         let ids = TinyBert.inputs().ids
         #expect(e(ids).shape == [2, 5, 6])
         #expect(Array(e(ids).floats[0..<6]) == Array(e.embeddings.value.floats[6..<12]))
@@ -61,8 +59,8 @@ struct BertLayerTests {
     @Test func encoderBlockGradientsAndParameterNames() {
         let block = TransformerEncoderBlock(
             name: "layer_0", hiddenSize: 6, numAttentionHeads: 2, intermediateSize: 7,
-            dropoutRate: 0, attentionDropoutRate: 0, initializerRange: 0.5, initializer: initializer
-        )
+            dropoutRate: 0, attentionDropoutRate: 0, initializerRange: 0.5
+        ).initializeParameters(initializer)
         let bias = MultiHeadAttention.attentionBias(mask: TinyBert.inputs().mask)
         expectParameterGradientsMatch(block) { projected(block(x, attentionBias: bias, inference)) }
         checkGradients(of: { projected(block($0[0], attentionBias: bias, inference)) }, at: [x])
@@ -81,8 +79,8 @@ struct BertLayerTests {
     @Test func encoderBlockDropoutIsActiveOnlyInTrainingAndSeeded() {
         let block = TransformerEncoderBlock(
             name: "layer_0", hiddenSize: 6, numAttentionHeads: 2, intermediateSize: 7,
-            dropoutRate: 0.3, attentionDropoutRate: 0.3, initializerRange: 0.5,
-            initializer: initializer)
+            dropoutRate: 0.3, attentionDropoutRate: 0.3, initializerRange: 0.5
+        ).initializeParameters(initializer)
         let run = { (ctx: ForwardContext) in block(x, attentionBias: nil, ctx).floats }
         let inferenceOut = run(ForwardContext(training: false))
         let a = run(ForwardContext(training: true, seed: 1, step: 4))
@@ -93,7 +91,8 @@ struct BertLayerTests {
 
     @Test func maskedLMLogitsUseTheTiedTable() {
         let table = Parameter(TestInputs.uniform([11, 6], stream: 303), path: "emb")
-        let head = MaskedLM(embeddings: table, initializerRange: 0.5, initializer: initializer)
+        let head = MaskedLM(embeddings: table, initializerRange: 0.5)
+            .initializeParameters(initializer)
         head.outputBias.value = TestInputs.uniform([11], stream: 304)
         let positions = Tensor(int32: [1, 3, 0, 2], shape: [2, 2])
         let logits = head(x, positions: positions)

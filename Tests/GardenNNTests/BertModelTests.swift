@@ -151,7 +151,7 @@ struct BertModelTests {
         let (_, tied) = Tape.valueWithGradients { p.loss(batch, inference).loss }
         // The same loss with the head reading an untied copy of the table.
         let copy = Parameter(table.value, path: "copy")
-        let head = MaskedLM(embeddings: copy, initializerRange: 0.5, initializer: initializer)
+        let head = MaskedLM(embeddings: copy, initializerRange: 0.5)
         for (a, b) in zip(head.namedParameters(), p.maskedLM.namedParameters()) {
             a.parameter.value = b.parameter.value
         }

@@ -8,8 +8,8 @@ import Testing
     let initializer = Initializer(seed: 7)
 
     @Test func forwardIsMatmulPlusBiasThenActivation() {
-        let dense = Dense(
-            name: "d", inputSize: 3, units: 2, activation: .relu, initializer: initializer)
+        let dense = Dense(name: "d", inputSize: 3, units: 2, activation: .relu)
+            .initializeParameters(initializer)
         dense.bias?.value = Tensor([0.5, -4], shape: [2])
         let x = TestInputs.uniform([5, 3], stream: 1)
         let y = dense(x).floats

@@ -140,9 +140,11 @@ public enum BertFamily {
         regularizeKernels(encoder.root, ModelFactory.regularizer(c.kernelRegularizer))
         let head = MaskedLM(
             name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
-            activation: c.hiddenActivation,
-            initializerRange: c.initializerRange, initializer: initializer)
-        for (path, p) in head.namedParameters(prefix: "mlm/") { p.path = path }
+            activation: c.hiddenActivation, initializerRange: c.initializerRange
+        ).initializeParameters(initializer, prefix: "mlm/")
+        // Export names come from the part's trees (the encoder at the root, the head under
+        // `mlm/`), checkpoint names from the pre-trainer's; this prefix map is the one place
+        // where they differ: `` → `encoder/`, `mlm/` → `masked_lm/`.
         let restored =
             encoder.root.namedParameters(prefix: "encoder/")
             + head.namedParameters(prefix: "masked_lm/")
