@@ -59,22 +59,27 @@ public final class BertPretrainer: Model {
             features: [maskedLMIdsKey: maskedLMIds, maskedLMWeightsKey: maskedLMWeights])
     }
 
-    public var signature: ModelSignature {
+    /// The encoder's three inputs and `masked_lm_positions`, int32 `[batch, seq]` / `[batch, P]`.
+    public static var inputs: Nested<TensorSpec> { BertEncoder.idInputs(["masked_lm_positions"]) }
+
+    public var signature: Signature {
         let c = encoder.config
-        return ModelSignature(
-            inputs: (BertEncoder.inputNames + ["masked_lm_positions"]).map {
-                TensorSpec($0, .int32, Shape([-1, -1]))
-            },
-            outputs: [
-                TensorSpec("mlm_logits", .float32, Shape([-1, -1, c.vocabSize])),
-                TensorSpec("next_sentence_logits", .float32, Shape([-1, 2])),
-            ],
-            dictInputs: true, dictOutputs: true)
+        return Signature(
+            inputs: Self.inputs,
+            outputs: .named([
+                "mlm_logits": TensorSpec("mlm_logits", .float32, Shape([-1, -1, c.vocabSize])),
+                "next_sentence_logits": TensorSpec(
+                    "next_sentence_logits", .float32, Shape([-1, 2])),
+            ]))
     }
 
-    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
-        let out = encoder.encode(wordIds: inputs[0], mask: inputs[1], typeIds: inputs[2], ctx)
-        return [maskedLM(out.sequenceOutput, positions: inputs[3]), nextSentence(out.pooledOutput)]
+    public func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
+        let out = encoder.call(inputs, ctx)
+        return .named([
+            "mlm_logits": maskedLM(
+                out["sequence_output"], positions: inputs["masked_lm_positions"]),
+            "next_sentence_logits": nextSentence(out["pooled_output"]),
+        ])
     }
 
     /// Masked-LM weighted cross-entropy + next-sentence cross-entropy + regularization, with
@@ -90,8 +95,8 @@ public final class BertPretrainer: Model {
                     + "\(Self.maskedLMWeightsKey); got \(batch.inputs.count) inputs and "
                     + "\(batch.features.keys.sorted()) (use BertPretrainer.batch(...))")
         }
-        let outputs = call(batch.inputs, ctx)
-        let (mlmLogits, nspLogits) = (outputs[0], outputs[1])
+        let outputs = call(leaves: batch.inputs, ctx)
+        let (mlmLogits, nspLogits) = (outputs["mlm_logits"], outputs["next_sentence_logits"])
         let mlm = mlmLogits.softmaxCrossEntropy(labels: ids, weights: weights)
         let nsp = nspLogits.softmaxCrossEntropy(labels: batch.targets).mean()
         let metrics = [

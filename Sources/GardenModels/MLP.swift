@@ -54,22 +54,22 @@ public final class MLP: Model {
         root.initializeParameters(initializer)
     }
 
-    public var signature: ModelSignature {
-        ModelSignature(
-            inputs: [TensorSpec("inputs", .float32, Shape([-1, config.inputSize]))],
-            outputs: [TensorSpec("output_0", .float32, Shape([-1, config.numClasses]))])
+    public var signature: Signature {
+        Signature(
+            inputs: .leaf(TensorSpec("inputs", .float32, Shape([-1, config.inputSize]))),
+            outputs: .leaf(TensorSpec("output_0", .float32, Shape([-1, config.numClasses]))))
     }
 
-    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
-        var h = inputs[0]
+    public func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
+        var h = inputs.single
         for (layer, drop) in zip(hidden, dropouts) { h = drop(layer(h), ctx) }
-        return [logits(h)]
+        return .leaf(logits(h))
     }
 
     public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
         loss: Tensor, metrics: [String: Tensor]
     ) {
-        let z = call(batch.inputs, ctx)[0]
+        let z = call(leaves: batch.inputs, ctx).single
         let xent = z.softmaxCrossEntropy(labels: batch.targets).mean()
         return (
             xent + root.regularizationLoss(),

@@ -24,20 +24,20 @@ public final class MulModel: Model {
         root.addRegularizer(.l2(config.regularization), on: v)
     }
 
-    public var signature: ModelSignature {
-        ModelSignature(
-            inputs: [TensorSpec("inputs", .float32, .unknownRank)],
-            outputs: [TensorSpec("output_0", .float32, .unknownRank)])
+    public var signature: Signature {
+        Signature(
+            inputs: .leaf(TensorSpec("inputs", .float32, .unknownRank)),
+            outputs: .leaf(TensorSpec("output_0", .float32, .unknownRank)))
     }
 
-    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
-        [inputs[0] * v.read()]
+    public func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
+        .leaf(inputs.single * v.read())
     }
 
     public func loss(_ batch: Batch, _ ctx: ForwardContext) -> (
         loss: Tensor, metrics: [String: Tensor]
     ) {
-        let d = call(batch.inputs, ctx)[0] - batch.targets
+        let d = call(leaves: batch.inputs, ctx).single - batch.targets
         let mse = (d * d).mean()
         return (mse + root.regularizationLoss(), ["mse": mse])
     }

@@ -113,7 +113,7 @@ public final class ResNetClassifier: LayerGraphModel {
     public func loss(_ batch: Batch, _ ctx: ForwardContext)
         -> (loss: Tensor, metrics: [String: Tensor])
     {
-        let logits = call(batch.inputs, ctx)[0]
+        let logits = call(leaves: batch.inputs, ctx).single
         let xent = logits.softmaxCrossEntropy(labels: batch.targets).mean()
         return (
             xent + root.regularizationLoss(),

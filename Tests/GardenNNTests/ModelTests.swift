@@ -30,9 +30,10 @@ import Testing
         let m = MulModel(.init(initialValue: 2, regularization: 0.001))
         #expect(m.parameters.map(\.path) == ["v"])
         #expect(
-            m.call([Tensor([10, 20], shape: [2])], ForwardContext(training: false))[0].floats == [
-                20, 40,
-            ])
+            m.call(.leaf(Tensor([10, 20], shape: [2])), ForwardContext(training: false)).single
+                .floats == [
+                    20, 40,
+                ])
         #expect(Swift.abs(m.root.regularizationLoss().scalar - 0.004) < 1e-7)
     }
 }

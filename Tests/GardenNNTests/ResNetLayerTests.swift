@@ -126,7 +126,7 @@ struct ResNetLayerTests {
         let root = Module(name: "m")
         root.addModule(bn)
         root.initializeParameters(initializer)
-        let arg = GraphArgument(name: "inputs", dtype: .float32, shape: Shape([-1, -1, -1, 3]))
+        let arg = TensorSpec(name: "inputs", dtype: .float32, shape: Shape([-1, -1, -1, 3]))
         let train = Tracer.trace(arguments: [arg]) {
             [("y", bn($0[0], ForwardContext(training: true)))]
         }

@@ -14,13 +14,9 @@ public enum Exporting {
         children: [ChildObject] = [],
         constants: [ExportedConstant] = []
     ) -> SavedModelSpec {
-        let sig = model.signature
-        let args = sig.inputs.map { GraphArgument(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        let signature = model.signature
         func trace(training: Bool) -> GraphFunction {
-            Tracer.trace(arguments: args) { xs in
-                let outs = model.call(xs, ForwardContext(training: training))
-                return zip(sig.outputs, outs).map { ($0.name, $1) }
-            }
+            Tracer.trace(signature) { model.call($0, ForwardContext(training: training)) }
         }
         let losses = model.root.allRegularizers().map { r in
             Tracer.trace(arguments: []) { _ in
@@ -31,11 +27,7 @@ public enum Exporting {
             variables: model.parameters.map { ExportedVariable($0.parameter) },
             call: CallFunction(
                 training: trace(training: true), inference: trace(training: false),
-                inputs: sig.dictInputs ? .dict : .single,
-                outputs: sig.dictOutputs ? .dict : .single,
-                outputLists: sig.outputLists.map {
-                    ExportOutputList(name: $0.name, elements: $0.elements)
-                }),
+                signature: signature),
             regularizationLosses: losses, children: children, assets: assets)
         spec.constants = constants
         return spec
