@@ -86,7 +86,7 @@ extension BertPretrainer: InputValidating {
     /// The encoder's checks, and `masked_lm_positions` int32 `[batch, P]` with positions in
     /// `0..<seq`.
     public func validate(_ inputs: [Tensor]) throws {
-        let names = signature.inputs.map(\.name)
+        let names = signature.inputs.leaves.map(\.name)
         try BertEncoder.checkCount(inputs, names)
         try encoder.validate(Array(inputs.prefix(3)))
         let positions = inputs[3]

@@ -29,15 +29,15 @@ public final class BatchNorm: Module {
     ) {
         self.momentum = momentum
         self.epsilon = epsilon
-        gamma = Parameter(Tensor.ones([channels]))
-        beta = Parameter(Tensor.zeros([channels]))
-        movingMean = Parameter(Tensor.zeros([channels]), trainable: false)
-        movingVariance = Parameter(Tensor.ones([channels]), trainable: false)
+        gamma = Module.parameter([channels])
+        beta = Module.parameter([channels])
+        movingMean = Module.parameter([channels], trainable: false)
+        movingVariance = Module.parameter([channels], trainable: false)
         super.init(name: name)
-        addSharedParameter("gamma", gamma)
-        addSharedParameter("beta", beta)
-        addSharedParameter("moving_mean", movingMean)
-        addSharedParameter("moving_variance", movingVariance)
+        addParameter("gamma", gamma, initialization: .ones)
+        addParameter("beta", beta, initialization: .zeros)
+        addParameter("moving_mean", movingMean, initialization: .zeros)
+        addParameter("moving_variance", movingVariance, initialization: .ones)
     }
 
     /// Normalizes `x`; in training mode also updates the moving statistics.

@@ -21,36 +21,28 @@ public final class Conv2D: Module {
 
     /// - Parameters:
     ///   - name: the local name (`conv1`).
-    ///   - scope: the path of the parent (`stage1/block`); with `name` it keys the kernel's
-    ///     random stream, so equally named layers in different blocks start differently.
-    ///   - inputChannels: the input's last dimension.
-    ///   - filters: the output's last dimension.
     ///   - kernelSize: the square window size `k`.
     ///   - stride: the step along height and width.
     ///   - padding: `.same` (TensorFlow's asymmetric rule) or `.valid`.
     ///   - useBias: false before a batch norm, whose offset makes a bias redundant.
-    ///   - kernelInitialization: the initial kernel's distribution.
-    ///   - kernelRegularizer: the kernel's weight penalty, if any.
-    ///   - initializer: the seeded generator the kernel is drawn from.
     public init(
-        name: String, scope: String = "", inputChannels: Int, filters: Int,
+        name: String, inputChannels: Int, filters: Int,
         kernelSize: Int, stride: Int = 1, padding: SpatialPadding = .same,
         useBias: Bool = true, kernelInitialization: KernelInitialization = .heNormal,
-        kernelRegularizer: Regularizer? = nil, initializer: Initializer
+        kernelRegularizer: Regularizer? = nil
     ) {
         self.stride = stride
         self.padding = padding
-        let shape = [kernelSize, kernelSize, inputChannels, filters]
-        let stream = (scope.isEmpty ? name : scope + "/" + name) + "/kernel"
-        switch kernelInitialization {
-        case .heNormal: kernel = Parameter(initializer.heNormal(shape, stream: stream))
-        case .glorotUniform:
-            kernel = Parameter(initializer.glorotUniformConvolution(shape, stream: stream))
-        }
-        bias = useBias ? Parameter(Tensor.zeros([filters])) : nil
+        kernel = Module.parameter([kernelSize, kernelSize, inputChannels, filters])
+        bias = useBias ? Module.parameter([filters]) : nil
         super.init(name: name)
-        addSharedParameter("kernel", kernel)
-        if let bias { addSharedParameter("bias", bias) }
+        let draw: Initialization =
+            switch kernelInitialization {
+            case .heNormal: .heNormal
+            case .glorotUniform: .glorotUniformConvolution
+            }
+        addParameter("kernel", kernel, initialization: draw)
+        if let bias { addParameter("bias", bias, initialization: .zeros) }
         addRegularizer(kernelRegularizer, on: kernel)
     }
 

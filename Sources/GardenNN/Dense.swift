@@ -4,7 +4,8 @@ import GardenTensor
 ///
 /// Input shape: `[batch, inputSize]` or `[batch, ..., inputSize]` (the kernel is applied to the
 /// last axis). Output shape: `[batch, units]` or `[batch, ..., units]`.
-/// Parameters: `kernel [inputSize, units]` (Glorot uniform), `bias [units]` (zeros).
+/// Parameters: `kernel [inputSize, units]` (`kernelInitialization`, Glorot uniform by default),
+/// `bias [units]` (zeros).
 public final class Dense: Module {
     public let kernel: Parameter
     public let bias: Parameter?
@@ -18,24 +19,19 @@ public final class Dense: Module {
     }
 
     /// - Parameters:
-    ///   - name: the local name (`dense_0`); it keys the kernel's random stream.
-    ///   - inputSize: the input's last dimension.
-    ///   - units: the output's last dimension.
-    ///   - activation: applied after the bias.
-    ///   - useBias: whether a bias is added.
-    ///   - kernelRegularizer: the kernel's weight penalty, if any.
-    ///   - initializer: the seeded generator the kernel is drawn from.
+    ///   - kernelInitialization: how the kernel is drawn (BERT's layers: a truncated normal
+    ///     with `initializer_range`).
     public init(
         name: String, inputSize: Int, units: Int, activation: Activation = .linear,
         useBias: Bool = true, kernelRegularizer: Regularizer? = nil,
-        initializer: Initializer
+        kernelInitialization: Initialization = .glorotUniform
     ) {
         self.activation = activation
-        kernel = Parameter(initializer.glorotUniform([inputSize, units], stream: name + "/kernel"))
-        bias = useBias ? Parameter(Tensor.zeros([units])) : nil
+        kernel = Module.parameter([inputSize, units])
+        bias = useBias ? Module.parameter([units]) : nil
         super.init(name: name)
-        addSharedParameter("kernel", kernel)
-        if let bias { addSharedParameter("bias", bias) }
+        addParameter("kernel", kernel, initialization: kernelInitialization)
+        if let bias { addParameter("bias", bias, initialization: .zeros) }
         addRegularizer(kernelRegularizer, on: kernel)
     }
 

@@ -9,22 +9,11 @@ public final class Embedding: Module {
     public let embeddings: Parameter
 
     /// - Parameters:
-    ///   - name: the local name (`word_embeddings`).
-    ///   - scope: the path of the parent, keying the initial values.
-    ///   - vocabSize: the number of rows (ids `0..<vocabSize`).
-    ///   - width: the length of each row.
     ///   - stddev: standard deviation of the truncated-normal initial values.
-    ///   - initializer: the seeded generator the table is drawn from.
-    public init(
-        name: String, scope: String = "", vocabSize: Int, width: Int, stddev: Float,
-        initializer: Initializer
-    ) {
-        embeddings = Parameter(
-            initializer.truncatedNormal(
-                [vocabSize, width], stddev: stddev, stream: joinedPath(scope, name) + "/embeddings")
-        )
+    public init(name: String, vocabSize: Int, width: Int, stddev: Float) {
+        embeddings = Module.parameter([vocabSize, width])
         super.init(name: name)
-        addSharedParameter("embeddings", embeddings)
+        addParameter("embeddings", embeddings, initialization: .truncatedNormal(stddev: stddev))
     }
 
     /// The rows of the table at `ids`.

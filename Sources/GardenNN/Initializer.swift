@@ -1,7 +1,8 @@
 import GardenTensor
 
-/// Seeded weight initializers. Every draw is keyed by the recipe seed and the parameter's name,
-/// so adding a layer does not change the initial values of the others.
+/// Seeded weight initializers. Every draw is keyed by the recipe seed and the parameter's path
+/// in the module tree (`Module.initializeParameters` passes it as the stream), so adding a
+/// layer does not change the initial values of the others.
 public struct Initializer: Sendable {
     public let seed: UInt64
 

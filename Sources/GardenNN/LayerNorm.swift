@@ -10,12 +10,12 @@ public final class LayerNorm: Module {
     public let epsilon: Float
 
     public init(name: String, width: Int, epsilon: Float = 1e-12) {
-        gamma = Parameter(Tensor.ones([width]))
-        beta = Parameter(Tensor.zeros([width]))
+        gamma = Module.parameter([width])
+        beta = Module.parameter([width])
         self.epsilon = epsilon
         super.init(name: name)
-        addSharedParameter("gamma", gamma)
-        addSharedParameter("beta", beta)
+        addParameter("gamma", gamma, initialization: .ones)
+        addParameter("beta", beta, initialization: .zeros)
     }
 
     /// `(x - mean) · rsqrt(variance + epsilon) · gamma + beta` over the last axis.

@@ -2,9 +2,12 @@ import GardenTensor
 
 /// A node of a model's parameter tree: its own named parameters and its named sub-modules.
 ///
-/// Paths come from names: a module named `dense_0` owning `kernel` gives `dense_0/kernel`, the
+/// Paths come from the tree: a module named `dense_0` owning `kernel` gives `dense_0/kernel`, the
 /// checkpoint key, HDF5 dataset path and SavedModel variable name. The root's own name is not
-/// part of the paths. A class, so layers can share parameters (tied weights) by identity.
+/// part of the paths. Layers declare each parameter with its `Initialization`; once the tree is
+/// assembled, `initializeParameters` on the root gives every parameter its path and draws its
+/// value once, keyed by that path. A class, so layers can share parameters (tied weights) by
+/// identity.
 open class Module {
     /// The local name of this module under its parent.
     public let name: String
@@ -12,20 +15,38 @@ open class Module {
     public private(set) var submodules: [Module] = []
     /// Weight regularizers, added to the training loss and exported as `regularization_losses`.
     public private(set) var regularizers: [(parameter: Parameter, regularizer: Regularizer)] = []
+    /// The draws still to make for own parameters, by parameter identity.
+    private var pendingDraws: [ObjectIdentifier: Initialization] = [:]
 
     public init(name: String) { self.name = name }
 
-    /// Adds a parameter under `name` and returns it.
+    /// A parameter of `shape` to declare with `addParameter(_:_:initialization:)`; its value is
+    /// set there (constants) or by `initializeParameters` (draws).
+    public static func parameter(_ shape: [Int], trainable: Bool = true) -> Parameter {
+        Parameter(Tensor.zeros(shape), trainable: trainable)
+    }
+
+    /// Adds a new parameter of `shape` under `name` and returns it.
     @discardableResult
-    public func addParameter(_ name: String, _ value: Tensor, trainable: Bool = true) -> Parameter {
-        let p = Parameter(value, path: name, trainable: trainable)
-        ownParameters.append((name, p))
+    public func addParameter(
+        _ name: String, shape: [Int], initialization: Initialization, trainable: Bool = true
+    ) -> Parameter {
+        let p = Self.parameter(shape, trainable: trainable)
+        addParameter(name, p, initialization: initialization)
         return p
     }
 
-    /// Adds an existing parameter (shared with another module) under `name`.
-    public func addSharedParameter(_ name: String, _ p: Parameter) {
+    /// Adds `p`, made by `Module.parameter` for a stored property, under `name`: a constant
+    /// `initialization` is applied now, a draw when the tree is initialized.
+    public func addParameter(_ name: String, _ p: Parameter, initialization: Initialization) {
         ownParameters.append((name, p))
+        p.path = name
+        if initialization.isDraw {
+            pendingDraws[ObjectIdentifier(p)] = initialization
+        } else {
+            p.value = Initializer(seed: 0).value(
+                of: initialization, shape: p.value.shape, path: name)
+        }
     }
 
     /// Adds a child module and returns it.
@@ -43,25 +64,39 @@ open class Module {
     /// children in the order they were added). A parameter reachable twice is listed once, under
     /// its first path.
     public func namedParameters(prefix: String = "") -> [(path: String, parameter: Parameter)] {
-        var seen = Set<ObjectIdentifier>()
         var out: [(String, Parameter)] = []
-        collect(prefix: prefix, into: &out, seen: &seen)
+        walk(prefix: prefix) { path, p, _ in out.append((path, p)) }
         return out
     }
 
-    private func collect(
-        prefix: String, into out: inout [(String, Parameter)],
-        seen: inout Set<ObjectIdentifier>
-    ) {
-        for (n, p) in ownParameters where seen.insert(ObjectIdentifier(p)).inserted {
-            out.append((prefix + n, p))
+    /// Gives every parameter of the tree its path (`prefix` + its place in the tree) and draws
+    /// the initial values still pending, each once, keyed by that final path. Call on the root
+    /// once the tree is complete; a second call only renames (nothing is drawn twice).
+    @discardableResult
+    public func initializeParameters(_ initializer: Initializer, prefix: String = "") -> Self {
+        walk(prefix: prefix) { path, p, owner in
+            p.path = path
+            if let draw = owner.pendingDraws.removeValue(forKey: ObjectIdentifier(p)) {
+                p.value = initializer.value(of: draw, shape: p.value.shape, path: path)
+            }
         }
-        for m in submodules { m.collect(prefix: prefix + m.name + "/", into: &out, seen: &seen) }
+        return self
     }
 
-    /// Sets each parameter's `path` from its place in the tree; call once on the root.
-    public func assignPaths() {
-        for (path, p) in namedParameters() { p.path = path }
+    /// Visits each parameter once, in `namedParameters` order, with its path and owner.
+    private func walk(prefix: String, _ visit: (String, Parameter, Module) -> Void) {
+        var seen = Set<ObjectIdentifier>()
+        walk(prefix: prefix, seen: &seen, visit)
+    }
+
+    private func walk(
+        prefix: String, seen: inout Set<ObjectIdentifier>,
+        _ visit: (String, Parameter, Module) -> Void
+    ) {
+        for (n, p) in ownParameters where seen.insert(ObjectIdentifier(p)).inserted {
+            visit(prefix + n, p, self)
+        }
+        for m in submodules { m.walk(prefix: prefix + m.name + "/", seen: &seen, visit) }
     }
 
     /// This module and every module below it, depth first in the order they were added.

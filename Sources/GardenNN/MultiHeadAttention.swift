@@ -17,28 +17,22 @@ public final class MultiHeadAttention: Module {
     public let attentionDropout: Dropout
 
     /// - Parameters:
-    ///   - name: the local name under the block.
-    ///   - scope: the path of the parent, keying the initial values.
-    ///   - hiddenSize: the input's and output's last dimension.
-    ///   - numHeads: the number of heads; `hiddenSize` must be a multiple of it.
     ///   - dropoutRate: dropout on the attention probabilities (training only).
     ///   - initializerRange: standard deviation of the truncated-normal kernels.
     ///   - initializer: the seeded generator the kernels are drawn from.
     public init(
-        name: String = "self_attention", scope: String = "", hiddenSize: Int,
-        numHeads: Int, dropoutRate: Float, initializerRange: Float,
-        initializer: Initializer
+        name: String = "self_attention", hiddenSize: Int,
+        numHeads: Int, dropoutRate: Float, initializerRange: Float
     ) {
         precondition(
             numHeads > 0 && hiddenSize % numHeads == 0,
             "MultiHeadAttention: hidden size \(hiddenSize) is not a multiple of \(numHeads) heads")
         self.numHeads = numHeads
         headSize = hiddenSize / numHeads
-        let path = joinedPath(scope, name)
         func projection(_ n: String) -> Dense {
             Dense(
-                name: n, scope: path, inputSize: hiddenSize, units: hiddenSize,
-                stddev: initializerRange, initializer: initializer)
+                name: n, inputSize: hiddenSize, units: hiddenSize,
+                kernelInitialization: .truncatedNormal(stddev: initializerRange))
         }
         query = projection("query")
         key = projection("key")

@@ -20,36 +20,27 @@ public final class TransformerEncoderBlock: Module {
     public let outputDropout: Dropout
 
     /// - Parameters:
-    ///   - name: the local name (`layer_0`).
-    ///   - scope: the path of the parent, keying the initial values.
-    ///   - hiddenSize: the input's and output's last dimension.
-    ///   - numAttentionHeads: the attention heads; `hiddenSize` must be a multiple of it.
-    ///   - intermediateSize: the width of the feed-forward layer.
-    ///   - activation: the feed-forward activation (BERT's `hidden_activation`).
     ///   - dropoutRate: dropout on the attention and feed-forward outputs (training only).
     ///   - attentionDropoutRate: dropout on the attention probabilities (training only).
     ///   - initializerRange: standard deviation of the truncated-normal kernels.
     ///   - initializer: the seeded generator the kernels are drawn from.
     public init(
-        name: String, scope: String = "", hiddenSize: Int, numAttentionHeads: Int,
+        name: String, hiddenSize: Int, numAttentionHeads: Int,
         intermediateSize: Int, activation: Dense.Activation = .geluExact,
         dropoutRate: Float, attentionDropoutRate: Float,
-        initializerRange: Float, initializer: Initializer
+        initializerRange: Float
     ) {
-        let path = joinedPath(scope, name)
+        let kernels = Initialization.truncatedNormal(stddev: initializerRange)
         selfAttention = MultiHeadAttention(
-            scope: path, hiddenSize: hiddenSize, numHeads: numAttentionHeads,
-            dropoutRate: attentionDropoutRate, initializerRange: initializerRange,
-            initializer: initializer)
+            hiddenSize: hiddenSize, numHeads: numAttentionHeads,
+            dropoutRate: attentionDropoutRate, initializerRange: initializerRange)
         selfAttentionLayerNorm = LayerNorm(name: "self_attention_layer_norm", width: hiddenSize)
         intermediate = Dense(
-            name: "intermediate", scope: path, inputSize: hiddenSize,
-            units: intermediateSize, activation: activation,
-            stddev: initializerRange,
-            initializer: initializer)
+            name: "intermediate", inputSize: hiddenSize, units: intermediateSize,
+            activation: activation, kernelInitialization: kernels)
         output = Dense(
-            name: "output", scope: path, inputSize: intermediateSize,
-            units: hiddenSize, stddev: initializerRange, initializer: initializer)
+            name: "output", inputSize: intermediateSize, units: hiddenSize,
+            kernelInitialization: kernels)
         outputLayerNorm = LayerNorm(name: "output_layer_norm", width: hiddenSize)
         attentionOutputDropout = Dropout(name: "attention_output_dropout", rate: dropoutRate)
         outputDropout = Dropout(name: "output_dropout", rate: dropoutRate)

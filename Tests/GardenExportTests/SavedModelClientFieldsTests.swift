@@ -95,15 +95,22 @@ import Testing
     /// signature wrapper's sorted-key order, so each key names its own tensor.
     @Test func outerSignatureOutputsFollowTheWrappersSortedKeys() throws {
         let names = (0..<12).map { "encoder_outputs_\($0)" }
-        let input = GraphArgument(name: "inputs", dtype: .float32, shape: Shape([-1, 2]))
+        let input = TensorSpec(name: "inputs", dtype: .float32, shape: Shape([-1, 2]))
         let trace = Tracer.trace(arguments: [input]) { xs in
             names.enumerated().map { i, name in (name, xs[0] * Float(i + 1)) }
         }
         let spec = SavedModelSpec(
             variables: [],
             call: CallFunction(
-                training: trace, inference: trace, outputs: .dict,
-                outputLists: [ExportOutputList(name: "encoder_outputs", elements: names)]))
+                training: trace, inference: trace,
+                signature: Signature(
+                    inputs: .leaf(input),
+                    outputs: .dict([
+                        (
+                            "encoder_outputs",
+                            .list(names.map { .leaf(TensorSpec($0, .float32, Shape([-1, 2]))) })
+                        )
+                    ]))))
         let signature = try #require(try Self.meta(spec).signatureDef["serving_default"])
         let sorted = names.sorted()
         for name in names {

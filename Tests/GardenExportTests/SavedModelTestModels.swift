@@ -8,7 +8,7 @@ enum SavedModelTestModels {
     /// The TF Hub docs' `mul` model: `v = 2`, `__call__(x) = x * v`, loss `0.001 * v²`.
     static func mul() -> (spec: SavedModelSpec, parameters: [Parameter]) {
         let v = Parameter(Tensor(2), path: "v")
-        let input = GraphArgument(name: "inputs", dtype: .float32, shape: .unknownRank)
+        let input = TensorSpec(name: "inputs", dtype: .float32, shape: .unknownRank)
         let trace = { Tracer.trace(arguments: [input]) { xs in [("output_0", xs[0] * v.read())] } }
         let loss = Tracer.trace(arguments: []) { _ in [("loss", 0.001 * (v.read() * v.read()))] }
         let spec = SavedModelSpec(
@@ -34,7 +34,7 @@ enum SavedModelTestModels {
         let w2 = Parameter(values([8, 3], seed: 3), path: "dense_1/kernel")
         let b2 = Parameter(values([3], seed: 4), path: "dense_1/bias")
         let step = Parameter(Tensor(int32: [7], shape: []), path: "step", trainable: false)
-        let input = GraphArgument(name: "inputs", dtype: .float32, shape: Shape([-1, 4]))
+        let input = TensorSpec(name: "inputs", dtype: .float32, shape: Shape([-1, 4]))
         func trace(training: Bool) -> GraphFunction {
             Tracer.trace(arguments: [input]) { xs in
                 var h = (xs[0].matmul(w1.read()) + b1.read()).relu()
@@ -59,8 +59,8 @@ enum SavedModelTestModels {
         let w = Parameter(values([3], seed: 5), path: "encoder/w")
         let clash = Parameter(values([2], seed: 6), path: "variables/odd")
         let inputs = [
-            GraphArgument(name: "b", dtype: .float32, shape: Shape([-1, 3])),
-            GraphArgument(name: "a", dtype: .float32, shape: Shape([-1, 3])),
+            TensorSpec(name: "b", dtype: .float32, shape: Shape([-1, 3])),
+            TensorSpec(name: "a", dtype: .float32, shape: Shape([-1, 3])),
         ]
         let trace = {
             Tracer.trace(arguments: inputs) { xs in
@@ -68,7 +68,7 @@ enum SavedModelTestModels {
             }
         }
         let head = Tracer.trace(arguments: [
-            GraphArgument(
+            TensorSpec(
                 name: "features", dtype: .float32,
                 shape: Shape([-1, 3]))
         ]) { xs in
@@ -77,7 +77,13 @@ enum SavedModelTestModels {
         let spec = SavedModelSpec(
             variables: [ExportedVariable(w), ExportedVariable(clash)],
             call: CallFunction(
-                training: trace(), inference: trace(), inputs: .dict, outputs: .dict),
+                training: trace(), inference: trace(),
+                signature: Signature(
+                    inputs: .named(["b": inputs[0], "a": inputs[1]]),
+                    outputs: .named([
+                        "sum": TensorSpec("sum", .float32, Shape([-1, 3])),
+                        "scaled": TensorSpec("scaled", .float32, Shape([-1, 3])),
+                    ]))),
             children: [ChildObject(name: "head", call: head, variables: ["weights": w])],
             assets: [
                 ExportedAsset(

@@ -12,7 +12,8 @@ struct BertBlockTests {
 
     @Test func maskedLMLogitsUseTheTiedTable() {
         let table = Parameter(TestInputs.uniform([11, 6], stream: 303), path: "emb")
-        let head = MaskedLM(embeddings: table, initializerRange: 0.5, initializer: initializer)
+        let head = MaskedLM(embeddings: table, initializerRange: 0.5)
+            .initializeParameters(initializer)
         head.outputBias.value = TestInputs.uniform([11], stream: 304)
         let positions = Tensor(int32: [1, 3, 0, 2], shape: [2, 2])
         #expect(head(x).shape == [2, 5, 11])

@@ -28,7 +28,7 @@ import Testing
             ],
             gradient: .throughReLU
         ) {
-            mlp.call([x], $0)[0].softmaxCrossEntropy(labels: y).mean()
+            mlp.call(leaves: [x], $0).single.softmaxCrossEntropy(labels: y).mean()
                 + mlp.root.regularizationLoss()
         }
     }
@@ -55,7 +55,7 @@ import Testing
         let x = TestInputs.uniform([6], stream: 13)
         // Squared error plus `0.001 * v²`, as the mul task trains it.
         checkModel(m, inputs: [x], outputShapes: [[6]], parameterPaths: ["v"]) {
-            let d = m.call([x], $0)[0] - x * 3
+            let d = m.call(leaves: [x], $0).single - x * 3
             return (d * d).mean() + m.root.regularizationLoss()
         }
     }
@@ -63,9 +63,10 @@ import Testing
     @Test func mulMultipliesByVAndRegularizesIt() {
         let m = MulModel(.init(initialValue: 2, regularization: 0.001))
         #expect(
-            m.call([Tensor([10, 20], shape: [2])], ForwardContext(training: false))[0].floats == [
-                20, 40,
-            ])
+            m.call(.leaf(Tensor([10, 20], shape: [2])), ForwardContext(training: false)).single
+                .floats == [
+                    20, 40,
+                ])
         #expect(Swift.abs(m.root.regularizationLoss().scalar - 0.004) < 1e-7)
     }
 }

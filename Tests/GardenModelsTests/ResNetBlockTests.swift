@@ -13,7 +13,8 @@ struct ResNetBlockTests {
 
     @Test func convBNReLUContract() {
         let stem = ConvBNReLU(
-            name: "stem", inputChannels: 3, filters: 4, stride: 2, initializer: initializer)
+            name: "stem", inputChannels: 3, filters: 4, stride: 2
+        ).initializeParameters(initializer)
         let ctx = ForwardContext(training: true)
         // The ReLU sees ~12 batch-normalized pre-activations per channel, near its kink.
         checkLayer(
@@ -28,8 +29,12 @@ struct ResNetBlockTests {
     @Test(arguments: [(1, 3), (2, 4), (1, 4)])
     func residualBlockContract(stride: Int, filters: Int) {
         let block = ResidualBlock(
-            scope: "stage", inputChannels: 3, filters: filters, stride: stride,
-            kernelRegularizer: .l2(1e-4), initializer: initializer)
+            inputChannels: 3, filters: filters, stride: stride, kernelRegularizer: .l2(1e-4))
+        // Under `stage/`, so the kernels are the draws of `stage/block/...` (the gradient check's
+        // tolerance was tuned on these values).
+        let root = Module(name: "root")
+        root.addModule(Module(name: "stage")).addModule(block)
+        root.initializeParameters(initializer)
         let projects = stride != 1 || filters != 3
         let main = [
             "conv1/kernel", "bn1/gamma", "bn1/beta", "bn1/moving_mean", "bn1/moving_variance",
@@ -49,4 +54,18 @@ struct ResNetBlockTests {
             gradient: .throughReLU
         ) { block($0, ctx) }
     }
+
+    @Test func convKernelsWithTheSameLocalNameDifferByTheirPlaceInTheTree() {
+        let root = Module(name: "resnet")
+        let a = root.addModule(ResidualBlock(name: "block", inputChannels: 3, filters: 3))
+        let stage2 = root.addModule(Module(name: "stage2"))
+        let b = stage2.addModule(ResidualBlock(name: "block", inputChannels: 3, filters: 3))
+        root.initializeParameters(initializer)
+        #expect(a.conv1.kernel.path == "block/conv1/kernel")
+        #expect(b.conv1.kernel.path == "stage2/block/conv1/kernel")
+        #expect(a.conv1.kernel.value.floats != b.conv1.kernel.value.floats)
+    }
+
+    /// In training the gradients flow through the batch statistics; in inference through the
+    /// moving ones (not trainable: neither perturbed nor compared).
 }

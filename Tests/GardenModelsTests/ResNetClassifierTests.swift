@@ -38,14 +38,17 @@ struct ResNetClassifierTests {
         #expect(
             model.parameters.first { $0.path == "stage3/block/conv2/kernel" }?.parameter.value.shape
                 == [3, 3, 64, 64])
-        #expect(model.signature.inputs == [TensorSpec("inputs", .float32, Shape([-1, -1, -1, 3]))])
-        #expect(model.signature.outputs == [TensorSpec("output_0", .float32, Shape([-1, 10]))])
+        #expect(
+            model.signature.inputs == .leaf(TensorSpec("inputs", .float32, Shape([-1, -1, -1, 3]))))
+        #expect(
+            model.signature.outputs == .leaf(TensorSpec("output_0", .float32, Shape([-1, 10]))))
     }
 
     @Test func extractionSharesParametersAndGivesFeatures() throws {
         let features = try model.extract(to: "reduce_mean")
         #expect(features.layerNames == ["stem", "stage1", "stage2", "stage3", "reduce_mean"])
-        #expect(features.signature.outputs == [TensorSpec("output_0", .float32, Shape([-1, 64]))])
+        #expect(
+            features.signature.outputs == .leaf(TensorSpec("output_0", .float32, Shape([-1, 64]))))
         let shared = Dictionary(
             uniqueKeysWithValues: model.parameters.map { ($0.path, $0.parameter) })
         #expect(features.parameters.count == model.parameters.count - 2)
@@ -53,17 +56,17 @@ struct ResNetClassifierTests {
 
         let x = TestInputs.uniform([2, 9, 7, 3], stream: 90)
         let ctx = ForwardContext(training: false)
-        let y = features.call([x], ctx)[0]
+        let y = features.call(.leaf(x), ctx).single
         #expect(y.shape == [2, 64])
-        #expect(y.floats == (try model.output(of: "reduce_mean", [x], ctx)).floats)
+        #expect(y.floats == (try model.output(of: "reduce_mean", .leaf(x), ctx)).floats)
         // A change to the full model's weights is seen by the part.
         let kernel = try #require(shared["stem/conv/kernel"])
         kernel.value = kernel.value * 2
-        #expect(features.call([x], ctx)[0].floats != y.floats)
+        #expect(features.call(.leaf(x), ctx).single.floats != y.floats)
 
         let stage2 = try model.extract(to: "stage2")
-        #expect(stage2.signature.outputs[0].shape == Shape([-1, -1, -1, 32]))
-        #expect(stage2.call([x], ctx)[0].shape == [2, 5, 4, 32])
+        #expect(stage2.signature.outputs.single.shape == Shape([-1, -1, -1, 32]))
+        #expect(stage2.call(.leaf(x), ctx).single.shape == [2, 5, 4, 32])
         #expect(try model.layer(named: "fc") === model.fc)
     }
 
@@ -87,17 +90,16 @@ struct ResNetClassifierTests {
 
     @Test func tracedFeatureExtractorTakesAnyImageSize() throws {
         let features = try model.extract(to: "reduce_mean")
-        let spec = features.signature.inputs[0]
-        let arg = GraphArgument(name: spec.name, dtype: spec.dtype, shape: spec.shape)
+        let arg = features.signature.inputs.single
         let f = Tracer.trace(arguments: [arg]) {
-            [("output_0", features.call($0, ForwardContext(training: false))[0])]
+            [("output_0", features.call(leaves: $0, ForwardContext(training: false)).single)]
         }
         #expect(f.outputs[0].shape == Shape([-1, 64]))
         #expect(f.captures.count == features.parameters.count)
         #expect(f.nodes.filter { $0.op == "Conv2D" }.count == 9)
         #expect(f.controlOutputs.isEmpty)
         let train = Tracer.trace(arguments: [arg]) {
-            [("output_0", features.call($0, ForwardContext(training: true))[0])]
+            [("output_0", features.call(leaves: $0, ForwardContext(training: true)).single)]
         }
         #expect(train.controlOutputs.count == 2 * 9)
     }
@@ -110,9 +112,9 @@ struct ResNetClassifierTests {
         let images = [TestInputs.uniform([2, 7, 5, 3], stream: 91)]
         let moving = tiny.parameters.filter { !$0.parameter.trainable }.map(\.parameter)
         let before = moving.map(\.value.floats)
-        _ = tiny.call(images, ForwardContext(training: false))
+        _ = tiny.call(leaves: images, ForwardContext(training: false))
         #expect(moving.map(\.value.floats) == before)
-        _ = tiny.call(images, ForwardContext(training: true))
+        _ = tiny.call(leaves: images, ForwardContext(training: true))
         #expect(zip(moving, before).allSatisfy { $0.value.floats != $1 })
     }
 
@@ -137,7 +139,7 @@ struct ResNetClassifierTests {
                 + bn.map { "stage2/block/shortcut_bn/" + $0 } + ["fc/kernel", "fc/bias"],
             context: { ForwardContext(training: true) }, gradient: .throughReLU
         ) {
-            tiny.call(images, $0)[0].softmaxCrossEntropy(labels: labels).mean()
+            tiny.call(leaves: images, $0).single.softmaxCrossEntropy(labels: labels).mean()
                 + tiny.root.regularizationLoss()
         }
     }

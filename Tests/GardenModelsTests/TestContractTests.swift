@@ -12,9 +12,10 @@ final class ScaleLayer: Module {
 
     init(bypassesTape: Bool = false) {
         self.bypassesTape = bypassesTape
-        w = Parameter(Tensor([0.5, -1.5, 2], shape: [3]))
+        w = Module.parameter([3])
         super.init(name: "scale")
-        addSharedParameter("w", w)
+        addParameter("w", w, initialization: .zeros)
+        w.value = Tensor([0.5, -1.5, 2], shape: [3])
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor { x * (bypassesTape ? w.value : w.read()) }
@@ -28,21 +29,25 @@ final class ScaleModel: Model {
 
     init(withUnusedParameter: Bool) {
         layer = root.addModule(ScaleLayer())
-        if withUnusedParameter { root.addParameter("unused", Tensor([1, 2], shape: [2])) }
-        root.assignPaths()
+        if withUnusedParameter {
+            root.addParameter("unused", shape: [2], initialization: .constant(1))
+        }
+        root.initializeParameters(Initializer(seed: 0))
     }
 
-    var signature: ModelSignature {
-        ModelSignature(
-            inputs: [TensorSpec("x", .float32, Shape([-1, 3]))],
-            outputs: [TensorSpec("y", .float32, Shape([-1, 3]))])
+    var signature: Signature {
+        Signature(
+            inputs: .leaf(TensorSpec("x", .float32, Shape([-1, 3]))),
+            outputs: .leaf(TensorSpec("y", .float32, Shape([-1, 3]))))
     }
 
-    func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] { [layer(inputs[0])] }
+    func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
+        .leaf(layer(inputs.single))
+    }
 
     /// The objective the contract tests check: the mean square of the output.
     func objective(_ x: Tensor, _ ctx: ForwardContext) -> Tensor {
-        let y = call([x], ctx)[0]
+        let y = call(.leaf(x), ctx).single
         return (y * y).mean()
     }
 }
@@ -59,7 +64,7 @@ struct TestContractTests {
 
     @Test func aParameterTheTapeNeverSeesFailsTheGradientCheck() {
         let layer = ScaleLayer(bypassesTape: true)
-        layer.assignPaths()
+        layer.initializeParameters(Initializer(seed: 0))
         let report = gradientCheck(with: [layer.w]) { layer(x) }
         #expect(report.unreachedPaths == ["w"])
         #expect(report.mismatches.map(\.path) == ["w", "w", "w"])
@@ -70,7 +75,7 @@ struct TestContractTests {
 
     @Test func wrongNamesAndShapesAreNamed() {
         let layer = ScaleLayer()
-        layer.assignPaths()
+        layer.initializeParameters(Initializer(seed: 0))
         #expect(
             parameterNameProblems(layer.namedParameters(), expected: ["w", "b"]) == [
                 "parameter 1: got nothing, expected 'b' (1 parameters, 2 expected); all: [\"w\"]"
@@ -99,7 +104,7 @@ struct TestContractTests {
     /// keeps its values after the round trip's restore.
     @Test func theCheckpointRoundTripIsBitExact() throws {
         let layer = ScaleLayer()
-        layer.assignPaths()
+        layer.initializeParameters(Initializer(seed: 0))
         let values: [Float] = [-0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
         layer.w.value = Tensor(values, shape: [3])
         #expect(try checkpointRoundTripProblems(layer.namedParameters()) == [])

@@ -20,15 +20,15 @@ struct BertLayerTests {
     ]
 
     func attention() -> MultiHeadAttention {
-        MultiHeadAttention(
+        let m = MultiHeadAttention(
             hiddenSize: TinyBert.hidden, numHeads: TinyBert.heads,
-            dropoutRate: 0, initializerRange: 0.5, initializer: initializer)
+            dropoutRate: 0, initializerRange: 0.5)
+        return m.initializeParameters(initializer)
     }
 
     @Test func embeddingLooksUpRowsAndScattersGradients() {
-        let e = Embedding(
-            name: "word_embeddings", vocabSize: TinyBert.vocab, width: 6, stddev: 0.5,
-            initializer: initializer)
+        let e = Embedding(name: "word_embeddings", vocabSize: TinyBert.vocab, width: 6, stddev: 0.5)
+            .initializeParameters(initializer)
         let ids = TinyBert.inputs().ids
         #expect(Array(e(ids).floats[0..<6]) == Array(e.embeddings.value.floats[6..<12]))
         checkLayer(e, input: ids, outputShape: [2, 5, 6], parameterPaths: ["embeddings"]) {
@@ -74,8 +74,8 @@ struct BertLayerTests {
     @Test func encoderBlockContract() {
         let block = TransformerEncoderBlock(
             name: "layer_0", hiddenSize: 6, numAttentionHeads: 2, intermediateSize: 7,
-            dropoutRate: 0, attentionDropoutRate: 0, initializerRange: 0.5, initializer: initializer
-        )
+            dropoutRate: 0, attentionDropoutRate: 0, initializerRange: 0.5
+        ).initializeParameters(initializer)
         let bias = MultiHeadAttention.attentionBias(mask: TinyBert.inputs().mask)
         checkLayer(block, input: x, outputShape: [2, 5, 6], parameterPaths: Self.blockNames) {
             block($0, attentionBias: bias, inference)
@@ -85,8 +85,8 @@ struct BertLayerTests {
     @Test func encoderBlockDropoutIsActiveOnlyInTrainingAndSeeded() {
         let block = TransformerEncoderBlock(
             name: "layer_0", hiddenSize: 6, numAttentionHeads: 2, intermediateSize: 7,
-            dropoutRate: 0.3, attentionDropoutRate: 0.3, initializerRange: 0.5,
-            initializer: initializer)
+            dropoutRate: 0.3, attentionDropoutRate: 0.3, initializerRange: 0.5
+        ).initializeParameters(initializer)
         let run = { (ctx: ForwardContext) in block(x, attentionBias: nil, ctx).floats }
         let inferenceOut = run(ForwardContext(training: false))
         let a = run(ForwardContext(training: true, seed: 1, step: 4))

@@ -7,8 +7,8 @@ import Testing
     let initializer = Initializer(seed: 7)
 
     @Test func forwardIsMatmulPlusBiasThenActivation() {
-        let dense = Dense(
-            name: "d", inputSize: 3, units: 2, activation: .relu, initializer: initializer)
+        let dense = Dense(name: "d", inputSize: 3, units: 2, activation: .relu)
+            .initializeParameters(initializer)
         dense.bias?.value = Tensor([0.5, -4], shape: [2])
         let x = TestInputs.uniform([5, 3], stream: 1)
         let y = dense(x).floats
@@ -25,7 +25,8 @@ import Testing
     @Test(arguments: [Dense.Activation.linear, .tanh, .gelu, .geluExact])
     func layerContract(_ activation: Dense.Activation) {
         let dense = Dense(
-            name: "d", inputSize: 3, units: 5, activation: activation, initializer: initializer)
+            name: "d", inputSize: 3, units: 5, activation: activation
+        ).initializeParameters(initializer)
         dense.bias?.value = TestInputs.uniform([5], stream: 4)
         checkLayer(
             dense, input: TestInputs.uniform([4, 3], stream: 2), outputShape: [4, 5],
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func rank3InputsUseTheSameKernelForEveryPosition() {
-        let dense = Dense(name: "d", inputSize: 3, units: 2, initializer: initializer)
+        let dense = Dense(name: "d", inputSize: 3, units: 2).initializeParameters(initializer)
         checkLayer(
             dense, input: TestInputs.uniform([2, 4, 3], stream: 5), outputShape: [2, 4, 2],
             parameterPaths: ["kernel", "bias"]

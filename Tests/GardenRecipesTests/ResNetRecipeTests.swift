@@ -61,15 +61,15 @@ struct ResNetRecipeTests {
     @Test func partIsTheClassifierUpToTheNamedLayer() throws {
         let recipe = try load()
         let part = try ModelFactory.part(recipe)
-        #expect(part.model.signature.outputs[0].shape == Shape([-1, 64]))
-        #expect(part.model.signature.inputs[0].shape == Shape([-1, -1, -1, 3]))
+        #expect(part.model.signature.outputs.single.shape == Shape([-1, 64]))
+        #expect(part.model.signature.inputs.single.shape == Shape([-1, -1, -1, 3]))
         #expect(!part.model.parameters.contains { $0.path.hasPrefix("fc/") })
         #expect(part.skippedCheckpointPrefixes == ["fc/"])
         #expect(part.model.root.allRegularizers().count == 9)
 
         let stage2 = try ModelFactory.part(recipe, PartSelection(extractTo: "stage2"))
         #expect(stage2.skippedCheckpointPrefixes == ["stage3/", "reduce_mean/", "fc/"])
-        #expect(stage2.model.signature.outputs[0].shape == Shape([-1, -1, -1, 32]))
+        #expect(stage2.model.signature.outputs.single.shape == Shape([-1, -1, -1, 32]))
     }
 
     @Test func unknownExtractToListsTheLayers() throws {

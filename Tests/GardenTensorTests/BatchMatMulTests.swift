@@ -85,8 +85,8 @@ struct BatchMatMulTests {
     @Test func lowersToBatchMatMulV2KeepingUnknownBatchAndSequence() {
         let w = TestInputs.uniform([6, 4], stream: 210)
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 6])),
-            GraphArgument(name: "k", dtype: .float32, shape: Shape([-1, 2, -1, 6])),
+            TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, -1, 6])),
+            TensorSpec(name: "k", dtype: .float32, shape: Shape([-1, 2, -1, 6])),
         ]) { x in
             [
                 ("dense", x[0].batchMatmul(w)),

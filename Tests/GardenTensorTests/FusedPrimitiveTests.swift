@@ -87,9 +87,9 @@ struct FusedPrimitiveTests {
         // gamma and beta are arguments, as in a model, where they are variable reads made
         // before the call (a concrete tensor would become a `Const` at another position).
         let args = [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, 8])),
-            GraphArgument(name: "gamma", dtype: .float32, shape: Shape([8])),
-            GraphArgument(name: "beta", dtype: .float32, shape: Shape([8])),
+            TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, 8])),
+            TensorSpec(name: "gamma", dtype: .float32, shape: Shape([8])),
+            TensorSpec(name: "beta", dtype: .float32, shape: Shape([8])),
         ]
         func ops(_ f: @escaping ([Tensor]) -> Tensor) -> [String] {
             Tracer.trace(arguments: args) { x in [("y", f(x))] }.nodes.map(\.op)

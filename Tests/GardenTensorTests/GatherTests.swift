@@ -73,7 +73,7 @@ struct GatherTests {
 
     @Test func gatherLowersToGatherV2OnAxisZeroWithUnknownIndexDims() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "ids", dtype: .int32, shape: Shape([-1, -1]))
+            TensorSpec(name: "ids", dtype: .int32, shape: Shape([-1, -1]))
         ]) { x in [("y", table.gather(x[0]))] }
         let node = f.nodes.first { $0.op == "GatherV2" }
         #expect(node?.attrs["Tparams"] == .type(.float32))
@@ -88,8 +88,8 @@ struct GatherTests {
 
     @Test func batchGatherLowersToGatherV2WithBatchDimsOne() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 4])),
-            GraphArgument(name: "positions", dtype: .int32, shape: Shape([-1, 3])),
+            TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, -1, 4])),
+            TensorSpec(name: "positions", dtype: .int32, shape: Shape([-1, 3])),
         ]) { x in [("y", x[0].batchGather(x[1]))] }
         let node = f.nodes.first { $0.op == "GatherV2" }
         #expect(node?.attrs["batch_dims"] == .int(1))
@@ -101,8 +101,8 @@ struct GatherTests {
 
     @Test func scattersLowerToUnsortedSegmentSumAndOneHotProduct() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "u", dtype: .float32, shape: Shape([-1, 3, 4])),
-            GraphArgument(name: "i", dtype: .int32, shape: Shape([-1, 3])),
+            TensorSpec(name: "u", dtype: .float32, shape: Shape([-1, 3, 4])),
+            TensorSpec(name: "i", dtype: .int32, shape: Shape([-1, 3])),
         ]) { x in
             [
                 ("rows", x[0].scatterAddRows(indices: x[1], rowCount: 9)),

@@ -67,7 +67,7 @@ struct NNCompositeTests {
 
     @Test func geluLowersToErfWithoutAGeluOp() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 4]))
+            TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, -1, 4]))
         ]) { x in [("y", x[0].gelu())] }
         let ops = f.nodes.map(\.op)
         #expect(ops.contains("Erf"))

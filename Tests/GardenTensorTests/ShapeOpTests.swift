@@ -6,7 +6,7 @@ import Testing
 /// and sequence dims dynamic in traces.
 @Suite("Cast and dynamic-shape ops")
 struct ShapeOpTests {
-    let dynamic = GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 6]))
+    let dynamic = TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, -1, 6]))
 
     @Test func castConvertsInt32ToFloatAndTruncatesBack() {
         let m = Tensor(int32: [1, 0, -3], shape: [3])
@@ -78,14 +78,14 @@ struct ShapeOpTests {
         #expect(f.outputs[0].shape == Shape([-1, -1, 2, 3]))
         // Known leading dims need no run-time shape.
         let known = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([4, 6]))
+            TensorSpec(name: "x", dtype: .float32, shape: Shape([4, 6]))
         ]) { x in [("y", x[0].reshapingTrailing(keep: 1, to: [2, 3]))] }
         #expect(known.nodes.map(\.op).filter { $0 != "Const" } == ["Reshape", "Identity"])
     }
 
     @Test func positionsAndMaskStayDynamic() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "mask", dtype: .int32, shape: Shape([-1, -1]))
+            TensorSpec(name: "mask", dtype: .int32, shape: Shape([-1, -1]))
         ]) { x in
             [
                 ("positions", x[0].positions(alongAxis: 1)),

@@ -36,7 +36,7 @@ struct SoftmaxTests {
 
     @Test func lowerToSoftmaxErfRsqrtWithTheirOutputNames() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 4]))
+            TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, -1, 4]))
         ]) { x in [("s", x[0].softmax()), ("e", x[0].erf()), ("r", x[0].rsqrt())] }
         let identities = f.nodes.filter { $0.op == "Identity" }.map(\.inputs[0])
         #expect(

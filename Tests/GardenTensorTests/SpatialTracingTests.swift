@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Tracing convolution, pooling and batch norm")
 struct SpatialTracingTests {
-    func image(_ dims: [Int]) -> GraphArgument {
-        GraphArgument(name: "inputs", dtype: .float32, shape: Shape(dims))
+    func image(_ dims: [Int]) -> TensorSpec {
+        TensorSpec(name: "inputs", dtype: .float32, shape: Shape(dims))
     }
 
     func node(_ op: String, _ f: GraphFunction) -> GraphNode? { f.nodes.first { $0.op == op } }
@@ -66,7 +66,7 @@ struct SpatialTracingTests {
     @Test func backpropOpsLowerWithConstantSizes() throws {
         let f = Tracer.trace(arguments: [
             image([2, 7, 5, 3]),
-            GraphArgument(name: "dy", dtype: .float32, shape: Shape([2, 4, 3, 4])),
+            TensorSpec(name: "dy", dtype: .float32, shape: Shape([2, 4, 3, 4])),
         ]) { a in
             let w = Tensor.ones([3, 3, 3, 4])
             return [

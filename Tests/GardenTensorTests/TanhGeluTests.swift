@@ -61,7 +61,7 @@ struct TanhGeluTests {
 
     @Test func lowersToTheOpsTensorFlowTraces() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 4]))
+            TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, -1, 4]))
         ]) { x in [("y", x[0].tanhGelu())] }
         // `tf.nn.gelu(x, approximate=True)` traced by TF 2.21, in its node order.
         #expect(

@@ -5,8 +5,8 @@ import Testing
 @Suite("Tracer")
 struct TracingTests {
     /// A batch-major Float32 argument with an unknown batch size.
-    func batch(_ name: String, _ dims: [Int]) -> GraphArgument {
-        GraphArgument(name: name, dtype: .float32, shape: Shape([-1] + dims))
+    func batch(_ name: String, _ dims: [Int]) -> TensorSpec {
+        TensorSpec(name: name, dtype: .float32, shape: Shape([-1] + dims))
     }
 
     /// The node whose output `ref` names.
@@ -110,8 +110,7 @@ struct TracingTests {
 
     @Test(arguments: shapeRules)
     func unknownBatchDimensionsPropagate(_ c: ShapeRuleCase) {
-        let f = Tracer.trace(arguments: [GraphArgument(name: "x", dtype: .float32, shape: c.input)])
-        {
+        let f = Tracer.trace(arguments: [TensorSpec(name: "x", dtype: .float32, shape: c.input)]) {
             [("y", c.f($0[0]))]
         }
         #expect(f.outputs[0].shape == c.expected)
@@ -120,7 +119,7 @@ struct TracingTests {
 
     @Test func softmaxCrossEntropyTakesInt32LabelsAndGivesOneLossPerExample() {
         let f = Tracer.trace(arguments: [
-            batch("logits", [7]), GraphArgument(name: "labels", dtype: .int32, shape: Shape([-1])),
+            batch("logits", [7]), TensorSpec(name: "labels", dtype: .int32, shape: Shape([-1])),
         ]) { x in [("loss", x[0].softmaxCrossEntropy(labels: x[1]))] }
         let node = f.nodes.first { $0.op == "SparseSoftmaxCrossEntropyWithLogits" }
         #expect(node?.attrs["Tlabels"] == .type(.int32))

@@ -34,7 +34,7 @@ struct TransposeTests {
 
     @Test func lowersToTransposeWithAnInt32PermConstant() {
         let f = Tracer.trace(arguments: [
-            GraphArgument(name: "x", dtype: .float32, shape: Shape([-1, -1, 2, 3]))
+            TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, -1, 2, 3]))
         ]) { x in [("y", x[0].transposed([0, 2, 1, 3]))] }
         let node = f.nodes.first { $0.op == "Transpose" }
         #expect(node?.attrs == ["T": .type(.float32), "Tperm": .type(.int32)])

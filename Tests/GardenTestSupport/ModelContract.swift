@@ -37,7 +37,8 @@ public func checkModel(
     var problems = parameterNameProblems(parameters, expected: parameterPaths).map {
         "names: " + $0
     }
-    problems += forwardProblems(model.call(inputs, context()), expectedShapes: outputShapes)
+    problems += forwardProblems(
+        model.call(leaves: inputs, context()).leaves, expectedShapes: outputShapes)
 
     let loss = objective(context())
     if loss.shape != [] || !loss.scalar.isFinite {

@@ -18,12 +18,12 @@ struct BlobsTask: TrainingTask {
             dense = root.addModule(
                 Dense(
                     name: "dense", inputSize: features, units: hidden, activation: .relu,
-                    kernelRegularizer: .l2(1e-4), initializer: initializer))
+                    kernelRegularizer: .l2(1e-4)))
             dropout = root.addModule(Dropout(rate: dropoutRate))
             logits = root.addModule(
                 Dense(
-                    name: "logits", inputSize: hidden, units: classes, initializer: initializer))
-            root.assignPaths()
+                    name: "logits", inputSize: hidden, units: classes))
+            root.initializeParameters(initializer)
         }
     }
 

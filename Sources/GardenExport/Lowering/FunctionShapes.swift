@@ -23,7 +23,7 @@ enum FunctionShapes {
     /// order, before the resources).
     static func annotate(
         _ def: inout Tensorflow_FunctionDef, function: GraphFunction,
-        arguments: [GraphArgument]
+        arguments: [TensorSpec]
     ) {
         let resourceShapes = Dictionary(
             zip(function.captureArgumentNames, function.captures.map { Shape($0.value.shape) }),

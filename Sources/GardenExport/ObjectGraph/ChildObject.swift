@@ -10,8 +10,9 @@ public struct ChildObject {
     public var name: String
     /// The child's `__call__`: positional tensor arguments in the trace's argument order.
     public var call: GraphFunction?
-    /// Whether `call` returns a single tensor or a dict keyed by output name.
-    public var outputKind: StructureKind
+    /// The structure `call` returns, its leaves matched to the trace's outputs in order (e.g.
+    /// `{"mlm_logits": ...}`); nil for a single tensor.
+    public var outputs: Nested<TensorSpec>?
     /// Extra attributes naming exported variables (e.g. `word_embeddings`), sorted by name.
     public var variables: [String: Parameter]
     /// Variables only this child holds (e.g. the masked-LM head's own weights): exported and
@@ -21,10 +22,10 @@ public struct ChildObject {
 
     /// Creates a child object.
     public init(
-        name: String, call: GraphFunction? = nil, outputs: StructureKind = .single,
+        name: String, call: GraphFunction? = nil, outputs: Nested<TensorSpec>? = nil,
         variables: [String: Parameter] = [:], ownVariables: [ExportedVariable] = []
     ) {
-        self.name = name; self.call = call; outputKind = outputs; self.variables = variables
+        self.name = name; self.call = call; self.outputs = outputs; self.variables = variables
         self.ownVariables = ownVariables
     }
 }

@@ -1,3 +1,4 @@
+import GardenTensor
 import TFProto
 
 /// Builders for the `StructuredValue` trees of the object graph (signatures, FullArgSpec),
@@ -45,7 +46,7 @@ enum StructuredValues {
         return v
     }
 
-    static func tensorSpec(_ spec: ExportTensorSpec, name: String? = nil)
+    static func tensorSpec(_ spec: TensorSpec, name: String? = nil)
         -> Tensorflow_StructuredValue
     {
         var ts = Tensorflow_TensorSpecProto()
@@ -57,39 +58,21 @@ enum StructuredValues {
         return v
     }
 
-    /// A structure of tensors: the spec itself, or a dict keyed by spec name.
-    /// `singleName` overrides the TensorSpec name of a single tensor (TF writes `unknown` for an
-    /// unnamed function output).
-    static func structure(
-        _ kind: StructureKind, _ specs: [ExportTensorSpec],
-        singleName: String? = nil
-    ) -> Tensorflow_StructuredValue {
-        switch kind {
-        case .single: return tensorSpec(specs[0], name: singleName)
-        case .dict:
-            return dict(Dictionary(uniqueKeysWithValues: specs.map { ($0.name, tensorSpec($0)) }))
+    /// A nested structure of tensors, as `tf.nest` encodes it: a TensorSpec, a dict keyed by
+    /// name, a list. `singleName` overrides the TensorSpec name of a bare tensor (TF writes
+    /// `unknown` for an unnamed function output).
+    static func structure(_ structure: Nested<TensorSpec>, singleName: String? = nil)
+        -> Tensorflow_StructuredValue
+    {
+        switch structure {
+        case .leaf(let spec): return tensorSpec(spec, name: singleName)
+        case .dict(let entries):
+            return dict(
+                Dictionary(
+                    entries.map { ($0.key, Self.structure($0.value)) },
+                    uniquingKeysWith: { first, _ in first }))
+        case .list(let items): return list(items.map { Self.structure($0) })
         }
-    }
-
-    /// The output structure of `signature`: as `structure`, with each output list nested as a
-    /// `list_value` under its key.
-    static func outputStructure(
-        _ signature: ExportSignature,
-        singleName: String? = nil
-    ) -> Tensorflow_StructuredValue {
-        guard signature.outputKind == .dict, !signature.outputLists.isEmpty else {
-            return structure(signature.outputKind, signature.outputs, singleName: singleName)
-        }
-        let byName = Dictionary(uniqueKeysWithValues: signature.outputs.map { ($0.name, $0) })
-        var fields: [String: Tensorflow_StructuredValue] = [:]
-        let listed = Set(signature.outputLists.flatMap(\.elements))
-        for spec in signature.outputs where !listed.contains(spec.name) {
-            fields[spec.name] = tensorSpec(spec)
-        }
-        for l in signature.outputLists {
-            fields[l.name] = list(l.elements.compactMap { byName[$0] }.map { tensorSpec($0) })
-        }
-        return dict(fields)
     }
 
     /// Python's `inspect.FullArgSpec` as TF stores it: all seven fields, in TF's order.

@@ -11,10 +11,10 @@ extension SavedModelAssembler.State {
         let root = ObjectGraphBuilder.root
         let call = spec.call
         let signature = try call.signature()
-        let inputOrder = signature.inputs.map(\.name)
-        let outputOrder = signature.outputs.map(\.name)
-        let inputStructure = StructuredValues.structure(signature.inputKind, signature.inputs)
-        let outputStructure = StructuredValues.outputStructure(signature, singleName: "unknown")
+        let inputOrder = signature.inputs.flattened.map(\.name)
+        let outputOrder = signature.outputs.flattened.map(\.name)
+        let inputStructure = StructuredValues.structure(signature.inputs)
+        let outputStructure = StructuredValues.structure(signature.outputs, singleName: "unknown")
 
         let callDefs: [(Bool, GraphFunction, String)] = [
             (true, call.training, Names.callTraining), (false, call.inference, Names.callInference),
@@ -45,12 +45,9 @@ extension SavedModelAssembler.State {
         for (i, loss) in spec.regularizationLosses.enumerated() {
             let name = nextFunctionName(Names.regularizationLoss(i))
             let def = try FunctionDefLowering.lower(loss, name: name)
-            let output = ExportTensorSpec(
-                name: loss.outputs[0].name, dtype: loss.outputs[0].dtype,
-                shape: loss.outputs[0].shape)
             try addConcrete(
                 def, function: loss, positional: [], keywords: [:],
-                output: StructuredValues.tensorSpec(output, name: "unknown"))
+                output: StructuredValues.tensorSpec(loss.outputs[0].spec, name: "unknown"))
             var function = Tensorflow_SavedFunction()
             function.concreteFunctions = [name]
             function.functionSpec = StructuredValues.functionSpec(
@@ -77,11 +74,12 @@ extension SavedModelAssembler.State {
     /// The keyword-only signature over the `training=false` trace: inputs by key, outputs as a
     /// dict (`output_0` for a single output).
     mutating func addServingSignature(
-        key: String, signature: ExportSignature,
+        key: String, signature: Signature,
         callee: Tensorflow_FunctionDef, map: Int32
     ) throws {
         let name = nextFunctionName(Names.signatureWrapper(key))
         let outputKeys = signature.servingOutputKeys
+        let (inputSpecs, outputSpecs) = (signature.inputs.flattened, signature.outputs.flattened)
         // Output lists can put the flat keys out of sorted order (`x_10` before `x_2`).
         let sortedOrder = outputKeys.indices.sorted {
             Array(outputKeys[$0].utf8).lexicographicallyPrecedes(Array(outputKeys[$1].utf8))
@@ -90,11 +88,11 @@ extension SavedModelAssembler.State {
             name: name, callee: callee,
             outputOrder: sortedOrder == Array(outputKeys.indices) ? nil : sortedOrder)
         let inputs = Dictionary(
-            uniqueKeysWithValues: signature.inputs.map {
+            uniqueKeysWithValues: inputSpecs.map {
                 ($0.name, StructuredValues.tensorSpec($0))
             })
         let outputs = Dictionary(
-            uniqueKeysWithValues: zip(outputKeys, signature.outputs).map {
+            uniqueKeysWithValues: zip(outputKeys, outputSpecs).map {
                 ($0, StructuredValues.tensorSpec($1, name: $0))
             })
         try addConcrete(
@@ -102,22 +100,22 @@ extension SavedModelAssembler.State {
             output: StructuredValues.dict(outputs))
         var bare = Tensorflow_SavedBareConcreteFunction()
         bare.concreteFunctionName = name
-        bare.argumentKeywords = signature.inputs.map(\.name)
+        bare.argumentKeywords = inputSpecs.map(\.name)
         // As TF's signature wrappers: one input may be passed positionally (Keras' TFSMLayer
         // does); with several, keyword-only (a signature's inputs have no order).
-        bare.allowedPositionalArguments = signature.inputs.count == 1 ? 1 : 0
+        bare.allowedPositionalArguments = inputSpecs.count == 1 ? 1 : 0
         bare.functionSpec = StructuredValues.functionSpec(
             fullArgSpec: StructuredValues.fullArgSpec(
-                args: [], defaults: nil, kwonlyargs: signature.inputs.map(\.name)),
+                args: [], defaults: nil, kwonlyargs: inputSpecs.map(\.name)),
             inputSignature: nil)
         graph.addChild(map, key, graph.add(.bareConcreteFunction(bare)))
 
         // The outer graph's call returns the wrapper's outputs, in sorted-key order.
         let captures = try boundInputs(spec.call.inference, name: name)
         servingSignature = ServingGraph.Signature(
-            key: key, functionName: name, inputs: signature.inputs,
+            key: key, functionName: name, inputs: inputSpecs,
             outputKeys: sortedOrder.map { outputKeys[$0] },
-            outputs: sortedOrder.map { signature.outputs[$0] },
+            outputs: sortedOrder.map { outputSpecs[$0] },
             captures: captures.compactMap { id in variableNodes.firstIndex(of: id) })
     }
 

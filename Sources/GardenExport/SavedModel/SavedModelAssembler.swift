@@ -205,7 +205,7 @@ public enum SavedModelAssembler {
                 if let call = child.call {
                     let id = try addFixedSignatureFunction(
                         call, name: nextFunctionName(FunctionName.childCall(child.name)),
-                        outputKind: child.outputKind)
+                        outputs: child.outputs)
                     graph.addChild(node, "__call__", id)
                 }
                 for name in child.variables.keys.sorted() {
@@ -229,24 +229,20 @@ public enum SavedModelAssembler {
         /// A `tf.function` with a fixed `input_signature` of positional tensors.
         mutating func addFixedSignatureFunction(
             _ function: GraphFunction, name: String,
-            outputKind: StructureKind
+            outputs declared: Nested<TensorSpec>?
         ) throws -> Int32 {
-            let inputs = function.arguments.map {
-                ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape)
-            }
-            let signature = try ExportSignature(
-                inputKind: .dict, inputs: inputs, outputKind: outputKind,
-                outputs: function.outputs.map {
-                    ExportTensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape)
-                })
+            let inputs = function.arguments
+            let outputs = try Nested.traced(
+                declared, function.outputs.map(\.spec), side: "outputs")
+            let signature = Signature(inputs: .list(inputs.map(Nested.leaf)), outputs: outputs)
+            if let problem = signature.problem { throw ExportError.invalidSpec(problem) }
             let def = try FunctionDefLowering.lower(
                 function, name: name, inputOrder: inputs.map(\.name),
-                outputOrder: signature.outputs.map(\.name))
+                outputOrder: outputs.flattened.map(\.name))
             let specs = inputs.map { StructuredValues.tensorSpec($0) }
             try addConcrete(
                 def, function: function, positional: specs, keywords: [:],
-                output: StructuredValues.structure(
-                    outputKind, signature.outputs, singleName: "unknown"))
+                output: StructuredValues.structure(outputs, singleName: "unknown"))
             var saved = Tensorflow_SavedFunction()
             saved.concreteFunctions = [name]
             saved.functionSpec = StructuredValues.functionSpec(

@@ -5,8 +5,9 @@ import GardenTensor
 ///
 /// ```swift
 /// let v = Parameter(Tensor(2), path: "v")
-/// let input = GraphArgument(name: "inputs", dtype: .float32, shape: .unknownRank)
+/// let input = TensorSpec("inputs", .float32, .unknownRank)
 /// let trace = Tracer.trace(arguments: [input]) { xs in [("output_0", xs[0] * v.read())] }
+/// // Structured: Tracer.trace(signature) { model.call($0, ctx) }, CallFunction(signature:).
 /// let loss = Tracer.trace(arguments: []) { _ in [("loss", 0.001 * v.read() * v.read())] }
 /// let spec = SavedModelSpec(
 ///     variables: [ExportedVariable(v)],

@@ -33,16 +33,16 @@ public enum ServingGraph {
         public var key: String
         public var functionName: String
         /// Inputs in flattened (sorted-key) order.
-        public var inputs: [ExportTensorSpec]
+        public var inputs: [TensorSpec]
         /// Output keys and specs in flattened order.
         public var outputKeys: [String]
-        public var outputs: [ExportTensorSpec]
+        public var outputs: [TensorSpec]
         /// Indices into the variables list, in the function's resource-argument order.
         public var captures: [Int]
 
         public init(
-            key: String, functionName: String, inputs: [ExportTensorSpec],
-            outputKeys: [String], outputs: [ExportTensorSpec], captures: [Int]
+            key: String, functionName: String, inputs: [TensorSpec],
+            outputKeys: [String], outputs: [TensorSpec], captures: [Int]
         ) {
             self.key = key; self.functionName = functionName; self.inputs = inputs
             self.outputKeys = outputKeys; self.outputs = outputs; self.captures = captures
@@ -222,7 +222,7 @@ public enum ServingGraph {
         return def
     }
 
-    static func tensorInfo(_ name: String, _ spec: ExportTensorSpec) -> Tensorflow_TensorInfo {
+    static func tensorInfo(_ name: String, _ spec: TensorSpec) -> Tensorflow_TensorInfo {
         var info = Tensorflow_TensorInfo()
         info.name = name
         info.dtype = spec.dtype.tfDataType

@@ -12,8 +12,8 @@ import GardenTensor
 /// Inputs (int32, `[batch, seq]`, both dims dynamic in exports): `input_word_ids`, `input_mask`
 /// (1 = token, 0 = padding), `input_type_ids` (segment ids). Outputs: `sequence_output
 /// [batch, seq, hidden]`, `pooled_output [batch, hidden]` (tanh of a dense layer on the first
-/// token), and `encoder_outputs` (one `[batch, seq, hidden]` per block; flat in `call` as
-/// `encoder_outputs_0`..., grouped by `signature.outputLists`).
+/// token), and `encoder_outputs` (a list: one `[batch, seq, hidden]` per block, its tensors named
+/// `encoder_outputs_0`, ...).
 ///
 /// Parameter paths: `word_embeddings/embeddings`, `position_embedding/embeddings`,
 /// `type_embeddings/embeddings`, `embeddings/layer_norm/{gamma,beta}`,
@@ -69,22 +69,30 @@ public final class BertEncoder: Model {
     public let layers: [TransformerEncoderBlock]
     public let pooler: Dense
 
-    public init(_ config: Config, initializer: Initializer) {
+    /// An encoder with its initial values drawn from `initializer`.
+    public convenience init(_ config: Config, initializer: Initializer) {
+        self.init(uninitialized: config)
+        root.initializeParameters(initializer)
+    }
+
+    /// The tree without its draws, for a model that holds the encoder (`BertPretrainer`) and
+    /// initializes its whole tree once, under the final paths.
+    init(uninitialized config: Config) {
         self.config = config
         let range = config.initializerRange
         root = Module(name: "encoder")
         wordEmbeddings = root.addModule(
             Embedding(
                 name: "word_embeddings", vocabSize: config.vocabSize, width: config.hiddenSize,
-                stddev: range, initializer: initializer))
+                stddev: range))
         positionEmbedding = root.addModule(
             Embedding(
                 name: "position_embedding", vocabSize: config.maxSequenceLength,
-                width: config.hiddenSize, stddev: range, initializer: initializer))
+                width: config.hiddenSize, stddev: range))
         typeEmbeddings = root.addModule(
             Embedding(
                 name: "type_embeddings", vocabSize: config.typeVocabSize, width: config.hiddenSize,
-                stddev: range, initializer: initializer))
+                stddev: range))
         let embeddings = root.addModule(Module(name: "embeddings"))
         embeddingLayerNorm = embeddings.addModule(
             LayerNorm(name: "layer_norm", width: config.hiddenSize))
@@ -93,35 +101,44 @@ public final class BertEncoder: Model {
         layers = (0..<config.numLayers).map { i in
             transformer.addModule(
                 TransformerEncoderBlock(
-                    name: "layer_\(i)", scope: "transformer", hiddenSize: config.hiddenSize,
+                    name: "layer_\(i)", hiddenSize: config.hiddenSize,
                     numAttentionHeads: config.numAttentionHeads,
                     intermediateSize: config.intermediateSize, activation: config.hiddenActivation,
                     dropoutRate: config.dropoutRate,
-                    attentionDropoutRate: config.attentionDropoutRate, initializerRange: range,
-                    initializer: initializer))
+                    attentionDropoutRate: config.attentionDropoutRate, initializerRange: range))
         }
         pooler = root.addModule(
             Dense(
-                name: "pooler_transform", scope: "", inputSize: config.hiddenSize,
-                units: config.hiddenSize, activation: .tanh, stddev: range, initializer: initializer
-            ))
-        root.assignPaths()
+                name: "pooler_transform", inputSize: config.hiddenSize, units: config.hiddenSize,
+                activation: .tanh, kernelInitialization: .truncatedNormal(stddev: range)))
     }
 
-    /// The three inputs, in `call` order.
+    /// The three inputs, in declaration order.
     public static let inputNames = ["input_word_ids", "input_mask", "input_type_ids"]
 
-    public var signature: ModelSignature {
+    /// The three int32 `[batch, seq]` inputs as a dict, plus `extra` names of the same kind.
+    static func idInputs(_ extra: [String] = []) -> Nested<TensorSpec> {
+        .dict(
+            (inputNames + extra).map {
+                (key: $0, value: .leaf(TensorSpec($0, .int32, Shape([-1, -1]))))
+            })
+    }
+
+    public var signature: Signature {
         let h = config.hiddenSize
-        let layerNames = (0..<config.numLayers).map { "encoder_outputs_\($0)" }
-        return ModelSignature(
-            inputs: Self.inputNames.map { TensorSpec($0, .int32, Shape([-1, -1])) },
-            outputs: [
-                TensorSpec("sequence_output", .float32, Shape([-1, -1, h])),
-                TensorSpec("pooled_output", .float32, Shape([-1, h])),
-            ] + layerNames.map { TensorSpec($0, .float32, Shape([-1, -1, h])) },
-            dictInputs: true, dictOutputs: true,
-            outputLists: [OutputList(name: "encoder_outputs", elements: layerNames)])
+        let layers = (0..<config.numLayers).map {
+            Nested.leaf(TensorSpec("encoder_outputs_\($0)", .float32, Shape([-1, -1, h])))
+        }
+        return Signature(
+            inputs: Self.idInputs(),
+            outputs: .dict([
+                (
+                    "sequence_output",
+                    .leaf(TensorSpec("sequence_output", .float32, Shape([-1, -1, h])))
+                ),
+                ("pooled_output", .leaf(TensorSpec("pooled_output", .float32, Shape([-1, h])))),
+                ("encoder_outputs", .list(layers)),
+            ]))
     }
 
     /// The forward pass on int32 `[batch, seq]` ids, mask and segment ids.
@@ -147,9 +164,15 @@ public final class BertEncoder: Model {
         return Outputs(sequenceOutput: x, pooledOutput: pooled, encoderOutputs: outputs)
     }
 
-    /// Inputs in `inputNames` order; outputs in `signature.outputs` order.
-    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
-        let out = encode(wordIds: inputs[0], mask: inputs[1], typeIds: inputs[2], ctx)
-        return [out.sequenceOutput, out.pooledOutput] + out.encoderOutputs
+    /// The encoder on its named inputs (see `signature`).
+    public func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
+        let out = encode(
+            wordIds: inputs["input_word_ids"], mask: inputs["input_mask"],
+            typeIds: inputs["input_type_ids"], ctx)
+        return .dict([
+            ("sequence_output", .leaf(out.sequenceOutput)),
+            ("pooled_output", .leaf(out.pooledOutput)),
+            ("encoder_outputs", .list(out.encoderOutputs.map(Nested.leaf))),
+        ])
     }
 }

@@ -10,15 +10,16 @@ public final class BertHubEncoder: Model {
 
     public init(_ encoder: BertEncoder) { self.encoder = encoder }
 
-    public var signature: ModelSignature {
+    public var signature: Signature {
         var s = encoder.signature
-        s.outputs.append(TensorSpec("default", .float32, Shape([-1, encoder.config.hiddenSize])))
+        let spec = TensorSpec("default", .float32, Shape([-1, encoder.config.hiddenSize]))
+        s.outputs = s.outputs.appending("default", .leaf(spec))
         return s
     }
 
     /// The encoder's outputs, then `default` (= `pooled_output`).
-    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
+    public func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
         let out = encoder.call(inputs, ctx)
-        return out + [out[1]]
+        return out.appending("default", .leaf(out["pooled_output"]))
     }
 }

@@ -22,34 +22,40 @@ public final class BertPretrainer: Model {
 
     public init(_ config: BertEncoder.Config, initializer: Initializer) {
         root = Module(name: "pretrainer")
-        encoder = BertEncoder(config, initializer: initializer)
+        encoder = BertEncoder(uninitialized: config)
         root.addModule(encoder.root)
         maskedLM = root.addModule(
             MaskedLM(
                 embeddings: encoder.wordEmbeddings.embeddings, activation: config.hiddenActivation,
-                initializerRange: config.initializerRange, initializer: initializer))
+                initializerRange: config.initializerRange))
         nextSentence = root.addModule(
             Dense(
-                name: "next_sentence", scope: "", inputSize: config.hiddenSize, units: 2,
-                stddev: config.initializerRange, initializer: initializer))
-        root.assignPaths()
+                name: "next_sentence", inputSize: config.hiddenSize, units: 2,
+                kernelInitialization: .truncatedNormal(stddev: config.initializerRange)))
+        // One pass over the whole tree: the encoder's values are drawn under `encoder/...`.
+        root.initializeParameters(initializer)
     }
 
-    public var signature: ModelSignature {
+    /// The encoder's three inputs and `masked_lm_positions`, int32 `[batch, seq]` / `[batch, P]`.
+    public static var inputs: Nested<TensorSpec> { BertEncoder.idInputs(["masked_lm_positions"]) }
+
+    public var signature: Signature {
         let c = encoder.config
-        return ModelSignature(
-            inputs: (BertEncoder.inputNames + ["masked_lm_positions"]).map {
-                TensorSpec($0, .int32, Shape([-1, -1]))
-            },
-            outputs: [
-                TensorSpec("mlm_logits", .float32, Shape([-1, -1, c.vocabSize])),
-                TensorSpec("next_sentence_logits", .float32, Shape([-1, 2])),
-            ],
-            dictInputs: true, dictOutputs: true)
+        return Signature(
+            inputs: Self.inputs,
+            outputs: .named([
+                "mlm_logits": TensorSpec("mlm_logits", .float32, Shape([-1, -1, c.vocabSize])),
+                "next_sentence_logits": TensorSpec(
+                    "next_sentence_logits", .float32, Shape([-1, 2])),
+            ]))
     }
 
-    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
-        let out = encoder.encode(wordIds: inputs[0], mask: inputs[1], typeIds: inputs[2], ctx)
-        return [maskedLM(out.sequenceOutput, positions: inputs[3]), nextSentence(out.pooledOutput)]
+    public func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
+        let out = encoder.call(inputs, ctx)
+        return .named([
+            "mlm_logits": maskedLM(
+                out["sequence_output"], positions: inputs["masked_lm_positions"]),
+            "next_sentence_logits": nextSentence(out["pooled_output"]),
+        ])
     }
 }

@@ -26,19 +26,17 @@ public final class MaskedLM: Module {
     ///   - initializerRange: standard deviation of the truncated-normal transform kernel.
     ///   - initializer: the seeded generator the transform kernel is drawn from.
     public init(
-        name: String = "masked_lm", scope: String = "", embeddings: Parameter,
-        activation: Dense.Activation = .geluExact, initializerRange: Float,
-        initializer: Initializer
+        name: String = "masked_lm", embeddings: Parameter,
+        activation: Dense.Activation = .geluExact, initializerRange: Float
     ) {
         let (vocab, hidden) = (embeddings.value.shape[0], embeddings.value.shape[1])
         self.embeddings = embeddings
         transform = Dense(
-            name: "transform", scope: joinedPath(scope, name), inputSize: hidden,
-            units: hidden, activation: activation,
-            stddev: initializerRange, initializer: initializer)
+            name: "transform", inputSize: hidden, units: hidden, activation: activation,
+            kernelInitialization: .truncatedNormal(stddev: initializerRange))
         layerNorm = LayerNorm(name: "layer_norm", width: hidden)
         let biasModule = Module(name: "output_bias")
-        outputBias = biasModule.addParameter("bias", Tensor.zeros([vocab]))
+        outputBias = biasModule.addParameter("bias", shape: [vocab], initialization: .zeros)
         super.init(name: name)
         addModule(transform)
         addModule(layerNorm)

@@ -10,15 +10,15 @@ public protocol LayerGraphModel: Model {
 
 extension LayerGraphModel {
     /// The graph's input, and the last layer's output as `output_0`.
-    public var signature: ModelSignature {
-        ModelSignature(
-            inputs: [layerGraph.input],
-            outputs: [TensorSpec("output_0", .float32, layerGraph.outputShape)])
+    public var signature: Signature {
+        Signature(
+            inputs: .leaf(layerGraph.input),
+            outputs: .leaf(TensorSpec("output_0", .float32, layerGraph.outputShape)))
     }
 
-    /// Runs the graph on `inputs[0]`.
-    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
-        [layerGraph(inputs[0], ctx)]
+    /// Runs the graph on the single input.
+    public func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
+        .leaf(layerGraph(inputs.single, ctx))
     }
 
     /// The layer names, in order (API: `extract: {to: ...}` in recipes names one of them).
@@ -32,10 +32,10 @@ extension LayerGraphModel {
     }
 
     /// The output of layer `name` for `inputs` (the graph run up to that layer).
-    public func output(of name: String, _ inputs: [Tensor], _ ctx: ForwardContext) throws
+    public func output(of name: String, _ inputs: Nested<Tensor>, _ ctx: ForwardContext) throws
         -> Tensor
     {
-        try layerGraph.prefix(through: name, model: root.name)(inputs[0], ctx)
+        try layerGraph.prefix(through: name, model: root.name)(inputs.single, ctx)
     }
 
     /// The model from the input to the output of layer `name`, SHARING this model's

@@ -41,28 +41,28 @@ public final class MLP: Model {
                 root.addModule(
                     Dense(
                         name: "dense_\(i)", inputSize: width, units: units, activation: .relu,
-                        kernelRegularizer: config.kernelRegularizer, initializer: initializer)))
+                        kernelRegularizer: config.kernelRegularizer)))
             drops.append(root.addModule(Dropout(name: "dropout_\(i)", rate: config.dropoutRate)))
             width = units
         }
         logits = root.addModule(
             Dense(
                 name: "logits", inputSize: width, units: config.numClasses,
-                kernelRegularizer: config.kernelRegularizer, initializer: initializer))
+                kernelRegularizer: config.kernelRegularizer))
         hidden = layers
         dropouts = drops
-        root.assignPaths()
+        root.initializeParameters(initializer)
     }
 
-    public var signature: ModelSignature {
-        ModelSignature(
-            inputs: [TensorSpec("inputs", .float32, Shape([-1, config.inputSize]))],
-            outputs: [TensorSpec("output_0", .float32, Shape([-1, config.numClasses]))])
+    public var signature: Signature {
+        Signature(
+            inputs: .leaf(TensorSpec("inputs", .float32, Shape([-1, config.inputSize]))),
+            outputs: .leaf(TensorSpec("output_0", .float32, Shape([-1, config.numClasses]))))
     }
 
-    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
-        var h = inputs[0]
+    public func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
+        var h = inputs.single
         for (layer, drop) in zip(hidden, dropouts) { h = drop(layer(h), ctx) }
-        return [logits(h)]
+        return .leaf(logits(h))
     }
 }

@@ -20,18 +20,17 @@ public final class MulModel: Model {
 
     public init(_ config: Config) {
         root = Module(name: "mul")
-        v = root.addParameter("v", Tensor(config.initialValue))
+        v = root.addParameter("v", shape: [], initialization: .constant(config.initialValue))
         root.addRegularizer(.l2(config.regularization), on: v)
-        root.assignPaths()
     }
 
-    public var signature: ModelSignature {
-        ModelSignature(
-            inputs: [TensorSpec("inputs", .float32, .unknownRank)],
-            outputs: [TensorSpec("output_0", .float32, .unknownRank)])
+    public var signature: Signature {
+        Signature(
+            inputs: .leaf(TensorSpec("inputs", .float32, .unknownRank)),
+            outputs: .leaf(TensorSpec("output_0", .float32, .unknownRank)))
     }
 
-    public func call(_ inputs: [Tensor], _ ctx: ForwardContext) -> [Tensor] {
-        [inputs[0] * v.read()]
+    public func call(_ inputs: Nested<Tensor>, _ ctx: ForwardContext) -> Nested<Tensor> {
+        .leaf(inputs.single * v.read())
     }
 }

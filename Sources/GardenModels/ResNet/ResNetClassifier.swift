@@ -67,7 +67,7 @@ public final class ResNetClassifier: LayerGraphModel {
         stem = root.addModule(
             ConvBNReLU(
                 name: "stem", inputChannels: config.inputChannels, filters: config.stemFilters,
-                kernelRegularizer: regularizer, initializer: initializer))
+                kernelRegularizer: regularizer))
         var width = config.stemFilters
         var built: [ResNetStage] = []
         for (i, (filters, stride)) in zip(config.stageFilters, config.stageStrides).enumerated() {
@@ -76,8 +76,7 @@ public final class ResNetClassifier: LayerGraphModel {
                     ResNetStage(
                         name: "stage\(i + 1)", inputChannels: width, filters: filters,
                         stride: stride,
-                        blocks: config.blocksPerStage, kernelRegularizer: regularizer,
-                        initializer: initializer)))
+                        blocks: config.blocksPerStage, kernelRegularizer: regularizer)))
             width = filters
         }
         stages = built
@@ -85,8 +84,8 @@ public final class ResNetClassifier: LayerGraphModel {
         fc = root.addModule(
             Dense(
                 name: "fc", inputSize: width, units: config.numClasses,
-                kernelRegularizer: regularizer, initializer: initializer))
-        root.assignPaths()
+                kernelRegularizer: regularizer))
+        root.initializeParameters(initializer)
 
         // Spatial sizes stay open in every layer's static shape: the input's are.
         func image(_ c: Int) -> Shape { Shape([-1, -1, -1, c]) }

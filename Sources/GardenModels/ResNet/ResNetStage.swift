@@ -13,15 +13,14 @@ public final class ResNetStage: Module {
 
     public init(
         name: String, inputChannels: Int, filters: Int, stride: Int, blocks count: Int,
-        kernelRegularizer: Regularizer?, initializer: Initializer
+        kernelRegularizer: Regularizer?
     ) {
         precondition(count >= 1, "ResNetStage \(name): needs at least one block, got \(count)")
         blocks = (0..<count).map { i in
             ResidualBlock(
-                name: i == 0 ? "block" : "block_\(i)", scope: name,
+                name: i == 0 ? "block" : "block_\(i)",
                 inputChannels: i == 0 ? inputChannels : filters, filters: filters,
-                stride: i == 0 ? stride : 1, kernelRegularizer: kernelRegularizer,
-                initializer: initializer)
+                stride: i == 0 ? stride : 1, kernelRegularizer: kernelRegularizer)
         }
         super.init(name: name)
         for b in blocks { addModule(b) }

@@ -19,24 +19,16 @@ public final class ResidualBlock: Module {
     public let shortcut: (conv: Conv2D, bn: BatchNorm)?
 
     /// - Parameters:
-    ///   - name: the local name under the stage.
-    ///   - scope: the path of the parent, for the kernels' random streams (see `Conv2D`).
-    ///   - inputChannels: the input's last dimension.
-    ///   - filters: the output's last dimension.
-    ///   - stride: the first convolution's (and the shortcut's) step along height and width.
     ///   - kernelRegularizer: applied to every convolution kernel.
     ///   - initializer: the seeded generator the kernels are drawn from.
     public init(
-        name: String = "block", scope: String = "", inputChannels: Int, filters: Int,
-        stride: Int = 1, kernelRegularizer: Regularizer? = nil,
-        initializer: Initializer
+        name: String = "block", inputChannels: Int, filters: Int,
+        stride: Int = 1, kernelRegularizer: Regularizer? = nil
     ) {
-        let path = scope.isEmpty ? name : scope + "/" + name
         func conv(_ n: String, _ cin: Int, _ k: Int, _ s: Int) -> Conv2D {
             Conv2D(
-                name: n, scope: path, inputChannels: cin, filters: filters, kernelSize: k,
-                stride: s, useBias: false, kernelRegularizer: kernelRegularizer,
-                initializer: initializer)
+                name: n, inputChannels: cin, filters: filters, kernelSize: k,
+                stride: s, useBias: false, kernelRegularizer: kernelRegularizer)
         }
         conv1 = conv("conv1", inputChannels, 3, stride)
         bn1 = BatchNorm(name: "bn1", channels: filters)

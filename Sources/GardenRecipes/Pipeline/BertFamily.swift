@@ -112,9 +112,11 @@ public enum BertFamily {
         regularizeKernels(encoder.root, ModelFactory.regularizer(c.kernelRegularizer))
         let head = MaskedLM(
             name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
-            activation: c.hiddenActivation,
-            initializerRange: c.initializerRange, initializer: initializer)
-        for (path, p) in head.namedParameters(prefix: "mlm/") { p.path = path }
+            activation: c.hiddenActivation, initializerRange: c.initializerRange
+        ).initializeParameters(initializer, prefix: "mlm/")
+        // Export names come from the part's trees (the encoder at the root, the head under
+        // `mlm/`), checkpoint names from the pre-trainer's; this prefix map is the one place
+        // where they differ: `` → `encoder/`, `mlm/` → `masked_lm/`.
         let restored =
             encoder.root.namedParameters(prefix: "encoder/")
             + head.namedParameters(prefix: "masked_lm/")
@@ -135,16 +137,18 @@ public enum BertFamily {
     /// masked_lm_positions) -> {"mlm_logits": [batch, P, vocab]}` (inference mode), with the
     /// shared word-embedding table as `mlm.word_embeddings`.
     static func mlmChild(_ encoder: BertEncoder, _ head: MaskedLM) -> ChildObject {
-        let args = (BertEncoder.inputNames + ["masked_lm_positions"]).map {
-            GraphArgument(name: $0, dtype: .int32, shape: Shape([-1, -1]))
-        }
-        let call = Tracer.trace(arguments: args) { xs in
-            let out = encoder.encode(
-                wordIds: xs[0], mask: xs[1], typeIds: xs[2], ForwardContext(training: false))
-            return [("mlm_logits", head(out.sequenceOutput, positions: xs[3]))]
+        let logits = TensorSpec(
+            "mlm_logits", .float32, Shape([-1, -1, encoder.config.vocabSize]))
+        let signature = Signature(
+            inputs: BertPretrainer.inputs, outputs: .named(["mlm_logits": logits]))
+        let call = Tracer.trace(signature) { xs in
+            let out = encoder.call(xs, ForwardContext(training: false))
+            return .named([
+                "mlm_logits": head(out["sequence_output"], positions: xs["masked_lm_positions"])
+            ])
         }
         return ChildObject(
-            name: "mlm", call: call, outputs: .dict,
+            name: "mlm", call: call, outputs: signature.outputs,
             variables: ["word_embeddings": encoder.wordEmbeddings.embeddings],
             ownVariables: head.namedParameters().map { ExportedVariable($0.parameter) })
     }

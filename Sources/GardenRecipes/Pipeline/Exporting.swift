@@ -14,15 +14,13 @@ public enum Exporting {
         children: [ChildObject] = [],
         constants: [ExportedConstant] = []
     ) -> SavedModelSpec {
-        let sig = model.signature
-        let args = sig.inputs.map { GraphArgument(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        let signature = model.signature
         let rates = dropoutRateVariables(model.root)
         func trace(training: Bool) -> GraphFunction {
-            Tracer.trace(arguments: args) { xs in
+            Tracer.trace(signature) {
                 let ctx = ForwardContext(training: training)
                 if training { ctx.dropoutRates = rates }
-                let outs = model.call(xs, ctx)
-                return zip(sig.outputs, outs).map { ($0.name, $1) }
+                return model.call($0, ctx)
             }
         }
         let losses = model.root.allRegularizers().map { r in
@@ -37,11 +35,7 @@ public enum Exporting {
                 },
             call: CallFunction(
                 training: trace(training: true), inference: trace(training: false),
-                inputs: sig.dictInputs ? .dict : .single,
-                outputs: sig.dictOutputs ? .dict : .single,
-                outputLists: sig.outputLists.map {
-                    ExportOutputList(name: $0.name, elements: $0.elements)
-                }),
+                signature: signature),
             regularizationLosses: losses, children: children, assets: assets)
         spec.constants = constants
         return spec

@@ -40,7 +40,7 @@ extension ModelCard {
         return ModelCard(
             name: recipe.name, modelType: recipe.model.typeName,
             part: describe(recipe, part, selection),
-            dictInputs: part.model.signature.dictInputs, signatureKey: key,
+            dictInputs: part.model.signature.inputs.leaf == nil, signatureKey: key,
             inputs: lines(signature?.inputs), outputs: lines(signature?.outputs),
             dataYAML: ConfigEmitter.emit(.mapping(["data": recipe.data.configNode])),
             checkpointStep: checkpoint.step, evaluation: evaluation, evaluationMissing: missing,

@@ -32,8 +32,9 @@ public enum Prediction {
         let sig = model.signature
         let f = try HDF5File.open(at: input)
         var inputs: [Tensor] = []
-        for spec in sig.inputs {
-            let name = sig.dictInputs ? spec.name : "inputs"
+        let dictInputs = sig.inputs.leaf == nil
+        for spec in sig.inputs.leaves {
+            let name = dictInputs ? spec.name : "inputs"
             let a = try f.read(name)
             switch spec.dtype {
             case .float32:
@@ -69,10 +70,11 @@ public enum Prediction {
         }
         let ctx = ForwardContext(
             training: training, seed: UInt64(truncatingIfNeeded: seed ?? recipe.seed))
-        let outs = model.call(inputs, ctx)
+        let outs = model.call(leaves: inputs, ctx)
+        let dictOutputs = sig.outputs.leaf == nil
         try HDF5File.atomicallyWrite(to: output) { out in
-            for (spec, t) in zip(sig.outputs, outs) {
-                try out.write(t.floats, shape: t.shape, at: sig.dictOutputs ? spec.name : "outputs")
+            for (spec, t) in zip(sig.outputs.leaves, outs.leaves) {
+                try out.write(t.floats, shape: t.shape, at: dictOutputs ? spec.name : "outputs")
             }
         }
     }

@@ -18,7 +18,7 @@ extension ClassifierTask {
     )
         -> TaskLoss
     {
-        let logits = model.call([batch.inputs], ctx)[0]
+        let logits = model.call(leaves: [batch.inputs], ctx).single
         let xent = logits.softmaxCrossEntropy(labels: batch.targets).mean()
         return TaskLoss(
             loss: xent + model.root.regularizationLoss(),

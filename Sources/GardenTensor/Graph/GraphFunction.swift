@@ -34,17 +34,6 @@ public struct GraphNode: Hashable, Sendable {
     }
 }
 
-/// A user-visible argument of a traced function (a placeholder the caller feeds).
-public struct GraphArgument: Hashable, Sendable {
-    public var name: String
-    public var dtype: DType
-    public var shape: Shape
-
-    public init(name: String, dtype: DType, shape: Shape) {
-        self.name = name; self.dtype = dtype; self.shape = shape
-    }
-}
-
 /// A named output of a traced function.
 public struct GraphOutput: Hashable, Sendable {
     public var name: String
@@ -62,7 +51,7 @@ public struct GraphOutput: Hashable, Sendable {
 ///
 /// This is what the exporter lowers to a TensorFlow `FunctionDef`.
 public struct GraphFunction: Sendable {
-    public var arguments: [GraphArgument]
+    public var arguments: [TensorSpec]
     /// Variables read by the body, in the order of their resource arguments.
     public var captures: [Parameter]
     /// The resource argument name of each capture (same order as `captures`).
@@ -73,7 +62,7 @@ public struct GraphFunction: Sendable {
     public var controlOutputs: [String]
 
     public init(
-        arguments: [GraphArgument], captures: [Parameter], captureArgumentNames: [String],
+        arguments: [TensorSpec], captures: [Parameter], captureArgumentNames: [String],
         nodes: [GraphNode], outputs: [GraphOutput], controlOutputs: [String]
     ) {
         self.arguments = arguments; self.captures = captures

@@ -11,7 +11,7 @@ public final class Tracer {
         set { ExecutionContext.current.tracer = newValue }
     }
 
-    private(set) var arguments: [GraphArgument] = []
+    private(set) var arguments: [TensorSpec] = []
     private(set) var captures: [Parameter] = []
     private(set) var captureArgumentNames: [String] = []
     private var captureIndex: [ObjectIdentifier: Int] = [:]
@@ -33,7 +33,7 @@ public final class Tracer {
     ///   - body: the forward code; returns the named outputs.
     /// - Returns: the traced function: its nodes, captured variables and named outputs.
     public static func trace(
-        arguments: [GraphArgument],
+        arguments: [TensorSpec],
         _ body: ([Tensor]) throws -> [(name: String, tensor: Tensor)]
     ) rethrows -> GraphFunction {
         let tracer = Tracer()
@@ -78,7 +78,7 @@ public final class Tracer {
         return out.isEmpty ? "arg" : out
     }
 
-    func addArgument(_ spec: GraphArgument) -> Tensor {
+    func addArgument(_ spec: TensorSpec) -> Tensor {
         var spec = spec
         spec.name = uniqueArgumentName(spec.name)
         arguments.append(spec)

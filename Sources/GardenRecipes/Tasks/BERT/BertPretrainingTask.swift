@@ -55,8 +55,8 @@ public struct BertPretrainingTask: RecipeTask {
     )
         -> TaskLoss
     {
-        let outputs = model.call(batch.modelInputs, ctx)
-        let (mlmLogits, nspLogits) = (outputs[0], outputs[1])
+        let outputs = model.call(leaves: batch.modelInputs, ctx)
+        let (mlmLogits, nspLogits) = (outputs["mlm_logits"], outputs["next_sentence_logits"])
         let (ids, weights) = (batch.maskedLMIds, batch.maskedLMWeights)
         let mlm = mlmLogits.softmaxCrossEntropy(labels: ids, weights: weights)
         let nsp = nspLogits.softmaxCrossEntropy(labels: batch.nextSentenceLabels).mean()

@@ -42,7 +42,7 @@ public struct MulTask: RecipeTask {
     )
         -> TaskLoss
     {
-        let d = model.call([batch.inputs], ctx)[0] - batch.targets
+        let d = model.call(leaves: [batch.inputs], ctx).single - batch.targets
         let mse = (d * d).mean()
         return TaskLoss(loss: mse + model.root.regularizationLoss(), metrics: ["mse": mse])
     }
