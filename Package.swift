@@ -28,8 +28,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "GardenTensor", dependencies: ["COpenBLAS"]),
+        // The recipe-schema vocabulary (keys, types, defaults, docs, typed reading and errors)
+        // without YAML, so models declare their own config sections.
+        .target(name: "GardenConfig"),
         .target(name: "GardenNN", dependencies: ["GardenTensor"]),
-        .target(name: "GardenModels", dependencies: ["GardenNN"]),
+        .target(name: "GardenModels", dependencies: ["GardenNN", "GardenConfig"]),
         .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
         // Deterministic .tar.gz of a directory (ustar written here, deflate by zlib): garden package.
         .target(name: "GardenArchive", dependencies: ["CZlib"]),
@@ -45,8 +48,8 @@ let package = Package(
             "GardenNN", "TFProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .target(name: "GardenRecipes", dependencies: [
-            "GardenModels", "GardenTrain", "GardenExport", "GardenHDF5", "GardenArchive",
-            .product(name: "Yams", package: "Yams"),
+            "GardenConfig", "GardenModels", "GardenTrain", "GardenExport", "GardenHDF5",
+            "GardenArchive", .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "garden", dependencies: [
             "GardenRecipes",
