@@ -31,7 +31,7 @@ let package = Package(
         // The recipe-schema vocabulary (keys, types, defaults, docs, typed reading and errors)
         // without YAML, so models declare their own config sections.
         .target(name: "GardenConfig"),
-        .target(name: "GardenNN", dependencies: ["GardenTensor"]),
+        .target(name: "GardenNN", dependencies: ["GardenTensor", "GardenConfig"]),
         .target(name: "GardenModels", dependencies: ["GardenNN", "GardenConfig"]),
         .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
         // Deterministic .tar.gz of a directory (ustar written here, deflate by zlib): garden package.

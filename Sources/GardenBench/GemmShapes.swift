@@ -113,7 +113,7 @@ enum GemmShapes {
         let c = model.encoder.config
         let (b, s) = (batch.inputs[0].shape[0], batch.inputs[0].shape[1])
         let p = batch.inputs[3].shape[1]
-        let (h, a, i, v) = (c.hiddenSize, c.numAttentionHeads, c.intermediateSize, c.vocabSize)
+        let (h, a, i, v) = (c.hiddenSize, c.numAttentionHeads, c.intermediateSize, model.encoder.vocabSize)
         let d = h / a
         var out: [GemmCase] = []
         for (label, k, n) in [

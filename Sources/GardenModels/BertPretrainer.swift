@@ -31,11 +31,13 @@ public final class BertPretrainer: Model {
         maskedLM = root.addModule(
             MaskedLM(
                 embeddings: encoder.wordEmbeddings.embeddings, activation: config.hiddenActivation,
-                initializerRange: config.initializerRange, initializer: initializer))
+                initializerRange: config.initializerRange,
+                kernelRegularizer: config.kernelRegularizer, initializer: initializer))
         nextSentence = root.addModule(
             Dense(
                 name: "next_sentence", scope: "", inputSize: config.hiddenSize, units: 2,
-                stddev: config.initializerRange, initializer: initializer))
+                stddev: config.initializerRange, kernelRegularizer: config.kernelRegularizer,
+                initializer: initializer))
         root.assignPaths()
     }
 
@@ -59,13 +61,12 @@ public final class BertPretrainer: Model {
     }
 
     public var signature: ModelSignature {
-        let c = encoder.config
-        return ModelSignature(
+        ModelSignature(
             inputs: (BertEncoder.inputNames + ["masked_lm_positions"]).map {
                 TensorSpec($0, .int32, Shape([-1, -1]))
             },
             outputs: [
-                TensorSpec("mlm_logits", .float32, Shape([-1, -1, c.vocabSize])),
+                TensorSpec("mlm_logits", .float32, Shape([-1, -1, encoder.vocabSize])),
                 TensorSpec("next_sentence_logits", .float32, Shape([-1, 2])),
             ],
             dictInputs: true, dictOutputs: true)

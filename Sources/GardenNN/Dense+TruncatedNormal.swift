@@ -8,12 +8,12 @@ extension Dense {
     /// Input shape: `[batch, ..., inputSize]`. Output shape: `[batch, ..., units]`.
     public convenience init(
         name: String, scope: String, inputSize: Int, units: Int,
-        activation: Activation = .linear, stddev: Float,
+        activation: Activation = .linear, stddev: Float, kernelRegularizer: Regularizer? = nil,
         initializer: Initializer
     ) {
         self.init(
             name: name, inputSize: inputSize, units: units, activation: activation,
-            initializer: initializer)
+            kernelRegularizer: kernelRegularizer, initializer: initializer)
         kernel.value = initializer.truncatedNormal(
             [inputSize, units], stddev: stddev, stream: joinedPath(scope, name) + "/kernel")
     }

@@ -21,17 +21,19 @@ public final class MaskedLM: Module {
     ///   - embeddings: the encoder's word-embedding parameter `[vocab, hidden]`.
     ///   - activation: the transform's activation (the encoder's `hidden_activation`).
     ///   - initializerRange: standard deviation of the truncated-normal transform kernel.
+    ///   - kernelRegularizer: the penalty on the transform kernel.
     public init(
         name: String = "masked_lm", scope: String = "", embeddings: Parameter,
         activation: Dense.Activation = .geluExact, initializerRange: Float,
-        initializer: Initializer
+        kernelRegularizer: Regularizer? = nil, initializer: Initializer
     ) {
         let (vocab, hidden) = (embeddings.value.shape[0], embeddings.value.shape[1])
         self.embeddings = embeddings
         transform = Dense(
             name: "transform", scope: joinedPath(scope, name), inputSize: hidden,
             units: hidden, activation: activation,
-            stddev: initializerRange, initializer: initializer)
+            stddev: initializerRange, kernelRegularizer: kernelRegularizer,
+            initializer: initializer)
         layerNorm = LayerNorm(name: "layer_norm", width: hidden)
         let biasModule = Module(name: "output_bias")
         outputBias = biasModule.addParameter("bias", Tensor.zeros([vocab]))

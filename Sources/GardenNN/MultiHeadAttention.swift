@@ -20,10 +20,11 @@ public final class MultiHeadAttention: Module {
     ///   - scope: the path of the parent, keying the initial values.
     ///   - dropoutRate: dropout on the attention probabilities (training only).
     ///   - initializerRange: standard deviation of the truncated-normal kernels.
+    ///   - kernelRegularizer: the penalty on the four projection kernels.
     public init(
         name: String = "self_attention", scope: String = "", hiddenSize: Int,
         numHeads: Int, dropoutRate: Float, initializerRange: Float,
-        initializer: Initializer
+        kernelRegularizer: Regularizer? = nil, initializer: Initializer
     ) {
         precondition(
             numHeads > 0 && hiddenSize % numHeads == 0,
@@ -34,7 +35,8 @@ public final class MultiHeadAttention: Module {
         func projection(_ n: String) -> Dense {
             Dense(
                 name: n, scope: path, inputSize: hiddenSize, units: hiddenSize,
-                stddev: initializerRange, initializer: initializer)
+                stddev: initializerRange, kernelRegularizer: kernelRegularizer,
+                initializer: initializer)
         }
         query = projection("query")
         key = projection("key")

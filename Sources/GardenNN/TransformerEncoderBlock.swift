@@ -24,26 +24,29 @@ public final class TransformerEncoderBlock: Module {
     ///   - dropoutRate: dropout on the attention and feed-forward outputs (training only).
     ///   - attentionDropoutRate: dropout on the attention probabilities (training only).
     ///   - activation: the feed-forward activation (BERT's `hidden_activation`).
+    ///   - kernelRegularizer: the penalty on every dense kernel of the block.
     public init(
         name: String, scope: String = "", hiddenSize: Int, numAttentionHeads: Int,
         intermediateSize: Int, activation: Dense.Activation = .geluExact,
         dropoutRate: Float, attentionDropoutRate: Float,
-        initializerRange: Float, initializer: Initializer
+        initializerRange: Float, kernelRegularizer: Regularizer? = nil,
+        initializer: Initializer
     ) {
         let path = joinedPath(scope, name)
         selfAttention = MultiHeadAttention(
             scope: path, hiddenSize: hiddenSize, numHeads: numAttentionHeads,
             dropoutRate: attentionDropoutRate, initializerRange: initializerRange,
-            initializer: initializer)
+            kernelRegularizer: kernelRegularizer, initializer: initializer)
         selfAttentionLayerNorm = LayerNorm(name: "self_attention_layer_norm", width: hiddenSize)
         intermediate = Dense(
             name: "intermediate", scope: path, inputSize: hiddenSize,
             units: intermediateSize, activation: activation,
-            stddev: initializerRange,
+            stddev: initializerRange, kernelRegularizer: kernelRegularizer,
             initializer: initializer)
         output = Dense(
             name: "output", scope: path, inputSize: intermediateSize,
-            units: hiddenSize, stddev: initializerRange, initializer: initializer)
+            units: hiddenSize, stddev: initializerRange, kernelRegularizer: kernelRegularizer,
+            initializer: initializer)
         outputLayerNorm = LayerNorm(name: "output_layer_norm", width: hiddenSize)
         attentionOutputDropout = Dropout(name: "attention_output_dropout", rate: dropoutRate)
         outputDropout = Dropout(name: "output_dropout", rate: dropoutRate)

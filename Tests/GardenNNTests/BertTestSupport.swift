@@ -13,7 +13,7 @@ enum TinyBert {
         BertEncoder.Config(
             vocabSize: vocab, hiddenSize: hidden, numLayers: layers, numAttentionHeads: heads,
             intermediateSize: 7, maxSequenceLength: 9, typeVocabSize: 2, dropoutRate: dropout,
-            attentionDropoutRate: dropout, initializerRange: 0.5)
+            attentionDropoutRate: dropout, initializerRange: 0.5, kernelRegularizer: Regularizer(kind: .none))
     }
 
     /// Token ids, a mask with padding at the end of the second example, and segment ids.

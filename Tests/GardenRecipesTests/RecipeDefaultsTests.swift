@@ -1,4 +1,6 @@
 import Foundation
+import GardenModels
+import GardenNN
 import Testing
 @testable import GardenRecipes
 
@@ -8,9 +10,9 @@ struct RecipeDefaultsTests {
     static let expected = Recipe(
         name: "empty", seed: 42,
         model: .mlp(
-            MLPModelConfig(
+            MLP.Config(
                 inputSize: 4, hiddenSizes: [32, 32], numClasses: 3, dropoutRate: 0.1,
-                kernelRegularizer: RegularizerConfig(kind: .l2, l1: 0, l2: 1e-4))),
+                kernelRegularizer: Regularizer(kind: .l2, l1: 0, l2: 1e-4))),
         data: DataConfig(
             source: .synthetic, path: nil, inputs: "train/inputs",
             labels: "train/labels", numExamples: 1024, batchSize: 32, noise: 0.1),
@@ -38,7 +40,7 @@ struct RecipeDefaultsTests {
     @Test func choosingAVariantFillsThatVariantsDefaults() throws {
         let recipe = try RecipeLoader.load(
             yaml: "model: {type: mul}\ntrain:\n  optimizer:\n    type: sgd\n", sourceName: "r.yaml")
-        #expect(recipe.model == .mul(MulModelConfig(initialValue: 1.0, regularization: 0.001)))
+        #expect(recipe.model == .mul(MulModel.Config(initialValue: 1.0, regularization: 0.001)))
         #expect(recipe.train.optimizer == .sgd(SGDConfig(learningRate: 0.1, momentum: 0)))
     }
 

@@ -183,7 +183,7 @@ import Testing
         let mlp = MLP(
             .init(
                 inputSize: 4, hiddenSizes: [5], numClasses: 3, dropoutRate: 0,
-                kernelRegularizer: nil), initializer: Initializer(seed: 4))
+                kernelRegularizer: Regularizer(kind: .none)), initializer: Initializer(seed: 4))
         let (x, y) = SyntheticData.blobs(count: 64, features: 4, classes: 3, noise: 0.5, seed: 4)
         let data = InMemoryDataset(inputs: x, targets: y, batchSize: 16, seed: 4)
         let opts = TrainerOptions(

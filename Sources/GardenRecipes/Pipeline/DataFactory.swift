@@ -6,7 +6,7 @@ import GardenTrain
 /// Loads the training data a recipe names: a deterministic synthetic set, or HDF5 datasets.
 public enum DataFactory {
     public static func make(_ recipe: Recipe) throws -> InMemoryDataset {
-        if case .bertPretrainer(let c) = recipe.model { return try BertFamily.dataset(recipe, c) }
+        if case .bertPretrainer(let c) = recipe.model { return try BertFamily.dataset(recipe, c.encoder) }
         let d = recipe.data
         let seed = UInt64(truncatingIfNeeded: recipe.seed)
         let (x, y): (Tensor, Tensor)

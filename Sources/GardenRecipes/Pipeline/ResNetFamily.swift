@@ -9,18 +9,6 @@ import GardenTrain
 /// vector it exports (Model Garden's legacy image `tfhub_export.py`: the classifier's input to
 /// a named layer's output) and its image data.
 enum ResNetFamily {
-    /// The classifier a `resnet` recipe trains.
-    static func classifier(_ c: ResNetModelConfig, initializer: Initializer) -> ResNetClassifier {
-        ResNetClassifier(
-            .init(
-                inputSize: c.inputSize, inputChannels: c.inputChannels,
-                stemFilters: c.stemFilters, stageFilters: c.stageFilters,
-                stageStrides: c.stageStrides, blocksPerStage: c.blocksPerStage,
-                numClasses: c.numClasses,
-                l2: c.kernelRegularizer.kind == .l2 ? c.kernelRegularizer.l2 : 0),
-            initializer: initializer)
-    }
-
     /// The sub-model from the input to layer `selection.extractTo` (else `export.extract_to`)
     /// of a freshly built classifier. It shares the classifier's parameters and paths, so it
     /// restores from the classifier's checkpoint; the layers after the cut (`fc/` at
@@ -28,10 +16,10 @@ enum ResNetFamily {
     ///
     /// - Throws: `PartError` for `--part`; `LayerGraphError.unknownLayer` (listing the valid
     ///   names) for a layer the classifier does not have.
-    static func part(_ recipe: Recipe, _ c: ResNetModelConfig, _ selection: PartSelection) throws
+    static func part(_ recipe: Recipe, _ c: ResNetClassifier.Config, _ selection: PartSelection) throws
         -> ExportPart
     {
-        let model = classifier(
+        let model = ResNetClassifier(
             c, initializer: Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed)))
         if let p = selection.part {
             throw PartError(
@@ -45,7 +33,7 @@ enum ResNetFamily {
     }
 
     /// The synthetic stripes task at `model.input_size` (see `SyntheticData.stripes`).
-    static func syntheticData(_ recipe: Recipe, _ c: ResNetModelConfig) -> (Tensor, Tensor) {
+    static func syntheticData(_ recipe: Recipe, _ c: ResNetClassifier.Config) -> (Tensor, Tensor) {
         SyntheticData.stripes(
             count: recipe.data.numExamples, size: c.inputSize, channels: c.inputChannels,
             classes: c.numClasses, noise: recipe.data.noise,
@@ -55,7 +43,7 @@ enum ResNetFamily {
     /// Images `[n, height, width, input_channels]` (float32 as stored, or uint8 scaled by
     /// 1/255) and int32 labels `[n]` in `0..<num_classes` from `data.path`. Errors name the file
     /// and the dataset.
-    static func readImages(_ recipe: Recipe, _ c: ResNetModelConfig) throws -> (Tensor, Tensor) {
+    static func readImages(_ recipe: Recipe, _ c: ResNetClassifier.Config) throws -> (Tensor, Tensor) {
         let d = recipe.data
         let path = d.path ?? ""
         let f = try HDF5File.open(at: URL(fileURLWithPath: path))

@@ -1,0 +1,157 @@
+import Foundation
+
+/// One key of a config section, declared once: its YAML name, type, default and summary (the
+/// schema field and the key reference row), and the property it reads into and writes from.
+///
+/// The default is the property's initial value in the section's `init()`, so a key's default
+/// is written in exactly one place: the Swift property declaration.
+public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
+    /// The schema field: name, type, default and summary.
+    public let field: ConfigField
+    /// Sets the property from the resolved tree.
+    let read: (ConfigView, inout Section) throws -> Void
+    /// The property's value as a tree node.
+    let emit: (Section) -> ConfigNode
+
+    init(
+        _ field: ConfigField, read: @escaping (ConfigView, inout Section) throws -> Void,
+        emit: @escaping (Section) -> ConfigNode
+    ) {
+        self.field = field
+        self.read = read
+        self.emit = emit
+    }
+
+    /// The default of the property at `path`: its value in `Section()`.
+    private static func initial<Value>(_ path: KeyPath<Section, Value>) -> Value {
+        Section()[keyPath: path]
+    }
+
+    /// An integer key.
+    public static func int(
+        _ name: String, _ path: WritableKeyPath<Section, Int>, _ summary: String
+    ) -> ConfigKey {
+        ConfigKey(
+            .int(name, initial(path), summary), read: { $1[keyPath: path] = try $0.int(name) },
+            emit: { .int($0[keyPath: path]) })
+    }
+
+    /// A number key, read as the `Float` nearest to the text written.
+    public static func float(
+        _ name: String, _ path: WritableKeyPath<Section, Float>, _ summary: String
+    ) -> ConfigKey {
+        ConfigKey(
+            .float(name, Self.documented(initial(path)), summary),
+            read: { $1[keyPath: path] = try $0.float(name) },
+            emit: { .float($0[keyPath: path]) })
+    }
+
+    /// A number key that may be null (the default is the property's initial value, usually nil).
+    public static func optionalFloat(
+        _ name: String, _ path: WritableKeyPath<Section, Float?>, _ summary: String
+    ) -> ConfigKey {
+        let value = initial(path).map { ConfigScalarValue.float(Self.documented($0)) } ?? .null
+        return ConfigKey(
+            ConfigField(name, .optional(.float), default: .value(value), summary),
+            read: { $1[keyPath: path] = try $0.optionalFloat(name) },
+            emit: { .optionalFloat($0[keyPath: path]) })
+    }
+
+    /// An integer key that may be null.
+    public static func optionalInt(
+        _ name: String, _ path: WritableKeyPath<Section, Int?>, _ summary: String
+    ) -> ConfigKey {
+        let value = initial(path).map { ConfigScalarValue.int($0) } ?? .null
+        return ConfigKey(
+            ConfigField(name, .optional(.int), default: .value(value), summary),
+            read: { $1[keyPath: path] = try $0.optionalInt(name) },
+            emit: { section in section[keyPath: path].map { .int($0) } ?? .value(.null) })
+    }
+
+    /// A string key.
+    public static func string(
+        _ name: String, _ path: WritableKeyPath<Section, String>, _ summary: String
+    ) -> ConfigKey {
+        ConfigKey(
+            .string(name, initial(path), summary),
+            read: { $1[keyPath: path] = try $0.string(name) },
+            emit: { .string($0[keyPath: path]) })
+    }
+
+    /// A string key that may be null.
+    public static func optionalString(
+        _ name: String, _ path: WritableKeyPath<Section, String?>, _ summary: String
+    ) -> ConfigKey {
+        let value = initial(path).map { ConfigScalarValue.string($0) } ?? .null
+        return ConfigKey(
+            ConfigField(name, .optional(.string), default: .value(value), summary),
+            read: { $1[keyPath: path] = try $0.optionalString(name) },
+            emit: { .optionalString($0[keyPath: path]) })
+    }
+
+    /// A boolean key.
+    public static func bool(
+        _ name: String, _ path: WritableKeyPath<Section, Bool>, _ summary: String
+    ) -> ConfigKey {
+        ConfigKey(
+            .bool(name, initial(path), summary), read: { $1[keyPath: path] = try $0.bool(name) },
+            emit: { .bool($0[keyPath: path]) })
+    }
+
+    /// A list-of-integers key.
+    public static func intList(
+        _ name: String, _ path: WritableKeyPath<Section, [Int]>, _ summary: String
+    ) -> ConfigKey {
+        ConfigKey(
+            .intList(name, initial(path), summary),
+            read: { $1[keyPath: path] = try $0.intList(name) },
+            emit: { .intList($0[keyPath: path]) })
+    }
+
+    /// A key taking one of `choices` (the enum's raw values, in the order given).
+    public static func choice<Value: RawRepresentable>(
+        _ name: String, _ path: WritableKeyPath<Section, Value>, _ choices: [Value],
+        _ summary: String
+    ) -> ConfigKey where Value.RawValue == String {
+        ConfigKey(
+            .choice(name, choices.map(\.rawValue), initial(path).rawValue, summary),
+            read: { $1[keyPath: path] = try $0.choice(name) },
+            emit: { .string($0[keyPath: path].rawValue) })
+    }
+
+    /// A key taking any case of a `String` enum.
+    public static func choice<Value: RawRepresentable & CaseIterable>(
+        _ name: String, _ path: WritableKeyPath<Section, Value>, _ summary: String
+    ) -> ConfigKey where Value.RawValue == String {
+        choice(name, path, Array(Value.allCases), summary)
+    }
+
+    /// A nested mapping whose keys are another section's.
+    public static func section<Value: ConfigSection>(
+        _ name: String, _ path: WritableKeyPath<Section, Value>, _ summary: String
+    ) -> ConfigKey {
+        ConfigKey(
+            .mapping(name, Value.schema, summary),
+            read: { $1[keyPath: path] = try Value(config: $0.child(name)) },
+            emit: { $0[keyPath: path].configNode })
+    }
+
+    /// The number a `Float` default is documented as: its shortest spelling (`0.1`, not the
+    /// `Double` nearest the `Float`), which reads back to the same `Float`.
+    private static func documented(_ value: Float) -> Double {
+        Double(value.description) ?? Double(value)
+    }
+}
+
+extension ConfigKey {
+    /// This key as a key of `Outer`, whose property `path` holds this section: the same field,
+    /// read and written through `path` (a section that adds nothing to another's keys, as
+    /// BERT's pretrainer to its encoder's).
+    public func nested<Outer: ConfigSection>(in path: WritableKeyPath<Outer, Section>)
+        -> ConfigKey<Outer>
+    {
+        let (read, emit) = (self.read, self.emit)
+        return ConfigKey<Outer>(
+            field, read: { try read($0, &$1[keyPath: path]) }, emit: { emit($0[keyPath: path]) })
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// A config section declared once: a struct whose `init()` holds every default and whose
+/// `keys` name, type and document each property. The schema, the reading from a resolved tree
+/// and the writing back are all derived from `keys`, so a key is written in one place.
+public protocol ConfigSection: RecipeSection {
+    /// The section with every default (the values a recipe gets when it omits the keys).
+    init()
+    /// The keys, in the order the resolved YAML and the key reference list them.
+    static var keys: [ConfigKey<Self>] { get }
+}
+
+extension ConfigSection {
+    /// The schema of the section's mapping.
+    public static var schema: ConfigMappingSchema {
+        ConfigMappingSchema(keys.map(\.field))
+    }
+
+    /// Reads the section from a resolved tree (every key present, types checked).
+    public init(config: ConfigView) throws {
+        self.init()
+        for key in Self.keys { try key.read(config, &self) }
+    }
+
+    /// The section as a tree, keys in schema order.
+    public var configNode: ConfigNode {
+        ConfigNode(.mapping(entries), at: .defaults)
+    }
+
+    /// The section's entries, keys in schema order.
+    var entries: [ConfigEntry] {
+        Self.keys.map {
+            ConfigEntry(key: $0.field.name, keyLocation: .defaults, value: $0.emit(self))
+        }
+    }
+}
+
+/// A section that is one variant of a one-of (`model:` and `export:`), chosen by `type:`.
+public protocol ConfigVariant: ConfigSection {
+    /// The `type:` value.
+    static var typeName: String { get }
+    /// One line for the key reference.
+    static var summary: String { get }
+}
+
+extension ConfigVariant {
+    /// The variant's entry in the parent's one-of schema.
+    public static var variant: ConfigOneOfSchema.Variant {
+        ConfigOneOfSchema.Variant(typeName, summary, keys.map(\.field))
+    }
+
+    /// The section as a tree: `type:` first, then the keys in schema order.
+    public var configNode: ConfigNode {
+        let type = ConfigEntry(
+            key: ConfigOneOfSchema.discriminator, keyLocation: .defaults,
+            value: .string(Self.typeName))
+        return ConfigNode(.mapping([type] + entries), at: .defaults)
+    }
+}
