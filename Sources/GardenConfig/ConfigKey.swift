@@ -9,9 +9,9 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
     /// The schema field: name, type, default and summary.
     public let field: ConfigField
     /// Sets the property from the resolved tree.
-    let read: (ConfigView, inout Section) throws -> Void
+    public let read: (ConfigView, inout Section) throws -> Void
     /// The property's value as a tree node.
-    let emit: (Section) -> ConfigNode
+    public let emit: (Section) -> ConfigNode
 
     init(
         _ field: ConfigField, read: @escaping (ConfigView, inout Section) throws -> Void,

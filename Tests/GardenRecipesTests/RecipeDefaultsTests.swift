@@ -22,7 +22,7 @@ struct RecipeDefaultsTests {
                 AdamConfig(
                     learningRate: 0.01, beta1: 0.9,
                     beta2: 0.999, epsilon: 1e-7))),
-        export: ExportConfig(dropoutRate: nil, overwrite: false))
+        export: ExportConfig(type: "mlp", dropoutRate: nil, overwrite: false))
 
     @Test func anEmptyRecipeFileTakesEveryDefaultAndItsFileName() throws {
         let recipe = try RecipeLoader.load(

@@ -84,6 +84,10 @@ extension Recipe {
         rules.range("train.threads", train.threads, 1...RecipeRules.maxThreads)
         validateTraining(&rules)
 
+        if export.type != model.typeName {
+            rules.fail(
+                "export.type", "must be the model.type (\(model.typeName)), got '\(export.type)'")
+        }
         if let rate = export.dropoutRate { rules.rate("export.dropout_rate", rate) }
         if let failure = rules.failures.first { throw failure }
         try checkMemory(limit: memoryLimit)

@@ -58,7 +58,7 @@ public enum RecipeLoader {
         for text in overrides {
             merged = merged.merged(with: try ConfigOverride(parsing: text).tree)
         }
-        return try Recipe.schema.resolve(merged)
+        return try Recipe.schema.resolve(merged.withExportType())
     }
 
     private static func finish(
