@@ -8,26 +8,7 @@ import Testing
 /// and the keys it does take are honoured. Every message is asserted exactly.
 @Suite("Export section")
 struct ExportSectionTests {
-    func message(yaml: String, overrides: [String] = []) -> String? {
-        do {
-            let recipe = try RecipeLoader.load(
-                yaml: yaml, sourceName: "r.yaml", overrides: overrides)
-            Issue.record("expected an error, loaded \(recipe.name)")
-            return nil
-        } catch let error as RecipeError {
-            return error.errorDescription
-        } catch {
-            Issue.record("expected a RecipeError, got \(error)")
-            return nil
-        }
-    }
-
-    struct Case: CustomTestStringConvertible, Sendable {
-        var yaml: String
-        var overrides: [String] = []
-        var expected: String
-        var testDescription: String { expected }
-    }
+    typealias Case = RecipeErrorTests.InlineCase
 
     static let refused: [Case] = [
         .init(
@@ -114,6 +95,9 @@ struct ExportSectionTests {
 
     @Test(arguments: refused)
     func aKeyOutsideTheFamilyIsRefused(_ c: Case) {
-        #expect(message(yaml: c.yaml, overrides: c.overrides) == c.expected)
+        let message = RecipeErrorTests().message {
+            try RecipeLoader.load(yaml: c.yaml, sourceName: "r.yaml", overrides: c.overrides)
+        }
+        #expect(message == c.expected)
     }
 }
