@@ -155,3 +155,16 @@ extension ConfigKey {
             field, read: { try read($0, &$1[keyPath: path]) }, emit: { emit($0[keyPath: path]) })
     }
 }
+
+extension ConfigKey {
+    /// A section chosen by its `type:` key (Model Garden's `OneOfConfig`), read by `Value`.
+    public static func oneOf<Value: RecipeSection>(
+        _ name: String, _ path: WritableKeyPath<Section, Value>, _ schema: ConfigOneOfSchema,
+        _ summary: String
+    ) -> ConfigKey {
+        ConfigKey(
+            .oneOf(name, schema, summary),
+            read: { $1[keyPath: path] = try Value(config: $0.child(name)) },
+            emit: { $0[keyPath: path].configNode })
+    }
+}

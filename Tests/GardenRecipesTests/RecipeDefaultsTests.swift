@@ -31,6 +31,15 @@ struct RecipeDefaultsTests {
         #expect(recipe == Self.expected)
     }
 
+    /// A section's `init()` holds the defaults its keys document (the schema takes them from
+    /// there), so it equals the written-out defaults too; the optimizer placeholder included.
+    @Test func eachSectionsInitIsTheDefaults() {
+        #expect(ModelConfig.mlp(MLP.Config()) == Self.expected.model)
+        #expect(DataConfig() == Self.expected.data)
+        #expect(TrainConfig() == Self.expected.train)
+        #expect(ExportConfig() == Self.expected.export)
+    }
+
     @Test func emptyTextTakesItsNameFromTheSourceName() throws {
         let recipe = try RecipeLoader.load(yaml: "", sourceName: "some/dir/empty.yaml")
         #expect(recipe == Self.expected)
