@@ -77,6 +77,20 @@ struct ExportSectionTests {
         #expect(written.export == ExportConfig(type: "mul", overwrite: true))
     }
 
+    /// A layer that changes `model.type` changes the export's family too, so the earlier
+    /// layer's export keys (another family's) are replaced, as the one-of merge rule does for
+    /// `model:` itself; a layer that sets only export keys keeps the model's family.
+    @Test func changingTheModelTypeReplacesTheEarlierExportKeys() throws {
+        let recipe = try RecipeLoader.load(
+            path: "Recipes/mlp.yaml", overrides: ["model.type=resnet"],
+            workingDirectory: TestPaths.repositoryRoot)
+        #expect(recipe.export == ExportConfig(type: "resnet"))
+        let kept = try RecipeLoader.load(
+            path: "Recipes/mlp.yaml", overrides: ["export.overwrite=true"],
+            workingDirectory: TestPaths.repositoryRoot)
+        #expect(kept.export == ExportConfig(type: "mlp", dropoutRate: 0.1, overwrite: true))
+    }
+
     /// `export.extract_to` in the recipe picks the layer the export cuts at, as `--extract-to`.
     @Test func theRecipesExtractToIsHonoured() throws {
         let recipe = try RecipeLoader.load(

@@ -101,15 +101,21 @@ public struct ExportConfig: ConfigSection {
 }
 
 extension ConfigNode {
-    /// The merged recipe tree with `export.type` set to `model.type` (or the default model
-    /// type) when it is not written, so the export's keys are checked against the model's
-    /// family. A non-mapping `export:` is left for the schema to refuse.
-    func withExportType() -> ConfigNode {
+    /// The recipe layer with `export.type` set to `model.type` (or the default model type)
+    /// when it is not written, so the export's keys are checked against the model's family and
+    /// a later layer that changes `model.type` replaces the earlier export section whole (the
+    /// one-of merge rule). A non-mapping `export:` is left for the schema to refuse.
+    /// - Parameter onlyWithModelType: Leave a layer that does not set `model.type` alone (a
+    ///   `--set` of another key).
+    /// - Returns: The layer with `export.type`.
+    func withExportType(onlyWithModelType: Bool = false) -> ConfigNode {
         guard case var .mapping(entries) = content else { return self }
         let key = ConfigOneOfSchema.discriminator
         let modelType: String
         if case let .string(name)? = self["model"]?[key]?.scalar?.value {
             modelType = name
+        } else if onlyWithModelType {
+            return self
         } else {
             modelType = ModelConfig.schema.defaultVariant ?? MLP.Config.typeName
         }
