@@ -5,6 +5,9 @@ import Foundation
 ///
 /// The default is the property's initial value in the section's `init()`, so a key's default
 /// is written in exactly one place: the Swift property declaration.
+///
+/// `@unchecked Sendable`: the closures only capture the key's name and a key path, both
+/// immutable values, so keys are safe to share in `static let` tables.
 public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
     /// The schema field: name, type, default and summary.
     public let field: ConfigField
