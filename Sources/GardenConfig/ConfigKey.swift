@@ -9,33 +9,35 @@ import Foundation
 /// `@unchecked Sendable`: the closures only capture the key's name and a key path, both
 /// immutable values, so keys are safe to share in `static let` tables.
 public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
-    /// The schema field: name, type, default and summary.
-    public let field: ConfigField
+    /// The schema field (name, type, default and summary) with the defaults of `Section()`.
+    public var field: ConfigField { makeField(Section()) }
+    /// The field with the defaults of a given section value (an optimizer's own learning rate).
+    let makeField: (Section) -> ConfigField
     /// Sets the property from the resolved tree.
     public let read: (ConfigView, inout Section) throws -> Void
     /// The property's value as a tree node.
     public let emit: (Section) -> ConfigNode
 
     init(
-        _ field: ConfigField, read: @escaping (ConfigView, inout Section) throws -> Void,
+        _ makeField: @escaping (Section) -> ConfigField,
+        read: @escaping (ConfigView, inout Section) throws -> Void,
         emit: @escaping (Section) -> ConfigNode
     ) {
-        self.field = field
+        self.makeField = makeField
         self.read = read
         self.emit = emit
     }
 
-    /// The default of the property at `path`: its value in `Section()`.
-    private static func initial<Value>(_ path: KeyPath<Section, Value>) -> Value {
-        Section()[keyPath: path]
-    }
+    /// The field of a key whose default is the value at `path` of the defaults given.
+    public func field(defaults: Section) -> ConfigField { makeField(defaults) }
 
     /// An integer key.
     public static func int(
         _ name: String, _ path: WritableKeyPath<Section, Int>, _ summary: String
     ) -> ConfigKey {
         ConfigKey(
-            .int(name, initial(path), summary), read: { $1[keyPath: path] = try $0.int(name) },
+            { .int(name, $0[keyPath: path], summary) },
+            read: { $1[keyPath: path] = try $0.int(name) },
             emit: { .int($0[keyPath: path]) })
     }
 
@@ -44,7 +46,7 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
         _ name: String, _ path: WritableKeyPath<Section, Float>, _ summary: String
     ) -> ConfigKey {
         ConfigKey(
-            .float(name, Self.documented(initial(path)), summary),
+            { .float(name, Self.documented($0[keyPath: path]), summary) },
             read: { $1[keyPath: path] = try $0.float(name) },
             emit: { .float($0[keyPath: path]) })
     }
@@ -53,9 +55,12 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
     public static func optionalFloat(
         _ name: String, _ path: WritableKeyPath<Section, Float?>, _ summary: String
     ) -> ConfigKey {
-        let value = initial(path).map { ConfigScalarValue.float(Self.documented($0)) } ?? .null
-        return ConfigKey(
-            ConfigField(name, .optional(.float), default: .value(value), summary),
+        ConfigKey(
+            { section in
+                let value = section[keyPath: path].map { ConfigScalarValue.float(documented($0)) }
+                return ConfigField(
+                    name, .optional(.float), default: .value(value ?? .null), summary)
+            },
             read: { $1[keyPath: path] = try $0.optionalFloat(name) },
             emit: { .optionalFloat($0[keyPath: path]) })
     }
@@ -64,9 +69,11 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
     public static func optionalInt(
         _ name: String, _ path: WritableKeyPath<Section, Int?>, _ summary: String
     ) -> ConfigKey {
-        let value = initial(path).map { ConfigScalarValue.int($0) } ?? .null
-        return ConfigKey(
-            ConfigField(name, .optional(.int), default: .value(value), summary),
+        ConfigKey(
+            { section in
+                let value = section[keyPath: path].map { ConfigScalarValue.int($0) }
+                return ConfigField(name, .optional(.int), default: .value(value ?? .null), summary)
+            },
             read: { $1[keyPath: path] = try $0.optionalInt(name) },
             emit: { section in section[keyPath: path].map { .int($0) } ?? .value(.null) })
     }
@@ -76,7 +83,7 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
         _ name: String, _ path: WritableKeyPath<Section, String>, _ summary: String
     ) -> ConfigKey {
         ConfigKey(
-            .string(name, initial(path), summary),
+            { .string(name, $0[keyPath: path], summary) },
             read: { $1[keyPath: path] = try $0.string(name) },
             emit: { .string($0[keyPath: path]) })
     }
@@ -85,9 +92,12 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
     public static func optionalString(
         _ name: String, _ path: WritableKeyPath<Section, String?>, _ summary: String
     ) -> ConfigKey {
-        let value = initial(path).map { ConfigScalarValue.string($0) } ?? .null
-        return ConfigKey(
-            ConfigField(name, .optional(.string), default: .value(value), summary),
+        ConfigKey(
+            { section in
+                let value = section[keyPath: path].map { ConfigScalarValue.string($0) }
+                return ConfigField(
+                    name, .optional(.string), default: .value(value ?? .null), summary)
+            },
             read: { $1[keyPath: path] = try $0.optionalString(name) },
             emit: { .optionalString($0[keyPath: path]) })
     }
@@ -97,7 +107,8 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
         _ name: String, _ path: WritableKeyPath<Section, Bool>, _ summary: String
     ) -> ConfigKey {
         ConfigKey(
-            .bool(name, initial(path), summary), read: { $1[keyPath: path] = try $0.bool(name) },
+            { .bool(name, $0[keyPath: path], summary) },
+            read: { $1[keyPath: path] = try $0.bool(name) },
             emit: { .bool($0[keyPath: path]) })
     }
 
@@ -106,7 +117,7 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
         _ name: String, _ path: WritableKeyPath<Section, [Int]>, _ summary: String
     ) -> ConfigKey {
         ConfigKey(
-            .intList(name, initial(path), summary),
+            { .intList(name, $0[keyPath: path], summary) },
             read: { $1[keyPath: path] = try $0.intList(name) },
             emit: { .intList($0[keyPath: path]) })
     }
@@ -117,7 +128,7 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
         _ summary: String
     ) -> ConfigKey where Value.RawValue == String {
         ConfigKey(
-            .choice(name, choices.map(\.rawValue), initial(path).rawValue, summary),
+            { .choice(name, choices.map(\.rawValue), $0[keyPath: path].rawValue, summary) },
             read: { $1[keyPath: path] = try $0.choice(name) },
             emit: { .string($0[keyPath: path].rawValue) })
     }
@@ -134,7 +145,7 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
         _ name: String, _ path: WritableKeyPath<Section, Value>, _ summary: String
     ) -> ConfigKey {
         ConfigKey(
-            .mapping(name, Value.schema, summary),
+            { .mapping(name, Value.schema(defaults: $0[keyPath: path]), summary) },
             read: { $1[keyPath: path] = try Value(config: $0.child(name)) },
             emit: { $0[keyPath: path].configNode })
     }
@@ -154,8 +165,10 @@ extension ConfigKey {
         -> ConfigKey<Outer>
     {
         let (read, emit) = (self.read, self.emit)
+        let makeField = self.makeField
         return ConfigKey<Outer>(
-            field, read: { try read($0, &$1[keyPath: path]) }, emit: { emit($0[keyPath: path]) })
+            { makeField($0[keyPath: path]) }, read: { try read($0, &$1[keyPath: path]) },
+            emit: { emit($0[keyPath: path]) })
     }
 }
 
@@ -166,7 +179,7 @@ extension ConfigKey {
         _ summary: String
     ) -> ConfigKey {
         ConfigKey(
-            .oneOf(name, schema, summary),
+            { _ in .oneOf(name, schema, summary) },
             read: { $1[keyPath: path] = try Value(config: $0.child(name)) },
             emit: { $0[keyPath: path].configNode })
     }

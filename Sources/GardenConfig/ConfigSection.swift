@@ -12,26 +12,39 @@ public protocol ConfigSection: RecipeSection {
 
 extension ConfigSection {
     /// The schema of the section's mapping.
-    public static var schema: ConfigMappingSchema {
-        ConfigMappingSchema(keys.map(\.field))
+    public static var schema: ConfigMappingSchema { schema(defaults: Self()) }
+
+    /// The schema with the defaults of `defaults` (a nested section whose defaults its
+    /// parent sets, such as each optimizer's learning rate).
+    public static func schema(defaults: Self) -> ConfigMappingSchema {
+        ConfigMappingSchema(keys.map { $0.field(defaults: defaults) })
     }
 
     /// Reads the section from a resolved tree (every key present, types checked).
     public init(config: ConfigView) throws {
         self.init()
-        for key in Self.keys { try key.read(config, &self) }
+        try read(config, keys: Self.keys)
+    }
+
+    /// Sets the properties of `keys` from a resolved tree (a variant reads only its own keys).
+    public mutating func read(_ config: ConfigView, keys: [ConfigKey<Self>]) throws {
+        for key in keys { try key.read(config, &self) }
     }
 
     /// The section as a tree, keys in schema order.
-    public var configNode: ConfigNode {
-        ConfigNode(.mapping(entries), at: .defaults)
-    }
+    public var configNode: ConfigNode { configNode(type: nil, keys: Self.keys) }
 
-    /// The section's entries, keys in schema order.
-    var entries: [ConfigEntry] {
-        Self.keys.map {
+    /// The section as a tree of `keys` only, after a `type:` entry when `type` is given (a
+    /// variant of a one-of).
+    public func configNode(type: String?, keys: [ConfigKey<Self>]) -> ConfigNode {
+        let typeEntry = type.map {
+            ConfigEntry(
+                key: ConfigOneOfSchema.discriminator, keyLocation: .defaults, value: .string($0))
+        }
+        let entries = keys.map {
             ConfigEntry(key: $0.field.name, keyLocation: .defaults, value: $0.emit(self))
         }
+        return ConfigNode(.mapping((typeEntry.map { [$0] } ?? []) + entries), at: .defaults)
     }
 }
 
@@ -50,10 +63,5 @@ extension ConfigVariant {
     }
 
     /// The section as a tree: `type:` first, then the keys in schema order.
-    public var configNode: ConfigNode {
-        let type = ConfigEntry(
-            key: ConfigOneOfSchema.discriminator, keyLocation: .defaults,
-            value: .string(Self.typeName))
-        return ConfigNode(.mapping([type] + entries), at: .defaults)
-    }
+    public var configNode: ConfigNode { configNode(type: Self.typeName, keys: Self.keys) }
 }

@@ -82,22 +82,11 @@ public struct ExportConfig: ConfigSection {
     /// Reads the section from a resolved tree.
     public init(config: ConfigView) throws {
         self.init(type: try config.string(ConfigOneOfSchema.discriminator))
-        for key in Self.keys(of: type) { try key.read(config, &self) }
+        try read(config, keys: Self.keys(of: type))
     }
 
     /// The section as a tree: `type:` and the family's keys.
-    public var configNode: ConfigNode {
-        let entries =
-            [
-                ConfigEntry(
-                    key: ConfigOneOfSchema.discriminator, keyLocation: .defaults,
-                    value: .string(type))
-            ]
-            + Self.keys(of: type).map {
-                ConfigEntry(key: $0.field.name, keyLocation: .defaults, value: $0.emit(self))
-            }
-        return ConfigNode(.mapping(entries), at: .defaults)
-    }
+    public var configNode: ConfigNode { configNode(type: type, keys: Self.keys(of: type)) }
 }
 
 extension ConfigNode {

@@ -10,11 +10,8 @@ public struct TrainConfig: ConfigSection {
     public var checkpointEvery = 100
     /// OpenBLAS and kernel threads; results are bit-identical only at a fixed count.
     public var threads = 2
-    /// The optimizer (its defaults come from `OptimizerConfig.schema`).
-    public var optimizer = OptimizerConfig.adam(
-        AdamConfig(
-            learningRate: LearningRateConfig(initialLearningRate: 0.01), beta1: 0.9, beta2: 0.999,
-            epsilon: 1e-7))
+    /// The optimizer (`OptimizerConfig.schema`'s default variant, Adam).
+    public var optimizer = OptimizerConfig.adam(AdamConfig())
     /// The global norm gradients are clipped to; 0 disables clipping.
     public var gradientClipNorm: Float = 0
     /// Steps between evaluations on the held-out split (the last step is always evaluated).
