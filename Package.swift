@@ -31,8 +31,11 @@ let package = Package(
 
         // Tensors, kernels, autodiff and tracing; layers; models.
         .target(name: "GardenTensor", dependencies: ["COpenBLAS"]),
-        .target(name: "GardenNN", dependencies: ["GardenTensor"]),
-        .target(name: "GardenModels", dependencies: ["GardenNN", "GardenTensor"]),
+        // The recipe-schema vocabulary (keys, types, defaults, docs, typed reading and errors)
+        // without YAML, so models declare their own config sections.
+        .target(name: "GardenConfig"),
+        .target(name: "GardenNN", dependencies: ["GardenConfig", "GardenTensor"]),
+        .target(name: "GardenModels", dependencies: ["GardenConfig", "GardenNN", "GardenTensor"]),
 
         // File formats: HDF5 checkpoints, CRC-32C (SSE 4.2 `crc32` in C: Swift has no crc32
         // intrinsic), TensorFlow's protos (generated, committed), deterministic .tar.gz.
@@ -64,8 +67,8 @@ let package = Package(
         .target(
             name: "GardenRecipes",
             dependencies: [
-                "GardenArchive", "GardenExport", "GardenHDF5", "GardenModels", "GardenNN",
-                "GardenTensor", "GardenTrain", "TFProto",
+                "GardenArchive", "GardenConfig", "GardenExport", "GardenHDF5", "GardenModels",
+                "GardenNN", "GardenTensor", "GardenTrain", "TFProto",
                 .product(name: "Yams", package: "Yams"),
             ]),
 

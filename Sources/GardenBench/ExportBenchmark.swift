@@ -62,7 +62,7 @@ enum ExportBenchmark {
         .object([
             ("num_layers", .int(c.numLayers)), ("hidden_size", .int(c.hiddenSize)),
             ("num_attention_heads", .int(c.numAttentionHeads)),
-            ("intermediate_size", .int(c.intermediateSize)), ("vocab_size", .int(c.vocabSize)),
+            ("intermediate_size", .int(c.intermediateSize)), ("vocab_size", .int(c.vocabSize ?? 0)),
             ("max_sequence_length", .int(c.maxSequenceLength)),
             ("type_vocab_size", .int(c.typeVocabSize)),
             ("dropout_rate", .number(Double(c.dropoutRate))),
@@ -77,7 +77,8 @@ enum ExportBenchmark {
         case "bert_base":
             return .init(
                 vocabSize: 30522, hiddenSize: 768, numLayers: 12, numAttentionHeads: 12,
-                intermediateSize: 3072, maxSequenceLength: 512)
+                intermediateSize: 3072, maxSequenceLength: 512,
+                kernelRegularizer: Regularizer(kind: .none))
         case "bert_tiny":
             let path = "Recipes/bert_tiny.yaml"
             if FileManager.default.fileExists(atPath: path),
@@ -88,7 +89,8 @@ enum ExportBenchmark {
             }
             return .init(
                 vocabSize: 30522, hiddenSize: 128, numLayers: 2, numAttentionHeads: 2,
-                intermediateSize: 512, maxSequenceLength: 512)
+                intermediateSize: 512, maxSequenceLength: 512,
+                kernelRegularizer: Regularizer(kind: .none))
         default:
             throw BenchError.usage("export SIZE must be bert_tiny or bert_base, got '\(size)'")
         }

@@ -118,7 +118,9 @@ enum GemmShapes {
         let c = model.encoder.config
         let (b, s) = (batch.inputWordIds.shape[0], batch.inputWordIds.shape[1])
         let p = batch.maskedLMPositions.shape[1]
-        let (h, a, i, v) = (c.hiddenSize, c.numAttentionHeads, c.intermediateSize, c.vocabSize)
+        let (h, a, i, v) = (
+            c.hiddenSize, c.numAttentionHeads, c.intermediateSize, model.encoder.vocabSize
+        )
         let d = h / a
         var out: [GemmCase] = []
         for (label, k, n) in [

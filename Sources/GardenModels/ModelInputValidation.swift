@@ -54,7 +54,7 @@ extension BertEncoder: InputValidating {
                     "has sequence length \(shape[1]), expected 1...\(config.maxSequenceLength) (max_sequence_length)"
             )
         }
-        try Self.checkIds(inputs[0], names[0], below: config.vocabSize, "the vocabulary size")
+        try Self.checkIds(inputs[0], names[0], below: vocabSize, "the vocabulary size")
         try Self.checkIds(inputs[2], names[2], below: config.typeVocabSize, "type_vocab_size")
     }
 

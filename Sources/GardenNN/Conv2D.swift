@@ -21,10 +21,14 @@ public final class Conv2D: Module {
 
     /// - Parameters:
     ///   - name: the local name (`conv1`).
+    ///   - inputChannels: channels of the input.
+    ///   - filters: channels of the output.
     ///   - kernelSize: the square window size `k`.
     ///   - stride: the step along height and width.
     ///   - padding: `.same` (TensorFlow's asymmetric rule) or `.valid`.
     ///   - useBias: false before a batch norm, whose offset makes a bias redundant.
+    ///   - kernelInitialization: how the kernel is drawn (He normal by default).
+    ///   - kernelRegularizer: the penalty on the kernel.
     public init(
         name: String, inputChannels: Int, filters: Int,
         kernelSize: Int, stride: Int = 1, padding: SpatialPadding = .same,

@@ -19,6 +19,12 @@ public final class Dense: Module {
     }
 
     /// - Parameters:
+    ///   - name: the local name.
+    ///   - inputSize: the width of the input's last axis.
+    ///   - units: the width of the output's last axis.
+    ///   - activation: applied to `x · kernel + bias`.
+    ///   - useBias: whether there is a bias.
+    ///   - kernelRegularizer: the penalty on the kernel.
     ///   - kernelInitialization: how the kernel is drawn (BERT's layers: a truncated normal
     ///     with `initializer_range`).
     public init(

@@ -9,6 +9,9 @@ public final class Embedding: Module {
     public let embeddings: Parameter
 
     /// - Parameters:
+    ///   - name: the local name.
+    ///   - vocabSize: rows of the table.
+    ///   - width: columns of the table.
     ///   - stddev: standard deviation of the truncated-normal initial values.
     public init(name: String, vocabSize: Int, width: Int, stddev: Float) {
         embeddings = Module.parameter([vocabSize, width])

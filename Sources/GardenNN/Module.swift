@@ -56,8 +56,10 @@ open class Module {
         return m
     }
 
+    /// Adds `r` on `p` (nothing for nil or kind `none`): how every layer and model attaches
+    /// its penalties, at construction.
     public func addRegularizer(_ r: Regularizer?, on p: Parameter) {
-        if let r { regularizers.append((p, r)) }
+        if let r, r.kind != .none { regularizers.append((p, r)) }
     }
 
     /// Every parameter of the tree with its path, in a fixed order (own parameters first, then

@@ -17,12 +17,16 @@ public final class MultiHeadAttention: Module {
     public let attentionDropout: Dropout
 
     /// - Parameters:
+    ///   - name: the local name.
+    ///   - hiddenSize: the width of the input and output.
+    ///   - numHeads: attention heads; must divide `hiddenSize`.
     ///   - dropoutRate: dropout on the attention probabilities (training only).
     ///   - initializerRange: standard deviation of the truncated-normal kernels.
-    ///   - initializer: the seeded generator the kernels are drawn from.
+    ///   - kernelRegularizer: the penalty on the four projection kernels.
     public init(
         name: String = "self_attention", hiddenSize: Int,
-        numHeads: Int, dropoutRate: Float, initializerRange: Float
+        numHeads: Int, dropoutRate: Float, initializerRange: Float,
+        kernelRegularizer: Regularizer? = nil
     ) {
         precondition(
             numHeads > 0 && hiddenSize % numHeads == 0,
@@ -32,6 +36,7 @@ public final class MultiHeadAttention: Module {
         func projection(_ n: String) -> Dense {
             Dense(
                 name: n, inputSize: hiddenSize, units: hiddenSize,
+                kernelRegularizer: kernelRegularizer,
                 kernelInitialization: .truncatedNormal(stddev: initializerRange))
         }
         query = projection("query")

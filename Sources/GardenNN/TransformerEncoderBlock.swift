@@ -20,27 +20,34 @@ public final class TransformerEncoderBlock: Module {
     public let outputDropout: Dropout
 
     /// - Parameters:
+    ///   - name: the local name (`layer_0`, ...).
+    ///   - hiddenSize: the width of the input and output.
+    ///   - numAttentionHeads: attention heads; must divide `hiddenSize`.
+    ///   - intermediateSize: the width of the feed-forward layer.
+    ///   - activation: the feed-forward activation (BERT's `hidden_activation`).
     ///   - dropoutRate: dropout on the attention and feed-forward outputs (training only).
     ///   - attentionDropoutRate: dropout on the attention probabilities (training only).
     ///   - initializerRange: standard deviation of the truncated-normal kernels.
-    ///   - initializer: the seeded generator the kernels are drawn from.
+    ///   - kernelRegularizer: the penalty on every dense kernel of the block.
     public init(
         name: String, hiddenSize: Int, numAttentionHeads: Int,
         intermediateSize: Int, activation: Dense.Activation = .geluExact,
         dropoutRate: Float, attentionDropoutRate: Float,
-        initializerRange: Float
+        initializerRange: Float, kernelRegularizer: Regularizer? = nil
     ) {
         let kernels = Initialization.truncatedNormal(stddev: initializerRange)
         selfAttention = MultiHeadAttention(
             hiddenSize: hiddenSize, numHeads: numAttentionHeads,
-            dropoutRate: attentionDropoutRate, initializerRange: initializerRange)
+            dropoutRate: attentionDropoutRate, initializerRange: initializerRange,
+            kernelRegularizer: kernelRegularizer)
         selfAttentionLayerNorm = LayerNorm(name: "self_attention_layer_norm", width: hiddenSize)
         intermediate = Dense(
             name: "intermediate", inputSize: hiddenSize, units: intermediateSize,
-            activation: activation, kernelInitialization: kernels)
+            activation: activation, kernelRegularizer: kernelRegularizer,
+            kernelInitialization: kernels)
         output = Dense(
             name: "output", inputSize: intermediateSize, units: hiddenSize,
-            kernelInitialization: kernels)
+            kernelRegularizer: kernelRegularizer, kernelInitialization: kernels)
         outputLayerNorm = LayerNorm(name: "output_layer_norm", width: hiddenSize)
         attentionOutputDropout = Dropout(name: "attention_output_dropout", rate: dropoutRate)
         outputDropout = Dropout(name: "output_dropout", rate: dropoutRate)

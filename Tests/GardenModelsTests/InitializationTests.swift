@@ -68,7 +68,7 @@ import Testing
         let mlp = MLP(
             .init(
                 inputSize: 2, hiddenSizes: [3], numClasses: 2, dropoutRate: 0,
-                kernelRegularizer: nil), initializer: initializer)
+                kernelRegularizer: Regularizer(kind: .none)), initializer: initializer)
         #expect(mlp.parameters.map(\.path) == mlp.parameters.map(\.parameter.path))
         #expect(
             mlp.parameters.map(\.path) == [

@@ -123,7 +123,7 @@ struct ResNetClassifierTests {
         let tiny = ResNetClassifier(
             .init(
                 inputSize: 5, stemFilters: 3, stageFilters: [3, 4],
-                stageStrides: [1, 2], numClasses: 3, l2: 0.01),
+                stageStrides: [1, 2], numClasses: 3, kernelRegularizer: .l2(0.01)),
             initializer: Initializer(seed: 7))
         let images = [TestInputs.uniform([2, 7, 5, 3], stream: 93)]
         let labels = TestInputs.labels(count: 2, classes: 3, stream: 94)

@@ -12,7 +12,7 @@ struct HiddenActivationTests {
             path: "Recipes/bert_tiny.yaml", overrides: overrides,
             workingDirectory: TestPaths.repositoryRoot)
         guard case .bertPretrainer(let config) = recipe.model else { return nil }
-        return config.hiddenActivation
+        return config.encoder.hiddenActivation
     }
 
     @Test func theShippedRecipeKeepsTheExactErfGelu() throws {

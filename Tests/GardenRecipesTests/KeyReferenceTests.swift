@@ -37,7 +37,8 @@ struct KeyReferenceTests {
             "| `model.hidden_sizes` (`type: mlp`) | list of int | `[32, 32]` |",
             "| `model.initial_value` (`type: mul`) | float | `1.0` |",
             "| `train.optimizer.epsilon` (`type: adam`) | float | `1e-07` |",
-            "| `export.dropout_rate` | float or null | `null` |",
+            "| `export.dropout_rate` (`type: mlp`) | float or null | `null` |",
+            "| `export.extract_to` (`type: resnet`) | string | `reduce_mean` |",
             "| `data.source` | synthetic \\| hdf5 \\| text | `synthetic` |",
         ] {
             #expect(reference.contains(row), "\(row)")

@@ -1,4 +1,6 @@
 import Foundation
+import GardenModels
+import GardenNN
 import Testing
 @testable import GardenRecipes
 
@@ -8,7 +10,7 @@ struct OverrideTests {
         try RecipeLoader.load(yaml: yaml, sourceName: "r.yaml", overrides: overrides)
     }
 
-    func mlp(_ recipe: Recipe) throws -> MLPModelConfig {
+    func mlp(_ recipe: Recipe) throws -> MLP.Config {
         guard case let .mlp(config) = recipe.model else {
             throw RecipeError.schemaMismatch(path: "model", expected: "an mlp")
         }
@@ -59,14 +61,14 @@ struct OverrideTests {
     @Test func settingTheTypeSwitchesTheVariantToItsDefaults() throws {
         let recipe = try load(
             ["model.type=mul"], yaml: "model:\n  type: mlp\n  hidden_sizes: [4]\n")
-        #expect(recipe.model == .mul(MulModelConfig(initialValue: 1, regularization: 0.001)))
+        #expect(recipe.model == .mul(MulModel.Config(initialValue: 1, regularization: 0.001)))
         let optimizer = try load(["train.optimizer.type=sgd", "train.optimizer.momentum=0.9"])
         #expect(optimizer.train.optimizer == .sgd(SGDConfig(learningRate: 0.1, momentum: 0.9)))
     }
 
     @Test func aFlowMappingSetsASection() throws {
         let recipe = try load(["model={type: mul, initial_value: 2}"])
-        #expect(recipe.model == .mul(MulModelConfig(initialValue: 2, regularization: 0.001)))
+        #expect(recipe.model == .mul(MulModel.Config(initialValue: 2, regularization: 0.001)))
     }
 
     @Test func theOverrideTreeHasOnePathAndKnowsItsArgument() throws {

@@ -1,4 +1,6 @@
 import Foundation
+import GardenModels
+import GardenNN
 import Testing
 @testable import GardenRecipes
 
@@ -8,9 +10,9 @@ struct RecipeDefaultsTests {
     static let expected = Recipe(
         name: "empty", seed: 42,
         model: .mlp(
-            MLPModelConfig(
+            MLP.Config(
                 inputSize: 4, hiddenSizes: [32, 32], numClasses: 3, dropoutRate: 0.1,
-                kernelRegularizer: RegularizerConfig(kind: .l2, l1: 0, l2: 1e-4))),
+                kernelRegularizer: Regularizer(kind: .l2, l1: 0, l2: 1e-4))),
         data: DataConfig(
             source: .synthetic, path: nil, inputs: "train/inputs",
             labels: "train/labels", numExamples: 1024, batchSize: 32, noise: 0.1),
@@ -20,13 +22,22 @@ struct RecipeDefaultsTests {
                 AdamConfig(
                     learningRate: 0.01, beta1: 0.9,
                     beta2: 0.999, epsilon: 1e-7))),
-        export: ExportConfig(dropoutRate: nil, overwrite: false))
+        export: ExportConfig(type: "mlp", dropoutRate: nil, overwrite: false))
 
     @Test func anEmptyRecipeFileTakesEveryDefaultAndItsFileName() throws {
         let recipe = try RecipeLoader.load(
             path: "recipes/empty.yaml",
             workingDirectory: TestPaths.fixtures)
         #expect(recipe == Self.expected)
+    }
+
+    /// A section's `init()` holds the defaults its keys document (the schema takes them from
+    /// there), so it equals the written-out defaults too; the optimizer placeholder included.
+    @Test func eachSectionsInitIsTheDefaults() {
+        #expect(ModelConfig.mlp(MLP.Config()) == Self.expected.model)
+        #expect(DataConfig() == Self.expected.data)
+        #expect(TrainConfig() == Self.expected.train)
+        #expect(ExportConfig() == Self.expected.export)
     }
 
     @Test func emptyTextTakesItsNameFromTheSourceName() throws {
@@ -38,7 +49,7 @@ struct RecipeDefaultsTests {
     @Test func choosingAVariantFillsThatVariantsDefaults() throws {
         let recipe = try RecipeLoader.load(
             yaml: "model: {type: mul}\ntrain:\n  optimizer:\n    type: sgd\n", sourceName: "r.yaml")
-        #expect(recipe.model == .mul(MulModelConfig(initialValue: 1.0, regularization: 0.001)))
+        #expect(recipe.model == .mul(MulModel.Config(initialValue: 1.0, regularization: 0.001)))
         #expect(recipe.train.optimizer == .sgd(SGDConfig(learningRate: 0.1, momentum: 0)))
     }
 

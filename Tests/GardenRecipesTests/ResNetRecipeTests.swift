@@ -1,6 +1,7 @@
 import Foundation
 import GardenHDF5
 import GardenModels
+import GardenNN
 import GardenTensor
 import GardenTrain
 import GardenTestSupport
@@ -24,11 +25,11 @@ struct ResNetRecipeTests {
         #expect(
             recipe.model
                 == .resnet(
-                    ResNetModelConfig(
+                    ResNetClassifier.Config(
                         inputSize: 32, inputChannels: 3, stemFilters: 16,
                         stageFilters: [16, 32, 64], stageStrides: [1, 2, 2], blocksPerStage: 1,
                         numClasses: 10,
-                        kernelRegularizer: RegularizerConfig(kind: .l2, l1: 0, l2: 1e-4))))
+                        kernelRegularizer: Regularizer(kind: .l2, l1: 0, l2: 1e-4))))
         #expect(recipe.export.extractTo == "reduce_mean")
         guard case .sgd(let sgd) = recipe.train.optimizer else {
             Issue.record("expected sgd")

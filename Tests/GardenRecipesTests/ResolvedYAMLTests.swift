@@ -52,11 +52,9 @@ struct ResolvedYAMLTests {
           keep_checkpoints: 3
           best_metric: loss
         export:
+          type: mlp
           dropout_rate: null
           overwrite: false
-          attention_dropout_rate: null
-          part: null
-          extract_to: reduce_mean
 
         """
 
@@ -66,7 +64,8 @@ struct ResolvedYAMLTests {
 
     static let variants: [[String]] = [
         [],
-        ["model.type=mul", "train.optimizer.type=sgd", "export.dropout_rate=0.3"],
+        ["model.type=mul", "train.optimizer.type=sgd", "export.overwrite=true"],
+        ["model.type=bert_pretrainer", "export.attention_dropout_rate=0.3", "export.part=encoder"],
         [
             "model.hidden_sizes=[7, 5, 3]", "model.dropout_rate=0.123456789",
             "model.kernel_regularizer.type=l1l2", "model.kernel_regularizer.l1=3e-9",

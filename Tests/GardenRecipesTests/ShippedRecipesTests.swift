@@ -1,4 +1,6 @@
 import Foundation
+import GardenModels
+import GardenNN
 import Testing
 @testable import GardenRecipes
 
@@ -26,7 +28,7 @@ struct ShippedRecipesTests {
     @Test func mulLearnsVWithSGD() throws {
         let recipe = try load("mul.yaml")
         #expect(recipe.name == "mul")
-        #expect(recipe.model == .mul(MulModelConfig(initialValue: 1, regularization: 0.001)))
+        #expect(recipe.model == .mul(MulModel.Config(initialValue: 1, regularization: 0.001)))
         #expect(recipe.train.steps == 100)
         #expect(recipe.train.optimizer.typeName == "sgd")
     }
@@ -37,9 +39,9 @@ struct ShippedRecipesTests {
         #expect(
             recipe.model
                 == .mlp(
-                    MLPModelConfig(
+                    MLP.Config(
                         inputSize: 4, hiddenSizes: [32, 32], numClasses: 3, dropoutRate: 0.1,
-                        kernelRegularizer: RegularizerConfig(kind: .l2, l1: 0, l2: 1e-4))))
+                        kernelRegularizer: Regularizer(kind: .l2, l1: 0, l2: 1e-4))))
         #expect(
             recipe.train.optimizer
                 == .adam(

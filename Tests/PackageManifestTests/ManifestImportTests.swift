@@ -74,7 +74,8 @@ import Testing
             guard file.pathExtension == "swift" else { continue }
             for line in try String(contentsOf: file, encoding: .utf8).split(separator: "\n") {
                 var words = line.split(separator: " ")
-                if words.first == "@testable" { words.removeFirst() }
+                // `@testable import X`, `@_exported import X`.
+                while words.first?.hasPrefix("@") == true { words.removeFirst() }
                 guard words.count == 2, words[0] == "import" else { continue }
                 modules.insert(String(words[1]))
             }

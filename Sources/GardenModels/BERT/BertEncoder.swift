@@ -19,36 +19,6 @@ import GardenTensor
 /// `type_embeddings/embeddings`, `embeddings/layer_norm/{gamma,beta}`,
 /// `transformer/layer_<i>/...` (see `TransformerEncoderBlock`), `pooler_transform/{kernel,bias}`.
 public final class BertEncoder: Model {
-    /// The encoder's hyperparameters; the recipe keys are the snake_case of these names.
-    public struct Config: Hashable, Sendable {
-        public var vocabSize: Int
-        public var hiddenSize: Int
-        public var numLayers: Int
-        public var numAttentionHeads: Int
-        public var intermediateSize: Int
-        public var maxSequenceLength: Int
-        public var typeVocabSize: Int
-        public var dropoutRate: Float
-        public var attentionDropoutRate: Float
-        public var initializerRange: Float
-        /// The feed-forward (and masked-LM transform) activation: `.geluExact` (erf) or `.gelu`
-        /// (tanh approximation, Model Garden's `gelu`).
-        public var hiddenActivation: Dense.Activation
-
-        public init(
-            vocabSize: Int, hiddenSize: Int, numLayers: Int, numAttentionHeads: Int,
-            intermediateSize: Int, maxSequenceLength: Int, typeVocabSize: Int = 2,
-            dropoutRate: Float = 0.1, attentionDropoutRate: Float = 0.1,
-            initializerRange: Float = 0.02, hiddenActivation: Dense.Activation = .geluExact
-        ) {
-            self.vocabSize = vocabSize; self.hiddenSize = hiddenSize; self.numLayers = numLayers
-            self.numAttentionHeads = numAttentionHeads; self.intermediateSize = intermediateSize
-            self.maxSequenceLength = maxSequenceLength; self.typeVocabSize = typeVocabSize
-            self.dropoutRate = dropoutRate; self.attentionDropoutRate = attentionDropoutRate
-            self.initializerRange = initializerRange; self.hiddenActivation = hiddenActivation
-        }
-    }
-
     /// The named outputs of one forward pass.
     public struct Outputs {
         /// `[batch, seq, hidden]`: the last block's output.
@@ -60,6 +30,8 @@ public final class BertEncoder: Model {
     }
 
     public let config: Config
+    /// Rows of the word-embedding table (`config.vocabSize`, which the builder must set).
+    public let vocabSize: Int
     public let root: Module
     public let wordEmbeddings: Embedding
     public let positionEmbedding: Embedding
@@ -78,12 +50,16 @@ public final class BertEncoder: Model {
     /// The tree without its draws, for a model that holds the encoder (`BertPretrainer`) and
     /// initializes its whole tree once, under the final paths.
     init(uninitialized config: Config) {
+        guard let vocabSize = config.vocabSize else {
+            preconditionFailure("BertEncoder: config.vocabSize must be set before building")
+        }
         self.config = config
+        self.vocabSize = vocabSize
         let range = config.initializerRange
         root = Module(name: "encoder")
         wordEmbeddings = root.addModule(
             Embedding(
-                name: "word_embeddings", vocabSize: config.vocabSize, width: config.hiddenSize,
+                name: "word_embeddings", vocabSize: vocabSize, width: config.hiddenSize,
                 stddev: range))
         positionEmbedding = root.addModule(
             Embedding(
@@ -105,12 +81,14 @@ public final class BertEncoder: Model {
                     numAttentionHeads: config.numAttentionHeads,
                     intermediateSize: config.intermediateSize, activation: config.hiddenActivation,
                     dropoutRate: config.dropoutRate,
-                    attentionDropoutRate: config.attentionDropoutRate, initializerRange: range))
+                    attentionDropoutRate: config.attentionDropoutRate, initializerRange: range,
+                    kernelRegularizer: config.kernelRegularizer))
         }
         pooler = root.addModule(
             Dense(
                 name: "pooler_transform", inputSize: config.hiddenSize, units: config.hiddenSize,
-                activation: .tanh, kernelInitialization: .truncatedNormal(stddev: range)))
+                activation: .tanh, kernelRegularizer: config.kernelRegularizer,
+                kernelInitialization: .truncatedNormal(stddev: range)))
     }
 
     /// The three inputs, in declaration order.

@@ -27,10 +27,12 @@ public final class BertPretrainer: Model {
         maskedLM = root.addModule(
             MaskedLM(
                 embeddings: encoder.wordEmbeddings.embeddings, activation: config.hiddenActivation,
-                initializerRange: config.initializerRange))
+                initializerRange: config.initializerRange,
+                kernelRegularizer: config.kernelRegularizer))
         nextSentence = root.addModule(
             Dense(
                 name: "next_sentence", inputSize: config.hiddenSize, units: 2,
+                kernelRegularizer: config.kernelRegularizer,
                 kernelInitialization: .truncatedNormal(stddev: config.initializerRange)))
         // One pass over the whole tree: the encoder's values are drawn under `encoder/...`.
         root.initializeParameters(initializer)
@@ -40,11 +42,11 @@ public final class BertPretrainer: Model {
     public static var inputs: Nested<TensorSpec> { BertEncoder.idInputs(["masked_lm_positions"]) }
 
     public var signature: Signature {
-        let c = encoder.config
-        return Signature(
+        Signature(
             inputs: Self.inputs,
             outputs: .named([
-                "mlm_logits": TensorSpec("mlm_logits", .float32, Shape([-1, -1, c.vocabSize])),
+                "mlm_logits": TensorSpec(
+                    "mlm_logits", .float32, Shape([-1, -1, encoder.vocabSize])),
                 "next_sentence_logits": TensorSpec(
                     "next_sentence_logits", .float32, Shape([-1, 2])),
             ]))

@@ -20,19 +20,20 @@ public final class MaskedLM: Module {
 
     /// - Parameters:
     ///   - name: the local name under the pretrainer.
-    ///   - scope: the path of the parent, keying the initial values.
     ///   - embeddings: the encoder's word-embedding parameter `[vocab, hidden]`.
     ///   - activation: the transform's activation (the encoder's `hidden_activation`).
     ///   - initializerRange: standard deviation of the truncated-normal transform kernel.
-    ///   - initializer: the seeded generator the transform kernel is drawn from.
+    ///   - kernelRegularizer: the penalty on the transform kernel.
     public init(
         name: String = "masked_lm", embeddings: Parameter,
-        activation: Dense.Activation = .geluExact, initializerRange: Float
+        activation: Dense.Activation = .geluExact, initializerRange: Float,
+        kernelRegularizer: Regularizer? = nil
     ) {
         let (vocab, hidden) = (embeddings.value.shape[0], embeddings.value.shape[1])
         self.embeddings = embeddings
         transform = Dense(
             name: "transform", inputSize: hidden, units: hidden, activation: activation,
+            kernelRegularizer: kernelRegularizer,
             kernelInitialization: .truncatedNormal(stddev: initializerRange))
         layerNorm = LayerNorm(name: "layer_norm", width: hidden)
         let biasModule = Module(name: "output_bias")

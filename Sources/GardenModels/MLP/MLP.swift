@@ -7,23 +7,6 @@ import GardenTensor
 /// Input shape: `[batch, inputSize]`. Output shape: `[batch, numClasses]` logits.
 /// Parameter paths: `dense_0/kernel`, `dense_0/bias`, ..., `logits/kernel`, `logits/bias`.
 public final class MLP: Model {
-    public struct Config: Hashable, Sendable {
-        public var inputSize: Int
-        public var hiddenSizes: [Int]
-        public var numClasses: Int
-        public var dropoutRate: Float
-        public var kernelRegularizer: Regularizer?
-
-        public init(
-            inputSize: Int, hiddenSizes: [Int], numClasses: Int, dropoutRate: Float,
-            kernelRegularizer: Regularizer?
-        ) {
-            self.inputSize = inputSize; self.hiddenSizes = hiddenSizes
-            self.numClasses = numClasses; self.dropoutRate = dropoutRate
-            self.kernelRegularizer = kernelRegularizer
-        }
-    }
-
     public let config: Config
     public let root: Module
     public let hidden: [Dense]

@@ -10,14 +10,6 @@ public final class MulModel: Model {
     public let root: Module
     public let v: Parameter
 
-    public struct Config: Hashable, Sendable {
-        public var initialValue: Float
-        public var regularization: Float
-        public init(initialValue: Float = 1, regularization: Float = 0.001) {
-            self.initialValue = initialValue; self.regularization = regularization
-        }
-    }
-
     public init(_ config: Config) {
         root = Module(name: "mul")
         v = root.addParameter("v", shape: [], initialization: .constant(config.initialValue))

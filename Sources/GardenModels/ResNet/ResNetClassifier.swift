@@ -22,32 +22,6 @@ import GardenTensor
 /// `stage1/block/conv1/kernel`, `stage1/block/bn1/gamma`, ..., `stage2/block/shortcut_conv/kernel`,
 /// ..., `fc/kernel`, `fc/bias`.
 public final class ResNetClassifier: LayerGraphModel {
-    public struct Config: Hashable, Sendable {
-        /// The training image height and width (the signature accepts any size).
-        public var inputSize: Int
-        public var inputChannels: Int
-        public var stemFilters: Int
-        /// The width of each stage; its count is the number of stages.
-        public var stageFilters: [Int]
-        /// The stride of each stage's first block.
-        public var stageStrides: [Int]
-        public var blocksPerStage: Int
-        public var numClasses: Int
-        /// The L2 factor on every convolution and dense kernel (Keras `l2`: `l2 * sum(w²)`).
-        public var l2: Float
-
-        public init(
-            inputSize: Int = 32, inputChannels: Int = 3, stemFilters: Int = 16,
-            stageFilters: [Int] = [16, 32, 64], stageStrides: [Int] = [1, 2, 2],
-            blocksPerStage: Int = 1, numClasses: Int = 10, l2: Float = 1e-4
-        ) {
-            self.inputSize = inputSize; self.inputChannels = inputChannels
-            self.stemFilters = stemFilters; self.stageFilters = stageFilters
-            self.stageStrides = stageStrides; self.blocksPerStage = blocksPerStage
-            self.numClasses = numClasses; self.l2 = l2
-        }
-    }
-
     public let config: Config
     public let root: Module
     public let stem: ConvBNReLU
@@ -62,7 +36,7 @@ public final class ResNetClassifier: LayerGraphModel {
             "ResNetClassifier: \(config.stageFilters.count) stage filters but "
                 + "\(config.stageStrides.count) stage strides")
         self.config = config
-        let regularizer: Regularizer? = config.l2 > 0 ? .l2(config.l2) : nil
+        let regularizer = config.kernelRegularizer
         root = Module(name: "resnet")
         stem = root.addModule(
             ConvBNReLU(

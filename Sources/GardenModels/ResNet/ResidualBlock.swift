@@ -19,8 +19,11 @@ public final class ResidualBlock: Module {
     public let shortcut: (conv: Conv2D, bn: BatchNorm)?
 
     /// - Parameters:
+    ///   - name: the local name (`block`, `block_1`, ...).
+    ///   - inputChannels: channels of the input.
+    ///   - filters: channels of the output.
+    ///   - stride: the first convolution's (and the projection's) step.
     ///   - kernelRegularizer: applied to every convolution kernel.
-    ///   - initializer: the seeded generator the kernels are drawn from.
     public init(
         name: String = "block", inputChannels: Int, filters: Int,
         stride: Int = 1, kernelRegularizer: Regularizer? = nil

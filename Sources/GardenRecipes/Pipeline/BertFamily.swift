@@ -41,7 +41,7 @@ public enum BertFamily {
     }
 
     /// Rows of the word-embedding table: `model.vocab_size`, else the vocabulary's size.
-    static func vocabSize(_ recipe: Recipe, _ c: BertModelConfig) -> Int {
+    static func vocabSize(_ recipe: Recipe, _ c: BertEncoder.Config) -> Int {
         if let v = c.vocabSize { return v }
         if let path = recipe.data.vocab,
             let vocab = try? Vocabulary.read(URL(fileURLWithPath: path))
@@ -51,40 +51,30 @@ public enum BertFamily {
         return recipe.data.vocabSize
     }
 
-    /// The encoder's hyperparameters; nil rates keep the recipe's training values.
+    /// The encoder's hyperparameters with `vocab_size` resolved; nil rates keep the recipe's
+    /// training values.
     static func encoderConfig(
-        _ recipe: Recipe, _ c: BertModelConfig, dropoutRate: Float? = nil,
+        _ recipe: Recipe, _ c: BertEncoder.Config, dropoutRate: Float? = nil,
         attentionDropoutRate: Float? = nil
     ) -> BertEncoder.Config {
-        BertEncoder.Config(
-            vocabSize: vocabSize(recipe, c), hiddenSize: c.hiddenSize, numLayers: c.numLayers,
-            numAttentionHeads: c.numAttentionHeads, intermediateSize: c.intermediateSize,
-            maxSequenceLength: c.maxSequenceLength, typeVocabSize: c.typeVocabSize,
-            dropoutRate: dropoutRate ?? c.dropoutRate,
-            attentionDropoutRate: attentionDropoutRate ?? c.attentionDropoutRate,
-            initializerRange: c.initializerRange, hiddenActivation: c.hiddenActivation)
+        var config = c
+        config.vocabSize = vocabSize(recipe, c)
+        if let dropoutRate { config.dropoutRate = dropoutRate }
+        if let attentionDropoutRate { config.attentionDropoutRate = attentionDropoutRate }
+        return config
     }
 
-    /// The pre-trainer to train, with `model.kernel_regularizer` on every dense kernel.
-    public static func pretrainer(_ recipe: Recipe, _ c: BertModelConfig, initializer: Initializer)
-        -> BertPretrainer
-    {
-        let model = BertPretrainer(encoderConfig(recipe, c), initializer: initializer)
-        regularizeKernels(model.root, ModelFactory.regularizer(c.kernelRegularizer))
-        return model
-    }
-
-    /// Adds `r` on the kernel of every `Dense` in the tree.
-    static func regularizeKernels(_ module: Module, _ r: Regularizer?) {
-        guard let r else { return }
-        if let dense = module as? Dense { dense.addRegularizer(r, on: dense.kernel) }
-        for m in module.submodules { regularizeKernels(m, r) }
+    /// The pre-trainer to train; `model.kernel_regularizer` is on every dense kernel.
+    public static func pretrainer(
+        _ recipe: Recipe, _ c: BertEncoder.Config, initializer: Initializer
+    ) -> BertPretrainer {
+        BertPretrainer(encoderConfig(recipe, c), initializer: initializer)
     }
 
     /// The part to export or predict with: a fresh `BertEncoder` restored from the checkpoint's
     /// `encoder/` items (its own paths come from `encoder.root`, not from the pre-trainer), with
     /// the export's dropout rates, plus the `mlm` child restored from `masked_lm/`.
-    public static func part(_ recipe: Recipe, _ c: BertModelConfig, _ selection: PartSelection)
+    public static func part(_ recipe: Recipe, _ c: BertEncoder.Config, _ selection: PartSelection)
         throws -> ExportPart
     {
         let name = selection.part ?? recipe.export.part ?? "encoder"
@@ -109,7 +99,6 @@ public enum BertFamily {
                 recipe, c, dropoutRate: recipe.export.dropoutRate,
                 attentionDropoutRate: recipe.export.attentionDropoutRate),
             initializer: initializer)
-        regularizeKernels(encoder.root, ModelFactory.regularizer(c.kernelRegularizer))
         let head = MaskedLM(
             name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
             activation: c.hiddenActivation, initializerRange: c.initializerRange
@@ -138,7 +127,7 @@ public enum BertFamily {
     /// shared word-embedding table as `mlm.word_embeddings`.
     static func mlmChild(_ encoder: BertEncoder, _ head: MaskedLM) -> ChildObject {
         let logits = TensorSpec(
-            "mlm_logits", .float32, Shape([-1, -1, encoder.config.vocabSize]))
+            "mlm_logits", .float32, Shape([-1, -1, encoder.vocabSize]))
         let signature = Signature(
             inputs: BertPretrainer.inputs, outputs: .named(["mlm_logits": logits]))
         let call = Tracer.trace(signature) { xs in

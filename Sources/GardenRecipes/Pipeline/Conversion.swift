@@ -33,7 +33,7 @@ public enum Conversion {
         switch recipe.model {
         case .bertPretrainer(let config):
             let count = try ModelGardenCheckpoint.write(
-                stored, layers: config.numLayers, heads: config.numAttentionHeads,
+                stored, layers: config.encoder.numLayers, heads: config.encoder.numAttentionHeads,
                 file: url.path, to: out)
             return
                 "converted \(url.path) to \(out.path) (TensorFlow 2 checkpoint, Model Garden BertPretrainerV2 layout: encoder and masked_lm, \(count) variables)"

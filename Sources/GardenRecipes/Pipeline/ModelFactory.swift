@@ -12,18 +12,14 @@ public enum ModelFactory {
         let initializer = Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed))
         switch recipe.model {
         case .mul(let c):
-            return MulModel(.init(initialValue: c.initialValue, regularization: c.regularization))
-        case .mlp(let c):
-            return MLP(
-                .init(
-                    inputSize: c.inputSize, hiddenSizes: c.hiddenSizes,
-                    numClasses: c.numClasses, dropoutRate: dropoutRate ?? c.dropoutRate,
-                    kernelRegularizer: regularizer(c.kernelRegularizer)),
-                initializer: initializer)
+            return MulModel(c)
+        case .mlp(var c):
+            if let dropoutRate { c.dropoutRate = dropoutRate }
+            return MLP(c, initializer: initializer)
         case .resnet(let c):
-            return ResNetFamily.classifier(c, initializer: initializer)
+            return ResNetClassifier(c, initializer: initializer)
         case .bertPretrainer(let c):
-            return BertFamily.pretrainer(recipe, c, initializer: initializer)
+            return BertFamily.pretrainer(recipe, c.encoder, initializer: initializer)
         }
     }
 
@@ -70,16 +66,7 @@ public enum ModelFactory {
         case .resnet(let c):
             return try ResNetFamily.part(recipe, c, selection)
         case .bertPretrainer(let c):
-            return try BertFamily.part(recipe, c, selection)
-        }
-    }
-
-    static func regularizer(_ c: RegularizerConfig) -> Regularizer? {
-        switch c.kind {
-        case .none: return nil
-        case .l1: return .l1(c.l1)
-        case .l2: return .l2(c.l2)
-        case .l1l2: return Regularizer(l1: c.l1, l2: c.l2)
+            return try BertFamily.part(recipe, c.encoder, selection)
         }
     }
 }

@@ -7,18 +7,6 @@ import GardenTensor
 /// vector it exports (Model Garden's legacy image `tfhub_export.py`: the classifier's input to
 /// a named layer's output). Its data and loss: `ImageClassificationTask`.
 enum ResNetFamily {
-    /// The classifier a `resnet` recipe trains.
-    static func classifier(_ c: ResNetModelConfig, initializer: Initializer) -> ResNetClassifier {
-        ResNetClassifier(
-            .init(
-                inputSize: c.inputSize, inputChannels: c.inputChannels,
-                stemFilters: c.stemFilters, stageFilters: c.stageFilters,
-                stageStrides: c.stageStrides, blocksPerStage: c.blocksPerStage,
-                numClasses: c.numClasses,
-                l2: c.kernelRegularizer.kind == .l2 ? c.kernelRegularizer.l2 : 0),
-            initializer: initializer)
-    }
-
     /// The sub-model from the input to layer `selection.extractTo` (else `export.extract_to`)
     /// of a freshly built classifier. It shares the classifier's parameters and paths, so it
     /// restores from the classifier's checkpoint; the layers after the cut (`fc/` at
@@ -26,10 +14,11 @@ enum ResNetFamily {
     ///
     /// - Throws: `PartError` for `--part`; `LayerGraphError.unknownLayer` (listing the valid
     ///   names) for a layer the classifier does not have.
-    static func part(_ recipe: Recipe, _ c: ResNetModelConfig, _ selection: PartSelection) throws
+    static func part(_ recipe: Recipe, _ c: ResNetClassifier.Config, _ selection: PartSelection)
+        throws
         -> ExportPart
     {
-        let model = classifier(
+        let model = ResNetClassifier(
             c, initializer: Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed)))
         if let p = selection.part {
             throw PartError(

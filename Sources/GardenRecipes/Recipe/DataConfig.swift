@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where training examples come from.
-public struct DataConfig: RecipeSection {
+public struct DataConfig: ConfigSection {
     /// The kind of data.
     public enum Source: String, CaseIterable, Sendable {
         /// Deterministic examples generated from the recipe seed.
@@ -13,19 +13,19 @@ public struct DataConfig: RecipeSection {
     }
 
     /// The kind of data.
-    public var source: Source
+    public var source = Source.synthetic
     /// The HDF5 file (required when `source` is `hdf5`).
     public var path: String?
     /// The inputs dataset inside the HDF5 file.
-    public var inputs: String
+    public var inputs = "train/inputs"
     /// The labels dataset inside the HDF5 file.
-    public var labels: String
+    public var labels = "train/labels"
     /// The number of synthetic examples generated.
-    public var numExamples: Int
+    public var numExamples = 1024
     /// Examples per training step.
-    public var batchSize: Int
+    public var batchSize = 32
     /// The noise level of synthetic examples.
-    public var noise: Float
+    public var noise: Float = 0.1
     /// BERT family: tokens per training sequence (`[CLS] A [SEP] B [SEP]`, padded).
     public var seqLength: Int = 64
     /// BERT family: the most masked-LM predictions per sequence.
@@ -64,67 +64,38 @@ public struct DataConfig: RecipeSection {
         self.noise = noise
     }
 
+    /// The defaults.
+    public init() {}
+
     /// The keys of `data:`.
-    public static let schema = ConfigMappingSchema([
+    public static let keys: [ConfigKey<DataConfig>] = [
         .choice(
-            "source", Source.allCases.map(\.rawValue), Source.synthetic.rawValue,
+            "source", \.source,
             "`synthetic` (generated from the seed), `hdf5` (read from `path`) or `text` (BERT: a corpus at `path`, one paragraph a line)."
         ),
-        .optional(
-            "path", .string,
+        .optionalString(
+            "path", \.path,
             "HDF5 file, or text corpus, with the examples; required when source is hdf5 or text."),
-        .string("inputs", "train/inputs", "Dataset path of the inputs inside the HDF5 file."),
-        .string("labels", "train/labels", "Dataset path of the labels inside the HDF5 file."),
-        .int("num_examples", 1024, "Number of synthetic examples generated."),
-        .int("batch_size", 32, "Examples per training step."),
-        .float("noise", 0.1, "Standard deviation of the noise added to synthetic examples."),
+        .string("inputs", \.inputs, "Dataset path of the inputs inside the HDF5 file."),
+        .string("labels", \.labels, "Dataset path of the labels inside the HDF5 file."),
+        .int("num_examples", \.numExamples, "Number of synthetic examples generated."),
+        .int("batch_size", \.batchSize, "Examples per training step."),
+        .float(
+            "noise", \.noise, "Standard deviation of the noise added to synthetic examples."),
         .int(
-            "seq_length", 64,
+            "seq_length", \.seqLength,
             "BERT: tokens per training sequence, at most model.max_sequence_length."),
         .int(
-            "max_predictions_per_seq", 10,
+            "max_predictions_per_seq", \.maxPredictionsPerSeq,
             "BERT: the most masked-LM predictions per sequence (15% of tokens are masked)."),
         .int(
-            "vocab_size", 512,
+            "vocab_size", \.vocabSize,
             "BERT: size of the WordPiece vocabulary built from the corpus (unused with vocab)."),
-        .optional("vocab", .string, "BERT: a vocab.txt to tokenize with instead of building one."),
+        .optionalString(
+            "vocab", \.vocab, "BERT: a vocab.txt to tokenize with instead of building one."),
         .float(
-            "eval_fraction", 0.1,
+            "eval_fraction", \.evalFraction,
             "Fraction of the examples held out for evaluation (chosen by the seed); 0 disables evaluation."
         ),
-    ])
-
-    /// Reads the section from a resolved tree.
-    public init(config: ConfigView) throws {
-        source = try config.choice("source")
-        path = try config.optionalString("path")
-        inputs = try config.string("inputs")
-        labels = try config.string("labels")
-        numExamples = try config.int("num_examples")
-        batchSize = try config.int("batch_size")
-        noise = try config.float("noise")
-        seqLength = try config.int("seq_length")
-        maxPredictionsPerSeq = try config.int("max_predictions_per_seq")
-        vocabSize = try config.int("vocab_size")
-        vocab = try config.optionalString("vocab")
-        evalFraction = try config.float("eval_fraction")
-    }
-
-    /// The section as a tree.
-    public var configNode: ConfigNode {
-        .mapping([
-            "source": .string(source.rawValue),
-            "path": .optionalString(path),
-            "inputs": .string(inputs),
-            "labels": .string(labels),
-            "num_examples": .int(numExamples),
-            "batch_size": .int(batchSize),
-            "noise": .float(noise),
-            "seq_length": .int(seqLength),
-            "max_predictions_per_seq": .int(maxPredictionsPerSeq),
-            "vocab_size": .int(vocabSize),
-            "vocab": .optionalString(vocab),
-            "eval_fraction": .float(evalFraction),
-        ])
-    }
+    ]
 }

@@ -12,19 +12,22 @@ import GardenTrain
 ///   decay_steps: 0         # 0: until train.steps
 ///   end_learning_rate: 0.0
 /// ```
-public struct LearningRateConfig: RecipeSection {
-    /// The rate after the warm-up (the peak).
-    public var initialLearningRate: Float
+public struct LearningRateConfig: ConfigSection {
+    /// The rate after the warm-up (the peak); each optimizer sets its own default.
+    public var initialLearningRate: Float = 0.01
     /// Steps of linear warm-up from 0.
-    public var warmupSteps: Int
+    public var warmupSteps = 0
     /// The decay after the warm-up.
-    public var decay: LearningRateSchedule.Decay
+    public var decay = LearningRateSchedule.Decay.constant
     /// Steps the decay takes; 0 means until the last training step.
-    public var decaySteps: Int
+    public var decaySteps = 0
     /// The rate at the end of the decay.
-    public var endLearningRate: Float
+    public var endLearningRate: Float = 0
     /// The polynomial decay's power.
-    public var power: Float
+    public var power: Float = 1
+
+    /// The defaults (an optimizer's `init()` sets its peak rate).
+    public init() {}
 
     /// Creates a learning-rate config.
     /// - Parameters:
@@ -44,45 +47,22 @@ public struct LearningRateConfig: RecipeSection {
         self.endLearningRate = endLearningRate; self.power = power
     }
 
-    /// The keys of `learning_rate:`, with `initial` as the optimizer's default peak rate.
-    public static func schema(initial: Double) -> ConfigMappingSchema {
-        ConfigMappingSchema([
-            .float(
-                "initial_learning_rate", initial,
-                "Peak learning rate, reached at the end of the warm-up."),
-            .int("warmup_steps", 0, "Steps of linear warm-up from 0; 0 starts at the peak."),
-            .choice(
-                "decay", LearningRateSchedule.Decay.allCases.map(\.rawValue), "constant",
-                "After the warm-up: constant, polynomial or cosine decay to end_learning_rate."),
-            .int(
-                "decay_steps", 0,
-                "Steps the decay takes after the warm-up; 0 means until train.steps."),
-            .float("end_learning_rate", 0.0, "Learning rate at the end of the decay."),
-            .float("power", 1.0, "Power of the polynomial decay (1 is linear)."),
-        ])
-    }
-
-    /// Reads the section from a resolved tree.
-    public init(config: ConfigView) throws {
-        initialLearningRate = try config.float("initial_learning_rate")
-        warmupSteps = try config.int("warmup_steps")
-        decay = try config.choice("decay")
-        decaySteps = try config.int("decay_steps")
-        endLearningRate = try config.float("end_learning_rate")
-        power = try config.float("power")
-    }
-
-    /// The section as a tree.
-    public var configNode: ConfigNode {
-        .mapping([
-            "initial_learning_rate": .float(initialLearningRate),
-            "warmup_steps": .int(warmupSteps),
-            "decay": .string(decay.rawValue),
-            "decay_steps": .int(decaySteps),
-            "end_learning_rate": .float(endLearningRate),
-            "power": .float(power),
-        ])
-    }
+    /// The keys of `learning_rate:`; the optimizer's `init()` gives the peak rate's default.
+    public static let keys: [ConfigKey<LearningRateConfig>] = [
+        .float(
+            "initial_learning_rate", \.initialLearningRate,
+            "Peak learning rate, reached at the end of the warm-up."),
+        .int(
+            "warmup_steps", \.warmupSteps, "Steps of linear warm-up from 0; 0 starts at the peak."),
+        .choice(
+            "decay", \.decay,
+            "After the warm-up: constant, polynomial or cosine decay to end_learning_rate."),
+        .int(
+            "decay_steps", \.decaySteps,
+            "Steps the decay takes after the warm-up; 0 means until train.steps."),
+        .float("end_learning_rate", \.endLearningRate, "Learning rate at the end of the decay."),
+        .float("power", \.power, "Power of the polynomial decay (1 is linear)."),
+    ]
 
     /// The schedule for a run of `totalSteps` steps.
     public func schedule(totalSteps: Int) -> LearningRateSchedule {

@@ -1,4 +1,5 @@
 import Foundation
+import GardenModels
 
 /// What a recipe needs in memory to train, estimated from its keys before anything is
 /// allocated: the parameters with their gradients and optimizer slots, the activations one
@@ -63,7 +64,7 @@ public struct MemoryEstimate: Equatable, Sendable {
         case let .resnet(c):
             model = Self.resnet(c, batch: batch, numExamples: d.numExamples)
         case let .bertPretrainer(c):
-            model = Self.bert(c, data: d)
+            model = Self.bert(c.encoder, data: d)
         }
         let slots: Int
         switch recipe.train.optimizer {
@@ -83,7 +84,7 @@ public struct MemoryEstimate: Equatable, Sendable {
         ]
     }
 
-    private static func resnet(_ c: ResNetModelConfig, batch: Int, numExamples: Int)
+    private static func resnet(_ c: ResNetClassifier.Config, batch: Int, numExamples: Int)
         -> (Int, String, Int, String, Int, String)
     {
         var parameters = checkedSum(
@@ -122,7 +123,7 @@ public struct MemoryEstimate: Equatable, Sendable {
         )
     }
 
-    private static func bert(_ c: BertModelConfig, data d: DataConfig)
+    private static func bert(_ c: BertEncoder.Config, data d: DataConfig)
         -> (Int, String, Int, String, Int, String)
     {
         let v = c.vocabSize ?? d.vocabSize, h = c.hiddenSize, i = c.intermediateSize

@@ -1,44 +1,47 @@
 import Foundation
+import GardenModels
 
-/// The model a recipe trains, chosen by `model.type`.
+/// The model a recipe trains, chosen by `model.type`. Each case holds the model's own
+/// `Config`, which declares its keys (see `ConfigSection`).
 public enum ModelConfig: RecipeSection {
     /// `type: mul`, the TF Hub guide's one-variable model.
-    case mul(MulModelConfig)
+    case mul(MulModel.Config)
     /// `type: mlp`, a dense classifier.
-    case mlp(MLPModelConfig)
+    case mlp(MLP.Config)
     /// `type: resnet`, an image classifier with named layers (post-hoc extraction).
-    case resnet(ResNetModelConfig)
+    case resnet(ResNetClassifier.Config)
     /// `type: bert_pretrainer`, BERT pre-training; exports the encoder.
-    case bertPretrainer(BertModelConfig)
+    case bertPretrainer(BertPretrainer.Config)
 
     /// The variants of `model:`. Add a model type here (and a case above).
     public static let schema = ConfigOneOfSchema(
-        default: MLPModelConfig.variant.name,
+        default: MLP.Config.typeName,
         [
-            MulModelConfig.variant,
-            MLPModelConfig.variant,
-            ResNetModelConfig.variant,
-            BertModelConfig.variant,
+            MulModel.Config.variant,
+            MLP.Config.variant,
+            ResNetClassifier.Config.variant,
+            BertPretrainer.Config.variant,
         ])
 
     /// The `type:` value of this model.
     public var typeName: String {
         switch self {
-        case .mul: return MulModelConfig.variant.name
-        case .mlp: return MLPModelConfig.variant.name
-        case .resnet: return ResNetModelConfig.variant.name
-        case .bertPretrainer: return BertModelConfig.variant.name
+        case .mul: return MulModel.Config.typeName
+        case .mlp: return MLP.Config.typeName
+        case .resnet: return ResNetClassifier.Config.typeName
+        case .bertPretrainer: return BertPretrainer.Config.typeName
         }
     }
 
     /// Reads the section from a resolved tree.
     public init(config: ConfigView) throws {
         switch try config.string(ConfigOneOfSchema.discriminator) {
-        case MulModelConfig.variant.name: self = .mul(try MulModelConfig(config: config))
-        case MLPModelConfig.variant.name: self = .mlp(try MLPModelConfig(config: config))
-        case ResNetModelConfig.variant.name: self = .resnet(try ResNetModelConfig(config: config))
-        case BertModelConfig.variant.name:
-            self = .bertPretrainer(try BertModelConfig(config: config))
+        case MulModel.Config.typeName: self = .mul(try MulModel.Config(config: config))
+        case MLP.Config.typeName: self = .mlp(try MLP.Config(config: config))
+        case ResNetClassifier.Config.typeName:
+            self = .resnet(try ResNetClassifier.Config(config: config))
+        case BertPretrainer.Config.typeName:
+            self = .bertPretrainer(try BertPretrainer.Config(config: config))
         default: throw RecipeError.schemaMismatch(path: "model.type", expected: "a model type")
         }
     }

@@ -1,13 +1,16 @@
 import Foundation
 
 /// Stochastic gradient descent with optional momentum (heavy-ball or Nesterov), as Keras' `SGD`.
-public struct SGDConfig: RecipeSection {
+public struct SGDConfig: ConfigVariant {
     /// The learning rate and its schedule.
-    public var learningRate: LearningRateConfig
+    public var learningRate: LearningRateConfig = 0.1
     /// The momentum factor (0 disables it).
-    public var momentum: Float
+    public var momentum: Float = 0
     /// Whether momentum is Nesterov's.
-    public var nesterov: Bool
+    public var nesterov = false
+
+    /// The defaults.
+    public init() {}
 
     /// Creates an SGD config.
     /// - Parameters:
@@ -20,48 +23,40 @@ public struct SGDConfig: RecipeSection {
         self.nesterov = nesterov
     }
 
+    public static let typeName = "sgd"
+    public static let summary = "Stochastic gradient descent, with optional (Nesterov) momentum"
     /// The `train.optimizer.type: sgd` keys.
-    public static let variant = ConfigOneOfSchema.Variant(
-        "sgd", "Stochastic gradient descent, with optional (Nesterov) momentum",
-        [
-            .mapping(
-                "learning_rate", LearningRateConfig.schema(initial: 0.1),
-                "Learning rate and its schedule."),
-            .float("momentum", 0.0, "Momentum factor; 0 disables momentum."),
-            .bool("nesterov", false, "Use Nesterov momentum."),
-        ])
-
-    /// Reads the section from a resolved tree.
-    public init(config: ConfigView) throws {
-        learningRate = try LearningRateConfig(config: config.child("learning_rate"))
-        momentum = try config.float("momentum")
-        nesterov = try config.bool("nesterov")
-    }
-
-    /// The section as a tree.
-    public var configNode: ConfigNode {
-        .mapping([
-            "type": .string(Self.variant.name),
-            "learning_rate": learningRate.configNode,
-            "momentum": .float(momentum),
-            "nesterov": .bool(nesterov),
-        ])
-    }
+    public static let keys: [ConfigKey<SGDConfig>] = [
+        .section("learning_rate", \.learningRate, "Learning rate and its schedule."),
+        .float("momentum", \.momentum, "Momentum factor; 0 disables momentum."),
+        .bool("nesterov", \.nesterov, "Use Nesterov momentum."),
+    ]
 }
 
 /// Adam (Kingma & Ba, 2015) with Keras' names and defaults for the moment decays; with
 /// `weight_decay`, AdamW (Loshchilov & Hutter, 2019: decoupled weight decay).
-public struct AdamConfig: RecipeSection {
+public struct AdamConfig: ConfigSection {
     /// The learning rate and its schedule.
-    public var learningRate: LearningRateConfig
+    public var learningRate: LearningRateConfig = 0.01
     /// The decay of the first-moment estimate.
-    public var beta1: Float
+    public var beta1: Float = 0.9
     /// The decay of the second-moment estimate.
-    public var beta2: Float
+    public var beta2: Float = 0.999
     /// Added to the denominator for numerical stability.
-    public var epsilon: Float
+    public var epsilon: Float = 1e-7
     /// Decoupled weight decay (AdamW only; 0 for Adam).
-    public var weightDecay: Float
+    public var weightDecay: Float = 0
+    /// Whether this is AdamW (the `adamw` variant).
+    public var isDecoupled = false
+
+    /// Adam's defaults.
+    public init() {}
+
+    /// AdamW's defaults: Adam's, with decoupled weight decay 0.004.
+    public static let decoupledDefaults = AdamConfig(
+        learningRate: AdamConfig().learningRate, beta1: AdamConfig().beta1,
+        beta2: AdamConfig().beta2, epsilon: AdamConfig().epsilon, weightDecay: 0.004,
+        decoupled: true)
 
     /// Creates an Adam or AdamW config.
     /// - Parameters:
@@ -83,61 +78,47 @@ public struct AdamConfig: RecipeSection {
         self.weightDecay = weightDecay
     }
 
-    static let sharedFields: [ConfigField] = [
-        .mapping(
-            "learning_rate", LearningRateConfig.schema(initial: 0.01),
-            "Learning rate and its schedule."),
-        .float("beta_1", 0.9, "Decay of the first-moment estimate."),
-        .float("beta_2", 0.999, "Decay of the second-moment estimate."),
-        .float("epsilon", 1e-7, "Added to the denominator for numerical stability."),
+    /// The keys of both variants.
+    public static let keys: [ConfigKey<AdamConfig>] = [
+        .section("learning_rate", \.learningRate, "Learning rate and its schedule."),
+        .float("beta_1", \.beta1, "Decay of the first-moment estimate."),
+        .float("beta_2", \.beta2, "Decay of the second-moment estimate."),
+        .float("epsilon", \.epsilon, "Added to the denominator for numerical stability."),
+    ]
+
+    /// AdamW's extra key.
+    static let decoupledKeys: [ConfigKey<AdamConfig>] = [
+        .float(
+            "weight_decay", \.weightDecay,
+            "Decoupled weight decay: w -= lr * weight_decay * w each step. Not exportable.")
     ]
 
     /// The `train.optimizer.type: adam` keys.
     public static let variant = ConfigOneOfSchema.Variant(
-        "adam", "Adam (Kingma & Ba, 2015)", sharedFields)
+        "adam", "Adam (Kingma & Ba, 2015)", keys.map(\.field))
 
-    /// The `train.optimizer.type: adamw` keys.
+    /// The `train.optimizer.type: adamw` keys, with AdamW's defaults.
     public static let decoupledVariant = ConfigOneOfSchema.Variant(
         "adamw", "AdamW: Adam with decoupled weight decay (Loshchilov & Hutter, 2019)",
-        sharedFields + [
-            .float(
-                "weight_decay", 0.004,
-                "Decoupled weight decay: w -= lr * weight_decay * w each step. Not exportable.")
-        ])
+        (keys + decoupledKeys).map { $0.field(defaults: decoupledDefaults) })
 
-    /// Whether this is AdamW (the `adamw` variant).
-    public var isDecoupled = false
+    /// The keys of this config's variant.
+    var variantKeys: [ConfigKey<AdamConfig>] {
+        isDecoupled ? Self.keys + Self.decoupledKeys : Self.keys
+    }
 
     /// Reads the section from a resolved tree (`adam` or `adamw`).
     public init(config: ConfigView) throws {
-        learningRate = try LearningRateConfig(config: config.child("learning_rate"))
-        beta1 = try config.float("beta_1")
-        beta2 = try config.float("beta_2")
-        epsilon = try config.float("epsilon")
-        isDecoupled =
+        let decoupled =
             try config.string(ConfigOneOfSchema.discriminator) == Self.decoupledVariant.name
-        weightDecay = isDecoupled ? try config.float("weight_decay") : 0
+        self = decoupled ? Self.decoupledDefaults : AdamConfig()
+        try read(config, keys: variantKeys)
     }
 
-    /// The section as a tree.
+    /// The section as a tree: `type:` and the variant's keys.
     public var configNode: ConfigNode {
-        guard isDecoupled else {
-            return .mapping([
-                "type": .string(Self.variant.name),
-                "learning_rate": learningRate.configNode,
-                "beta_1": .float(beta1),
-                "beta_2": .float(beta2),
-                "epsilon": .float(epsilon),
-            ])
-        }
-        return .mapping([
-            "type": .string(Self.decoupledVariant.name),
-            "learning_rate": learningRate.configNode,
-            "beta_1": .float(beta1),
-            "beta_2": .float(beta2),
-            "epsilon": .float(epsilon),
-            "weight_decay": .float(weightDecay),
-        ])
+        let name = isDecoupled ? Self.decoupledVariant.name : Self.variant.name
+        return configNode(type: name, keys: variantKeys)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GardenModels
 
 extension Recipe {
     /// Checks the rules between and within keys that types alone cannot express
@@ -42,9 +43,9 @@ extension Recipe {
         case let .resnet(config):
             config.validate(extractTo: export.extractTo, into: &rules)
         case let .bertPretrainer(config):
-            validateBert(config, into: &rules)
+            validateBert(config.encoder, into: &rules)
         }
-        if data.source == .text && model.typeName != BertModelConfig.variant.name {
+        if data.source == .text && model.typeName != BertPretrainer.Config.typeName {
             rules.fail(
                 "data.source", "text needs model.type bert_pretrainer, got \(model.typeName)")
         }
@@ -83,6 +84,10 @@ extension Recipe {
         rules.range("train.threads", train.threads, 1...RecipeRules.maxThreads)
         validateTraining(&rules)
 
+        if export.type != model.typeName {
+            rules.fail(
+                "export.type", "must be the model.type (\(model.typeName)), got '\(export.type)'")
+        }
         if let rate = export.dropoutRate { rules.rate("export.dropout_rate", rate) }
         if let failure = rules.failures.first { throw failure }
         try checkMemory(limit: memoryLimit)

@@ -1,6 +1,9 @@
+import Foundation
+import GardenModels
+
 extension Recipe {
     /// The cross-field rules of the BERT family (model, data and export keys together).
-    func validateBert(_ c: BertModelConfig, into rules: inout RecipeRules) {
+    func validateBert(_ c: BertEncoder.Config, into rules: inout RecipeRules) {
         if let v = c.vocabSize {
             rules.positive("model.vocab_size", v)
             if data.vocab == nil && data.vocabSize > v {

@@ -50,7 +50,9 @@ public struct Recipe: RecipeSection {
         .oneOf("model", ModelConfig.schema, "The model, chosen by `type`."),
         .mapping("data", DataConfig.schema, "Training data."),
         .mapping("train", TrainConfig.schema, "Training loop."),
-        .mapping("export", ExportConfig.schema, "SavedModel export."),
+        ConfigField(
+            "export", .oneOf(ExportConfig.schema), default: .derived("`type:` the model.type"),
+            "SavedModel export; `type` is the model's, and decides which keys are valid."),
     ])
 
     /// Reads a recipe from a tree resolved by `Recipe.schema`.

@@ -56,9 +56,12 @@ public enum RecipeLoader {
         overrides: [String]
     ) throws -> ConfigNode {
         let base = ConfigNode.mapping(["name": .string(defaultName(for: sourceName))])
-        var merged = base.merged(with: tree)
+        // Each layer's export gets the type of the model it sets, so a layer that changes
+        // `model.type` replaces the earlier export keys too (they belong to another family).
+        var merged = base.merged(with: tree.withExportType())
         for text in overrides {
-            merged = merged.merged(with: try ConfigOverride(parsing: text).tree)
+            let layer = try ConfigOverride(parsing: text).tree
+            merged = merged.merged(with: layer.withExportType(onlyWithModelType: true))
         }
         return try Recipe.schema.resolve(merged)
     }

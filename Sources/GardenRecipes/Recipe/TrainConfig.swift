@@ -1,17 +1,17 @@
 import Foundation
 
 /// How long and how to train.
-public struct TrainConfig: RecipeSection {
+public struct TrainConfig: ConfigSection {
     /// The number of optimizer steps.
-    public var steps: Int
+    public var steps = 200
     /// Steps between progress lines and logged scalars.
-    public var logEvery: Int
+    public var logEvery = 10
     /// Steps between checkpoints (the last step is always saved).
-    public var checkpointEvery: Int
+    public var checkpointEvery = 100
     /// OpenBLAS and kernel threads; results are bit-identical only at a fixed count.
-    public var threads: Int
-    /// The optimizer.
-    public var optimizer: OptimizerConfig
+    public var threads = 2
+    /// The optimizer (`OptimizerConfig.schema`'s default variant, Adam).
+    public var optimizer = OptimizerConfig.adam(AdamConfig())
     /// The global norm gradients are clipped to; 0 disables clipping.
     public var gradientClipNorm: Float = 0
     /// Steps between evaluations on the held-out split (the last step is always evaluated).
@@ -39,51 +39,32 @@ public struct TrainConfig: RecipeSection {
         self.optimizer = optimizer
     }
 
+    /// The defaults.
+    public init() {}
+
     /// The keys of `train:`.
-    public static let schema = ConfigMappingSchema([
-        .int("steps", 200, "Number of optimizer steps."),
-        .int("log_every", 10, "Steps between progress lines and logged scalars."),
-        .int("checkpoint_every", 100, "Steps between checkpoints; the last step is always saved."),
-        .int("threads", 2, "Compute threads; runs are bit-identical only at a fixed count."),
-        .oneOf("optimizer", OptimizerConfig.schema, "The optimizer, chosen by `type`."),
-        .float(
-            "gradient_clip_norm", 0.0, "Clip gradients to this global L2 norm; 0 disables clipping."
-        ),
+    public static let keys: [ConfigKey<TrainConfig>] = [
+        .int("steps", \.steps, "Number of optimizer steps."),
+        .int("log_every", \.logEvery, "Steps between progress lines and logged scalars."),
         .int(
-            "eval_every", 100,
+            "checkpoint_every", \.checkpointEvery,
+            "Steps between checkpoints; the last step is always saved."),
+        .int(
+            "threads", \.threads, "Compute threads; runs are bit-identical only at a fixed count."),
+        .oneOf(
+            "optimizer", \.optimizer, OptimizerConfig.schema, "The optimizer, chosen by `type`."),
+        .float(
+            "gradient_clip_norm", \.gradientClipNorm,
+            "Clip gradients to this global L2 norm; 0 disables clipping."),
+        .int(
+            "eval_every", \.evalEvery,
             "Steps between evaluations on the held-out split; the last step is always evaluated."),
-        .int("keep_checkpoints", 3, "Latest checkpoints kept besides the best one; 0 keeps all."),
+        .int(
+            "keep_checkpoints", \.keepCheckpoints,
+            "Latest checkpoints kept besides the best one; 0 keeps all."),
         .string(
-            "best_metric", "loss",
+            "best_metric", \.bestMetric,
             "Eval metric that picks the best checkpoint (lower is better for names with 'loss' or 'error')."
         ),
-    ])
-
-    /// Reads the section from a resolved tree.
-    public init(config: ConfigView) throws {
-        steps = try config.int("steps")
-        logEvery = try config.int("log_every")
-        checkpointEvery = try config.int("checkpoint_every")
-        threads = try config.int("threads")
-        optimizer = try OptimizerConfig(config: config.child("optimizer"))
-        gradientClipNorm = try config.float("gradient_clip_norm")
-        evalEvery = try config.int("eval_every")
-        keepCheckpoints = try config.int("keep_checkpoints")
-        bestMetric = try config.string("best_metric")
-    }
-
-    /// The section as a tree.
-    public var configNode: ConfigNode {
-        .mapping([
-            "steps": .int(steps),
-            "log_every": .int(logEvery),
-            "checkpoint_every": .int(checkpointEvery),
-            "threads": .int(threads),
-            "optimizer": optimizer.configNode,
-            "gradient_clip_norm": .float(gradientClipNorm),
-            "eval_every": .int(evalEvery),
-            "keep_checkpoints": .int(keepCheckpoints),
-            "best_metric": .string(bestMetric),
-        ])
-    }
+    ]
 }

@@ -9,9 +9,9 @@ import GardenTrain
 /// next-sentence losses of `BertPretrainer`.
 public struct BertPretrainingTask: RecipeTask {
     public let recipe: Recipe
-    public let config: BertModelConfig
+    public let config: BertPretrainer.Config
 
-    public init(recipe: Recipe, config: BertModelConfig) {
+    public init(recipe: Recipe, config: BertPretrainer.Config) {
         self.recipe = recipe; self.config = config
     }
 
@@ -29,7 +29,7 @@ public struct BertPretrainingTask: RecipeTask {
                     + Vocabulary.specialTokens.joined(separator: ", ")
                     + "), expected at least one word piece besides them")
         }
-        let rows = BertFamily.vocabSize(recipe, config)
+        let rows = BertFamily.vocabSize(recipe, config.encoder)
         if vocab.count > rows {
             throw VocabularyError.tooLarge(
                 source: recipe.data.vocab ?? "data.vocab_size", count: vocab.count, limit: rows)

@@ -1,4 +1,5 @@
 import GardenHDF5
+import GardenModels
 import GardenTensor
 import GardenTrain
 
@@ -7,9 +8,9 @@ import GardenTrain
 /// `ClassifierTask`.
 public struct ClassificationTask: ClassifierTask {
     public let recipe: Recipe
-    public let config: MLPModelConfig
+    public let config: MLP.Config
 
-    public init(recipe: Recipe, config: MLPModelConfig) {
+    public init(recipe: Recipe, config: MLP.Config) {
         self.recipe = recipe; self.config = config
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GardenHDF5
+import GardenModels
 import GardenTensor
 import GardenTrain
 
@@ -8,9 +9,9 @@ import GardenTrain
 /// int32 labels from HDF5. Loss and metrics: `ClassifierTask`.
 public struct ImageClassificationTask: ClassifierTask {
     public let recipe: Recipe
-    public let config: ResNetModelConfig
+    public let config: ResNetClassifier.Config
 
-    public init(recipe: Recipe, config: ResNetModelConfig) {
+    public init(recipe: Recipe, config: ResNetClassifier.Config) {
         self.recipe = recipe; self.config = config
     }
 

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Suggestions for misspelled keys and choices ("did you mean ...?").
-enum EditDistance {
+public enum EditDistance {
     /// The optimal-string-alignment distance: Levenshtein's insertions, deletions and
     /// substitutions, plus swaps of adjacent characters, the commonest typo (`mpl` for `mlp`).
-    static func between(_ a: String, _ b: String) -> Int {
+    public static func between(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
@@ -27,7 +27,7 @@ enum EditDistance {
     ///
     /// The limit grows with the candidate's length (a third of it, at least 2), so `stepz`
     /// suggests `steps` but `foo` suggests nothing. Ties go to the alphabetically first.
-    static func nearest(to word: String, in candidates: [String]) -> String? {
+    public static func nearest(to word: String, in candidates: [String]) -> String? {
         var best: (candidate: String, distance: Int)?
         for candidate in candidates.sorted() {
             let limit = max(2, candidate.count / 3)

@@ -212,7 +212,7 @@ extension ConfigScalarValue {
     ///   - description: Swift's shortest round-trip spelling of the number.
     ///   - value: The number (for the special cases).
     /// - Returns: The YAML spelling.
-    static func yamlNumber(_ description: String, _ value: Double) -> String {
+    public static func yamlNumber(_ description: String, _ value: Double) -> String {
         if value.isNaN { return ".nan" }
         if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }
         if description.contains(".") || description.contains("e") { return description }

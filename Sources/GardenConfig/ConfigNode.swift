@@ -43,7 +43,7 @@ public struct ConfigLocation: Hashable, Sendable, CustomStringConvertible {
 
     /// A `--set` argument, key or value as messages show it: whole up to 100 bytes, else its
     /// first 80 characters and the total length, so hostile input cannot flood the error line.
-    static func abbreviated(_ text: String) -> String {
+    public static func abbreviated(_ text: String) -> String {
         guard text.utf8.count > 100 else { return text }
         return "\(text.prefix(80))... (\(text.utf8.count) bytes)"
     }
