@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point down only:
 //   garden -> GardenRecipes -> {GardenTrain, GardenExport, GardenModels} -> GardenNN -> GardenTensor -> COpenBLAS
-//   GardenTrain -> GardenHDF5 -> CHDF5;  GardenExport -> TFProto -> CCRC32C
+//   GardenTrain -> GardenHDF5 -> {CHDF5, CHDF5Verifier};  GardenExport -> TFProto -> CCRC32C
 //   GardenRecipes -> GardenArchive -> CZlib
 let package = Package(
     name: "SwiftGarden",
@@ -30,7 +30,10 @@ let package = Package(
         .target(name: "GardenTensor", dependencies: ["COpenBLAS"]),
         .target(name: "GardenNN", dependencies: ["GardenTensor"]),
         .target(name: "GardenModels", dependencies: ["GardenNN"]),
-        .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
+        // CHDF5Verifier: the process-start hook that makes a re-run of the executable read a
+        // file's HDF5 metadata before the process itself lets libhdf5 open it (HDF5Verifier).
+        .target(name: "CHDF5Verifier"),
+        .target(name: "GardenHDF5", dependencies: ["CHDF5", "CHDF5Verifier"]),
         // Deterministic .tar.gz of a directory (ustar written here, deflate by zlib): garden package.
         .target(name: "GardenArchive", dependencies: ["CZlib"]),
         // SSE 4.2 CRC-32C for TFProto's CRC32C (a C target: Swift has no crc32 intrinsic).

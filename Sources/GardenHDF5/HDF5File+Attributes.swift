@@ -113,7 +113,12 @@ extension HDF5File {
         try HDF5Library.withLock {
             let (object, objectName) = try openObject(path)
             defer { H5Oclose(object) }
-            guard H5Aexists(object, name) > 0 else {
+            let found = H5Aexists(object, name)
+            guard found >= 0 else {
+                throw HDF5Error.library(
+                    file: self.path, action: "read the attributes of '\(objectName)'")
+            }
+            guard found > 0 else {
                 throw HDF5Error.attributeNotFound(
                     file: self.path, object: objectName, name: name)
             }
