@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 // Defined in Swift (GardenHDF5, HDF5Verifier.swift, `@_cdecl`): reads the file's metadata and
@@ -20,3 +21,8 @@ __attribute__((constructor)) static void garden_hdf5_verifier_entry(void) {
 }
 
 int garden_hdf5_verifier_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int garden_hdf5_verifier_limit_cpu(unsigned seconds) {
+    struct rlimit limit = {seconds, seconds + 1};
+    return setrlimit(RLIMIT_CPU, &limit);
+}

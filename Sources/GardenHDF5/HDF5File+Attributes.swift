@@ -228,6 +228,22 @@ extension HDF5File {
         return (object, displayName)
     }
 
+    /// Makes libhdf5 decode every attribute of the open `object`, values included, as
+    /// `readAttribute` does, skipping errors (the verifier's `readEverything`). Working on the
+    /// open object, it costs the same at any depth of a file's paths. Callers hold the lock.
+    func decodeAttributes(of object: hid_t, objectName: String) {
+        // A name no file has: libhdf5 decodes every attribute message looking for it, as for
+        // a reader asking for a missing attribute.
+        _ = H5Aexists(object, "\u{1}swiftgarden-absent")
+        for name in (try? attributeNames(of: object, objectName: objectName)) ?? [] {
+            guard H5Aexists(object, name) > 0 else { continue }
+            let attribute = H5Aopen(object, name, garden_h5p_default())
+            guard attribute >= 0 else { continue }
+            defer { H5Aclose(attribute) }
+            _ = try? readScalar(attribute, name: name, objectName: objectName)
+        }
+    }
+
     private func attributeNames(of object: hid_t, objectName: String) throws -> [String] {
         // The attribute count lives in H5O_info_t, whose getter changes signature between
         // libhdf5 releases; asking for names until an index does not exist needs no count.

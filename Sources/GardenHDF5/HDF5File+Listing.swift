@@ -57,21 +57,26 @@ extension HDF5File {
 
     /// Walks the file from the root; failures are recorded, not thrown, so a reader that must
     /// see everything (the verifier) goes on past them. Callers hold the lock.
-    func objects(in fileID: hid_t) throws -> ObjectWalk {
+    /// `visit` sees each object (the root as `""`) while it is open.
+    func objects(in fileID: hid_t, visit: (hid_t, String) -> Void = { _, _ in }) throws
+        -> ObjectWalk
+    {
         let root = H5Gopen2(fileID, "/", garden_h5p_default())
         guard root >= 0 else {
             throw HDF5Error.library(file: path, action: "open the root group")
         }
         defer { H5Gclose(root) }
         var walk = ObjectWalk()
-        visitLinks(of: root, prefix: "", depth: 0, into: &walk)
+        visit(root, "")
+        visitLinks(of: root, prefix: "", depth: 0, into: &walk, visit)
         return walk
     }
 
     /// Walks `group` by link index rather than with H5Lvisit/H5Ovisit, whose signatures change
     /// between libhdf5 1.10 and 1.12.
     private func visitLinks(
-        of group: hid_t, prefix: String, depth: Int, into walk: inout ObjectWalk
+        of group: hid_t, prefix: String, depth: Int, into walk: inout ObjectWalk,
+        _ visit: (hid_t, String) -> Void
     ) {
         // Hard links can make a group its own descendant; a depth limit stops the loop.
         guard depth < 64 else { return }
@@ -104,9 +109,12 @@ extension HDF5File {
             switch H5Iget_type(object) {
             case H5I_DATASET:
                 walk.datasets.append(prefix + name)
+                visit(object, prefix + name)
             case H5I_GROUP:
                 walk.groups.append(prefix + name)
-                visitLinks(of: object, prefix: prefix + name + "/", depth: depth + 1, into: &walk)
+                visit(object, prefix + name)
+                visitLinks(
+                    of: object, prefix: prefix + name + "/", depth: depth + 1, into: &walk, visit)
             default:
                 continue
             }

@@ -4,10 +4,6 @@ import CHDF5
 /// this file can reach through GardenHDF5's API, so that whatever crashes libhdf5 crashes the
 /// verifier first.
 extension HDF5File {
-    /// An attribute name no file has: asking for it makes libhdf5 decode every attribute
-    /// message of an object, as a reader asking for a missing attribute does.
-    static let absentAttribute = "\u{1}swiftgarden-absent"
-
     /// Reads what libhdf5 decodes on the way to any group, dataset or attribute:
     ///
     /// - the superblock and root group (opening the file), every group's links (symbol tables,
@@ -23,25 +19,16 @@ extension HDF5File {
     /// file, and `checkStorage` bounds the length by the file size before the parent reads.
     /// Errors are skipped, never thrown: the parent reports them when it meets them.
     func readEverything() {
-        guard let walk = try? HDF5Library.withLock({ try objects(in: try openID()) }) else {
-            return
+        let walk = try? HDF5Library.withLock {
+            try objects(in: try openID()) { object, objectPath in
+                decodeAttributes(of: object, objectName: objectPath.isEmpty ? "/" : objectPath)
+            }
         }
-        for group in walk.groups {
-            readAttributes(of: group.isEmpty ? "/" : group)
-        }
-        for dataset in walk.datasets {
-            readAttributes(of: dataset)
+        for dataset in walk?.datasets ?? [] {
             _ = try? datasetInfo(dataset)
             if (try? valuesDecodeMetadata(dataset)) ?? true {
                 _ = try? read(dataset)
             }
-        }
-    }
-
-    private func readAttributes(of objectPath: String) {
-        _ = try? hasAttribute(Self.absentAttribute, at: objectPath)
-        for name in (try? attributeNames(at: objectPath)) ?? [] {
-            _ = try? readAttribute(name, at: objectPath)
         }
     }
 

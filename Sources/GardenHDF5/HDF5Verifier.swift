@@ -17,7 +17,9 @@ import Foundation
 /// runs. The verifier makes libhdf5 decode everything a reader can reach
 /// (`HDF5File.readEverything`) and prints `vouch`. Only then does the parent open the file; a
 /// verifier that crashes, fails or does not finish in time makes `open` throw
-/// `HDF5Error.unreadable` instead.
+/// `HDF5Error.unreadable` instead. A verifier that runs out of CPU time (`cpuSeconds`, set by
+/// itself with setrlimit) or wall time (`wallSeconds`, then killed) does the same: libhdf5 also
+/// loops forever on some damaged files.
 enum HDF5Verifier {
     /// What a verifier prints once it has read the whole file without crashing.
     static let vouch = "swiftgarden-hdf5-verified\n"
@@ -25,11 +27,17 @@ enum HDF5Verifier {
     /// True in a verifier process: the files it opens are the ones it checks.
     nonisolated(unsafe) static var isVerifierProcess = false
 
-    /// How long a verifier may take: 30 s, plus 1 s per 16 MiB of file (a chunked, compressed
-    /// dataset is decompressed in full). Reading the metadata of our own checkpoints takes
-    /// milliseconds; a hostile file that loops or expands without end is stopped.
-    static func timeLimit(fileSize: Int) -> Double {
-        30 + Double(max(fileSize, 0)) / Double(16 << 20)
+    /// The CPU seconds a verifier may use: 2, plus 1 per 16 MiB of file (a chunked, compressed
+    /// dataset is decompressed in full). Reading our checkpoints' metadata takes milliseconds;
+    /// libhdf5 looping on a damaged global heap (Fuzz/regressions/checkpoint/global-heap-loop.h5)
+    /// is stopped by the kernel (SIGXCPU). CPU time, unlike wall time, does not grow when the
+    /// machine is busy, so a sound file is not refused on a loaded machine.
+    static func cpuSeconds(fileSize: Int) -> Int { 2 + max(fileSize, 0) / (16 << 20) }
+
+    /// How long the parent waits in wall time: a backstop for a verifier that is stuck without
+    /// using CPU (a file on a stalled device), generous so that a busy machine does not trip it.
+    static func wallSeconds(fileSize: Int) -> Double {
+        60 + 4 * Double(cpuSeconds(fileSize: fileSize))
     }
 
     /// Runs a verifier on `path` and returns once it vouched for the file.
@@ -37,12 +45,18 @@ enum HDF5Verifier {
     static func verify(_ path: String) throws {
         guard !isVerifierProcess else { return }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let limit = timeLimit(fileSize: size ?? 0)
+        let limit = wallSeconds(fileSize: size ?? 0)
         var child = try VerifierProcess(file: path)
         let outcome = child.finish(within: limit)
         switch outcome {
         case .vouched:
             return
+        case .signaled(let signal) where signal == SIGXCPU || signal == SIGKILL:
+            throw HDF5Error.unreadable(
+                file: path,
+                reason:
+                    "reading its metadata used more than \(cpuSeconds(fileSize: size ?? 0)) s of CPU time; the file is damaged"
+            )
         case .signaled(let signal):
             let name = strsignal(signal).map { String(cString: $0) } ?? "unknown"
             throw HDF5Error.unreadable(
@@ -70,11 +84,14 @@ enum HDF5Verifier {
 @_cdecl("garden_hdf5_verifier_main")
 func hdf5VerifierMain(_ path: UnsafePointer<CChar>) -> Int32 {
     HDF5Verifier.isVerifierProcess = true
+    let file = String(cString: path)
+    let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+    garden_hdf5_verifier_limit_cpu(UInt32(HDF5Verifier.cpuSeconds(fileSize: size ?? 0)))
     // Errors are the parent's to report, when it reads the file itself; here only a crash or a
     // hang counts, so the walk goes on past every error.
-    if let file = try? HDF5File.open(at: URL(fileURLWithPath: String(cString: path))) {
-        file.readEverything()
-        try? file.close()
+    if let opened = try? HDF5File.open(at: URL(fileURLWithPath: file)) {
+        opened.readEverything()
+        try? opened.close()
     }
     let vouch = Array(HDF5Verifier.vouch.utf8)
     return write(STDOUT_FILENO, vouch, vouch.count) == vouch.count ? 0 : 1

@@ -18,4 +18,8 @@ static inline const char *garden_hdf5_verifier_variable(void) {
 /// module does not declare pipe2, a GNU extension).
 int garden_hdf5_verifier_pipe(int fds[2]);
 
+/// Limits the calling process to `seconds` of CPU time: SIGXCPU then, SIGKILL a second later.
+/// Returns setrlimit's result.
+int garden_hdf5_verifier_limit_cpu(unsigned seconds);
+
 #endif // SWIFTGARDEN_HDF5_VERIFIER_H
