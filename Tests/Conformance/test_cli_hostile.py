@@ -152,6 +152,17 @@ def test_checkpoint_that_crashes_libhdf5(mlp_run, tmp_path):
     assert one_line_error(proc) == crashed_libhdf5(ckpt) and not export.exists()
 
 
+def test_checkpoint_that_makes_libhdf5_loop(mlp_run, tmp_path):
+    """Fuzz finding: a damaged global heap that libhdf5 1.10 decodes forever. The verifier child
+    is stopped after 2 s of CPU time; every command says so in one line, within seconds."""
+    model_dir, ckpt = copy_run(mlp_run, tmp_path)
+    shutil.copyfile(LIBHDF5_CRASHER.with_name("global-heap-loop.h5"), ckpt)
+    every_command_refuses(mlp_run, model_dir, ckpt, tmp_path)
+    assert one_line_error(garden("inspect", ckpt, check=False)) == (
+        f"garden: error: {ckpt}: not a readable HDF5 file: reading its metadata used more than 2 s "
+        "of CPU time; the file is damaged")
+
+
 def test_predict_input_that_crashes_libhdf5(mlp_run, tmp_path):
     inputs, outputs = tmp_path / "in.h5", tmp_path / "out.h5"
     shutil.copyfile(LIBHDF5_CRASHER, inputs)
