@@ -163,6 +163,15 @@ def test_checkpoint_that_makes_libhdf5_loop(mlp_run, tmp_path):
         "of CPU time; the file is damaged")
 
 
+def test_training_data_that_crashes_libhdf5(tmp_path):
+    model_dir = tmp_path / "model"
+    proc = garden("train", REPO_ROOT / "Recipes" / "mlp.yaml", "--model-dir", model_dir,
+                  "--set", "data.source=hdf5", "--set", f"data.path={LIBHDF5_CRASHER}",
+                  "--set", "data.inputs=x", "--set", "data.labels=y", check=False, timeout=QUICK)
+    assert one_line_error(proc) == crashed_libhdf5(LIBHDF5_CRASHER)
+    assert not model_dir.exists()
+
+
 def test_predict_input_that_crashes_libhdf5(mlp_run, tmp_path):
     inputs, outputs = tmp_path / "in.h5", tmp_path / "out.h5"
     shutil.copyfile(LIBHDF5_CRASHER, inputs)
