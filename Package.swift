@@ -5,7 +5,7 @@ import PackageDescription
 // this), so the dependencies below are the architecture. They point down only:
 //   garden, garden-bench -> GardenRecipes -> {GardenTrain, GardenExport, GardenModels, GardenArchive}
 //   GardenModels -> GardenNN -> GardenTensor -> COpenBLAS
-//   GardenTrain -> {GardenNN, GardenHDF5 -> CHDF5, GardenCRC32C, TFProto}
+//   GardenTrain -> {GardenNN, GardenHDF5 -> {CHDF5, CHDF5Verifier}, GardenCRC32C, TFProto}
 //   GardenExport -> {GardenTensor, GardenCRC32C -> CCRC32C, TFProto -> SwiftProtobuf}
 //   GardenArchive -> CZlib
 let package = Package(
@@ -39,7 +39,10 @@ let package = Package(
 
         // File formats: HDF5 checkpoints, CRC-32C (SSE 4.2 `crc32` in C: Swift has no crc32
         // intrinsic), TensorFlow's protos (generated, committed), deterministic .tar.gz.
-        .target(name: "GardenHDF5", dependencies: ["CHDF5"]),
+        // CHDF5Verifier: the process-start hook that makes a re-run of the executable read a
+        // file with libhdf5 first, in a child that may crash (Sources/GardenHDF5/HDF5Verifier).
+        .target(name: "CHDF5Verifier"),
+        .target(name: "GardenHDF5", dependencies: ["CHDF5", "CHDF5Verifier"]),
         .target(name: "CCRC32C"),
         .target(name: "GardenCRC32C", dependencies: ["CCRC32C"]),
         .target(
@@ -105,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "GardenModelsTests",
             dependencies: ["GardenModels", "GardenNN", "GardenTensor", "GardenTestSupport"]),
-        .testTarget(name: "GardenHDF5Tests", dependencies: ["GardenHDF5"]),
+        .testTarget(name: "GardenHDF5Tests", dependencies: ["CHDF5", "GardenHDF5"]),
         .testTarget(name: "GardenCRC32CTests", dependencies: ["GardenCRC32C"]),
         .testTarget(name: "GardenArchiveTests", dependencies: ["GardenArchive"]),
         .testTarget(

@@ -41,6 +41,12 @@ public enum HDF5Error: Error, Equatable, LocalizedError {
     /// The dataset's declared `shape` needs `bytes` (nil: more than Int.max) and more than
     /// `limit` allows, so it is not read.
     case tooLarge(file: String, path: String, shape: [Int], bytes: Int?, limit: String)
+    /// The dataset's values are not in the file (external files, a virtual dataset) or in a
+    /// layout GardenHDF5 does not read; `found` says which.
+    case unsupportedStorage(file: String, path: String, found: String)
+    /// The process that reads the file's metadata before libhdf5 may open it here
+    /// (`HDF5Verifier`) crashed, failed or ran out of time; `reason` says which.
+    case unreadable(file: String, reason: String)
     /// libhdf5 refused an operation that our own checks expected to succeed.
     case library(file: String, action: String)
     /// A file-system call failed (fsync, rename) while writing `file`.
@@ -96,6 +102,10 @@ public enum HDF5Error: Error, Equatable, LocalizedError {
             let size = bytes.map { "\($0) bytes" } ?? "more than \(Int.max) bytes"
             return
                 "\(file): dataset '\(path)' declares shape \(shape) (\(size)), more than \(limit)"
+        case .unsupportedStorage(let file, let path, let found):
+            return "\(file): dataset '\(path)' \(found); only data stored in the file is read"
+        case .unreadable(let file, let reason):
+            return "\(file): not a readable HDF5 file: \(reason)"
         case .library(let file, let action):
             return "\(file): HDF5 failed to \(action)"
         case .io(let file, let action, let reason):

@@ -214,7 +214,10 @@ extension HDF5File {
     /// Refuses, before allocating, a dataset whose declared shape needs more bytes than the
     /// file can hold: a contiguous or compact dataset's bytes lie in the file, so they cannot
     /// exceed its size (a 1 KB file declaring [1000000, 1000000] floats is damaged, not 4 TB of
-    /// data); a chunked one may be compressed, so it is bounded by the machine's memory.
+    /// data); a chunked one holds at most its stored bytes times what its filters can expand
+    /// them to (`DatasetStorage`), and never more than the machine's memory. Data kept outside
+    /// the file (external files, virtual datasets) is refused: a file must not make us read
+    /// other files.
     func checkStorage(_ dataset: hid_t, _ layout: Layout, elementSize: Int, name: String) throws {
         let (bytes, overflow) = layout.count.multipliedReportingOverflow(by: elementSize)
         var fileSize: hsize_t = 0
@@ -226,16 +229,13 @@ extension HDF5File {
             throw HDF5Error.library(file: path, action: "read the layout of dataset '\(name)'")
         }
         defer { H5Pclose(plist) }
-        let chunked = H5Pget_layout(plist) == H5D_CHUNKED
-        let limit =
-            chunked
-            ? Int(clamping: ProcessInfo.processInfo.physicalMemory) : Int(clamping: fileSize)
-        guard !overflow, bytes <= limit else {
+        let storage = try DatasetStorage(
+            dataset, creationList: plist, fileSize: Int(clamping: fileSize), file: path,
+            name: name)
+        guard !overflow, bytes <= storage.limit else {
             throw HDF5Error.tooLarge(
                 file: path, path: name, shape: layout.shape, bytes: overflow ? nil : bytes,
-                limit: chunked
-                    ? "this machine's memory (\(limit) bytes)"
-                    : "the whole file (\(limit) bytes): the file is damaged")
+                limit: storage.limitDescription)
         }
     }
 

@@ -22,28 +22,76 @@ extension HDF5File {
 
     /// The sorted dataset paths of the open file. Callers hold the lock.
     func datasetPaths(in fileID: hid_t) throws -> [String] {
+        let found = try objects(in: fileID)
+        if found.truncated {
+            throw HDF5Error.library(
+                file: path,
+                action:
+                    "list the file: it has more than \(Self.maximumLinks) links (hard links may loop)"
+            )
+        }
+        if let group = found.unlistedGroup {
+            throw HDF5Error.library(file: path, action: "list group '\(group)'")
+        }
+        return Self.sortedBytewise(found.datasets)
+    }
+
+    /// The most links one walk follows. Hard links can make a group its own descendant, and two
+    /// links back to the parent already give 2^depth paths, so the depth limit alone does not
+    /// bound the time; a BERT-base checkpoint with its optimizer slots has about 2,000 links.
+    static let maximumLinks = 10_000
+
+    /// The groups and datasets reachable from the root by links, and where the walk stopped.
+    struct ObjectWalk {
+        /// Group paths, the root as `""`, parents before children.
+        var groups: [String] = [""]
+        /// Dataset paths, in link-name order within each group.
+        var datasets: [String] = []
+        /// The first group whose links could not be listed.
+        var unlistedGroup: String?
+        /// Links followed so far.
+        var links = 0
+        /// Whether the walk stopped at `maximumLinks`.
+        var truncated = false
+    }
+
+    /// Walks the file from the root; failures are recorded, not thrown, so a reader that must
+    /// see everything (the verifier) goes on past them. Callers hold the lock.
+    /// `visit` sees each object (the root as `""`) while it is open.
+    func objects(in fileID: hid_t, visit: (hid_t, String) -> Void = { _, _ in }) throws
+        -> ObjectWalk
+    {
         let root = H5Gopen2(fileID, "/", garden_h5p_default())
         guard root >= 0 else {
             throw HDF5Error.library(file: path, action: "open the root group")
         }
         defer { H5Gclose(root) }
-        var found: [String] = []
-        try collectDatasets(in: root, prefix: "", depth: 0, into: &found)
-        return Self.sortedBytewise(found)
+        var walk = ObjectWalk()
+        visit(root, "")
+        visitLinks(of: root, prefix: "", depth: 0, into: &walk, visit)
+        return walk
     }
 
     /// Walks `group` by link index rather than with H5Lvisit/H5Ovisit, whose signatures change
     /// between libhdf5 1.10 and 1.12.
-    private func collectDatasets(
-        in group: hid_t, prefix: String, depth: Int, into found: inout [String]
-    ) throws {
+    private func visitLinks(
+        of group: hid_t, prefix: String, depth: Int, into walk: inout ObjectWalk,
+        _ visit: (hid_t, String) -> Void
+    ) {
         // Hard links can make a group its own descendant; a depth limit stops the loop.
         guard depth < 64 else { return }
+        let groupName = String(prefix.dropLast())
         var info = H5G_info_t()
         guard H5Gget_info(group, &info) >= 0 else {
-            throw HDF5Error.library(file: path, action: "list group '\(prefix)'")
+            walk.unlistedGroup = walk.unlistedGroup ?? groupName
+            return
         }
         for index in 0..<info.nlinks {
+            guard walk.links < Self.maximumLinks else {
+                walk.truncated = true
+                return
+            }
+            walk.links += 1
             let name = Self.readName { buffer, size in
                 Int(
                     H5Lget_name_by_idx(
@@ -51,7 +99,8 @@ extension HDF5File {
                         garden_h5p_default()))
             }
             guard let name else {
-                throw HDF5Error.library(file: path, action: "list group '\(prefix)'")
+                walk.unlistedGroup = walk.unlistedGroup ?? groupName
+                return
             }
             // A dangling soft or external link does not open; it holds no dataset to list.
             let object = H5Oopen(group, name, garden_h5p_default())
@@ -59,10 +108,13 @@ extension HDF5File {
             defer { H5Oclose(object) }
             switch H5Iget_type(object) {
             case H5I_DATASET:
-                found.append(prefix + name)
+                walk.datasets.append(prefix + name)
+                visit(object, prefix + name)
             case H5I_GROUP:
-                try collectDatasets(
-                    in: object, prefix: prefix + name + "/", depth: depth + 1, into: &found)
+                walk.groups.append(prefix + name)
+                visit(object, prefix + name)
+                visitLinks(
+                    of: object, prefix: prefix + name + "/", depth: depth + 1, into: &walk, visit)
             default:
                 continue
             }

@@ -91,13 +91,15 @@ public final class HDF5File: @unchecked Sendable {
     /// Opens an existing HDF5 file.
     ///
     /// Throws `HDF5Error.fileNotFound` for a missing file and `HDF5Error.notHDF5File` for an
-    /// empty, truncated or non-HDF5 one; it never crashes on a bad file.
+    /// empty, truncated or non-HDF5 one; it never crashes on a bad file: a child process reads
+    /// everything libhdf5 would decode first (`HDF5Verifier`), and a file that crashes it is
+    /// `HDF5Error.unreadable`.
     /// - Parameters:
     ///   - url: The file to open.
     ///   - mode: `.readOnly` (default) or `.readWrite`.
     /// - Returns: The open file.
-    /// - Throws: `HDF5Error.fileNotFound`, `.notHDF5File` (empty, truncated, not HDF5) or
-    ///   `.cannotOpen`.
+    /// - Throws: `HDF5Error.fileNotFound`, `.notHDF5File` (empty, truncated, not HDF5),
+    ///   `.unreadable` (libhdf5 crashed or hung on it in the child) or `.cannotOpen`.
     public static func open(at url: URL, mode: Mode = .readOnly) throws -> HDF5File {
         let path = url.path
         var isDirectory: ObjCBool = false
@@ -113,6 +115,8 @@ public final class HDF5File: @unchecked Sendable {
         if mode == .readWrite, !FileManager.default.isWritableFile(atPath: path) {
             throw HDF5Error.cannotOpen(file: path, reason: "not writable")
         }
+        // libhdf5 crashes on some hostile metadata; a child process reads it first.
+        try HDF5Verifier.verify(path)
         return try HDF5Library.withLock {
             // H5Fis_hdf5 only looks for the signature, so it rejects text and empty files;
             // a file cut short after the signature is caught by H5Fopen's end-of-file check.

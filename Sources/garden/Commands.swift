@@ -150,17 +150,21 @@ func train(_ recipe: Recipe, modelDir: URL) throws {
     }
 }
 
-/// Runs a command's body like `runReportingErrors`, with Foundation's file-system errors
-/// (creating the model dir, writing recipe.yaml or metrics on a read-only or full file
-/// system) turned into one line naming the path and the system's reason, instead of the raw
-/// `Error Domain=NSCocoaErrorDomain Code=642 ...` text.
+/// Runs a command's body, turning any error into one line on stderr and exit code 1.
+/// Foundation's file-system errors (creating the model dir, writing recipe.yaml or metrics on a
+/// read-only or full file system) become one line naming the path and the system's reason,
+/// instead of the raw `Error Domain=NSCocoaErrorDomain Code=642 ...` text.
 func runCommand(_ body: () throws -> Void) throws {
-    try runReportingErrors {
-        do {
-            try body()
-        } catch let error as CocoaError {
-            throw FileSystemError(error)
-        }
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        let reported = (error as? CocoaError).map { FileSystemError($0) as Error } ?? error
+        let message = (reported as? LocalizedError)?.errorDescription ?? "\(reported)"
+        FileHandle.standardError.write(
+            Data("garden: error: \(message.replacingOccurrences(of: "\n", with: "; "))\n".utf8))
+        throw ExitCode.failure
     }
 }
 

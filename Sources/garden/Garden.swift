@@ -43,20 +43,6 @@ struct RecipeOptions: ParsableArguments {
     func load() throws -> Recipe { try RecipeLoader.load(path: recipe, overrides: overrides) }
 }
 
-/// Runs `body`, turning any error into one line on stderr and exit code 1.
-func runReportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-        FileHandle.standardError.write(
-            Data("garden: error: \(message.replacingOccurrences(of: "\n", with: "; "))\n".utf8))
-        throw ExitCode.failure
-    }
-}
-
 func logLine(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
 func defaultModelDir(_ recipe: Recipe, _ given: String?) -> URL {

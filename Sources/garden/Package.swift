@@ -22,7 +22,7 @@ struct Package: ParsableCommand {
     var overwrite = false
 
     func run() throws {
-        try runReportingErrors {
+        try runCommand {
             try Packaging.run(
                 export: URL(fileURLWithPath: export), out: URL(fileURLWithPath: out),
                 overwrite: overwrite)

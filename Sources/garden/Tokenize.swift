@@ -18,7 +18,7 @@ struct Tokenize: ParsableCommand {
     var cased = false
 
     func run() throws {
-        try runReportingErrors {
+        try runCommand {
             let vocabulary = try Vocabulary.read(URL(fileURLWithPath: vocab))
             let tokenizer = WordPieceTokenizer(vocabulary: vocabulary, doLowerCase: !cased)
             guard let data = FileManager.default.contents(atPath: input) else {

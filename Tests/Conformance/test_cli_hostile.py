@@ -104,22 +104,81 @@ def test_huge_declared_dataset_in_a_small_file(mlp_run, tmp_path):
         f"more than the whole file ({size} bytes): the file is damaged")
 
 
-def test_negative_step(mlp_run, tmp_path):
+def doctored_checkpoint_is_refused(mlp_run, tmp_path: Path, doctor, *needles: str) -> None:
+    """`doctor(f)` edits a copy of the run's checkpoint through h5py; every command refuses it."""
     model_dir, ckpt = copy_run(mlp_run, tmp_path)
     with h5py.File(ckpt, "r+") as f:
-        f.attrs.modify("step", np.int64(-5))
-    every_command_refuses(mlp_run, model_dir, ckpt, tmp_path, "attribute 'step' is -5, expected a step count >= 0")
+        doctor(f)
+    every_command_refuses(mlp_run, model_dir, ckpt, tmp_path, *needles)
+
+
+def test_negative_step(mlp_run, tmp_path):
+    doctored_checkpoint_is_refused(
+        mlp_run, tmp_path, lambda f: f.attrs.modify("step", np.int64(-5)),
+        "attribute 'step' is -5, expected a step count >= 0")
 
 
 def test_non_finite_parameter_with_a_matching_checksum(mlp_run, tmp_path):
-    model_dir, ckpt = copy_run(mlp_run, tmp_path)
-    with h5py.File(ckpt, "r+") as f:
+    def infinite_bias(f):
         data = f["dense_0/bias"][()]
         data[3] = np.inf
         f["dense_0/bias"][...] = data
         f["dense_0/bias"].attrs.modify("crc32c", np.int64(crc32c(data.astype("<f4").tobytes())))
-    every_command_refuses(mlp_run, model_dir, ckpt, tmp_path,
-                          "dataset 'dense_0/bias': element 3 is inf; a checkpoint holds finite values only")
+
+    doctored_checkpoint_is_refused(
+        mlp_run, tmp_path, infinite_bias,
+        "dataset 'dense_0/bias': element 3 is inf; a checkpoint holds finite values only")
+
+
+LIBHDF5_CRASHER = REPO_ROOT / "Fuzz" / "regressions" / "checkpoint" / "vlen-string-heap-length.h5"
+
+
+def crashed_libhdf5(path: Path) -> str:
+    return (f"garden: error: {path}: not a readable HDF5 file: libhdf5 crashed reading its metadata "
+            "(signal 11, Segmentation fault); the file is damaged")
+
+
+def test_checkpoint_that_crashes_libhdf5(mlp_run, tmp_path):
+    """The fuzz finding: the global heap gives the `blas_config` string a length past the heap, and
+    libhdf5 1.10's H5HG_read copies that much (SIGSEGV in garden before). A child process reads
+    the metadata first and dies instead; inspect, export, predict and resume say so in one line."""
+    model_dir, ckpt = copy_run(mlp_run, tmp_path)
+    shutil.copyfile(LIBHDF5_CRASHER, ckpt)
+    every_command_refuses(mlp_run, model_dir, ckpt, tmp_path)
+    assert one_line_error(garden("inspect", ckpt, check=False)) == crashed_libhdf5(ckpt)
+    export = tmp_path / "export"
+    proc = garden("export", model_dir / "recipe.yaml", "--checkpoint", model_dir / "checkpoints",
+                  "--out", export, check=False, timeout=QUICK)
+    assert one_line_error(proc) == crashed_libhdf5(ckpt) and not export.exists()
+
+
+def test_checkpoint_that_makes_libhdf5_loop(mlp_run, tmp_path):
+    """Fuzz finding: a damaged global heap that libhdf5 1.10 decodes forever. The verifier child
+    is stopped after 2 s of CPU time; every command says so in one line, within seconds."""
+    model_dir, ckpt = copy_run(mlp_run, tmp_path)
+    shutil.copyfile(LIBHDF5_CRASHER.with_name("global-heap-loop.h5"), ckpt)
+    every_command_refuses(mlp_run, model_dir, ckpt, tmp_path)
+    assert one_line_error(garden("inspect", ckpt, check=False)) == (
+        f"garden: error: {ckpt}: not a readable HDF5 file: reading its metadata used more than 2 s "
+        "of CPU time; the file is damaged")
+
+
+def test_training_data_that_crashes_libhdf5(tmp_path):
+    model_dir = tmp_path / "model"
+    proc = garden("train", REPO_ROOT / "Recipes" / "mlp.yaml", "--model-dir", model_dir,
+                  "--set", "data.source=hdf5", "--set", f"data.path={LIBHDF5_CRASHER}",
+                  "--set", "data.inputs=x", "--set", "data.labels=y", check=False, timeout=QUICK)
+    assert one_line_error(proc) == crashed_libhdf5(LIBHDF5_CRASHER)
+    assert not model_dir.exists()
+
+
+def test_predict_input_that_crashes_libhdf5(mlp_run, tmp_path):
+    inputs, outputs = tmp_path / "in.h5", tmp_path / "out.h5"
+    shutil.copyfile(LIBHDF5_CRASHER, inputs)
+    proc = garden("predict", mlp_run.resolved_recipe, "--checkpoint", mlp_run.checkpoint,
+                  "--input", inputs, "--output", outputs, check=False, timeout=QUICK)
+    assert one_line_error(proc) == crashed_libhdf5(inputs)
+    assert not outputs.exists()
 
 
 def test_flipped_byte_in_parameter_data(mlp_run, tmp_path):

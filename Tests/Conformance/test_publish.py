@@ -167,7 +167,7 @@ def test_package_errors_are_one_line_and_leave_nothing(mlp_run, tmp_path):
     out.write_bytes(b"keep me")
     proc = garden("package", mlp_run.export_dir, "--out", out, check=False)
     assert (proc.returncode, proc.stderr) == (
-        1, f"garden: error: {out}: the archive exists; pass --overwrite to replace it\n")
+        1, f"garden: error: {out}: output file exists; pass --overwrite to replace it\n")
     assert out.read_bytes() == b"keep me"
     package(mlp_run.export_dir, out, "--overwrite")
     assert tarfile.is_tarfile(out)

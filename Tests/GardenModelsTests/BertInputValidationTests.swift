@@ -34,28 +34,29 @@ struct BertInputValidationTests {
         try BertHubEncoder(encoder).validate(inputs())
     }
 
+    /// The ten ids of a [2, 5] batch: `fill` everywhere but `value` at flat position `index`.
+    func ids(_ fill: Int32, _ value: Int32, at index: Int) -> [Int32] {
+        var ids = [Int32](repeating: fill, count: 10)
+        ids[index] = value
+        return ids
+    }
+
     @Test func wordIdAtOrAboveTheVocabularyIsRefused() {
-        var ids = [Int32](repeating: 1, count: 10)
-        ids[7] = 11
         expectError(
-            inputs(ids: ids), "input_word_ids",
+            inputs(ids: ids(1, 11, at: 7)), "input_word_ids",
             "id 11 at [1, 2] is outside 0..<11 (the vocabulary size)")
     }
 
     @Test func negativeWordIdIsRefused() {
-        var ids = [Int32](repeating: 1, count: 10)
-        ids[0] = -1
         expectError(
-            inputs(ids: ids), "input_word_ids",
+            inputs(ids: ids(1, -1, at: 0)), "input_word_ids",
             "id -1 at [0, 0] is outside 0..<11 (the vocabulary size)",
             model: BertHubEncoder(encoder))
     }
 
     @Test func typeIdAtOrAboveTypeVocabSizeIsRefused() {
-        var types = [Int32](repeating: 0, count: 10)
-        types[4] = 2
         expectError(
-            inputs(types: types), "input_type_ids",
+            inputs(types: ids(0, 2, at: 4)), "input_type_ids",
             "id 2 at [0, 4] is outside 0..<2 (type_vocab_size)")
     }
 

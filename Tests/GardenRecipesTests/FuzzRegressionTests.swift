@@ -18,7 +18,7 @@ struct FuzzRegressionTests {
     }
 
     @Test func everyTargetHasRegressionInputs() {
-        for target in [FuzzTarget.recipe, .predictInput] {
+        for target in [FuzzTarget.recipe, .checkpoint, .predictInput] {
             #expect(!Self.inputs(of: target).isEmpty, "no regression inputs for \(target.rawValue)")
         }
     }

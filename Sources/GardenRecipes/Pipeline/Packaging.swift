@@ -11,7 +11,8 @@ import GardenExport
 /// into place, so `--out` is never half-written.
 public enum Packaging {
     /// Packs `export` into `out`.
-    /// - Throws: ``PackagingError`` for a missing or non-SavedModel export or a refused `out`;
+    /// - Throws: ``PackagingError`` for a missing or non-SavedModel export or an `out` inside it,
+    ///   ``OutputError`` for another refused `out`;
     ///   ``ExportError/unreadable(path:message:)`` when `saved_model.pb` or the variables do not
     ///   read; ``ArchiveError`` for what an archive cannot hold.
     public static func run(export: URL, out: URL, overwrite: Bool) throws {
@@ -60,20 +61,14 @@ public enum Packaging {
         }
     }
 
-    /// Refuses an existing `out` without `overwrite`, a directory, and a path inside the export
-    /// (the archive would contain itself).
+    /// Refuses a path inside the export (the archive would contain itself), and what
+    /// `OutputTarget.checkFile` refuses for any output: the export itself, a directory or other
+    /// non-regular file, an existing file without `overwrite`.
     static func checkOut(_ out: URL, export: URL, overwrite: Bool) throws {
-        let outPath = out.standardizedFileURL.resolvingSymlinksInPath().path
-        let exportPath = export.standardizedFileURL.resolvingSymlinksInPath().path
-        if outPath.hasPrefix(exportPath.hasSuffix("/") ? exportPath : exportPath + "/") {
+        if OutputTarget.isInside(OutputTarget.canonical(out), OutputTarget.canonical(export)) {
             throw PackagingError.outInsideExport(out: out.path, export: export.path)
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: out.path, isDirectory: &isDirectory) else {
-            return
-        }
-        if isDirectory.boolValue { throw PackagingError.outIsDirectory(path: out.path) }
-        if !overwrite { throw PackagingError.outExists(path: out.path) }
+        try OutputTarget.checkFile(out, overwrite: overwrite, inputs: [("export", export)])
     }
 
     static func reason(creating url: URL) -> String {
@@ -90,8 +85,6 @@ public enum Packaging {
 public enum PackagingError: Error, LocalizedError, Equatable {
     case missingExport(path: String)
     case notASavedModel(path: String)
-    case outExists(path: String)
-    case outIsDirectory(path: String)
     case outInsideExport(out: String, export: String)
     case cannotWrite(path: String, reason: String)
 
@@ -100,9 +93,6 @@ public enum PackagingError: Error, LocalizedError, Equatable {
         case .missingExport(let p): return "\(p): no such export; expected a SavedModel directory"
         case .notASavedModel(let p):
             return "\(p): not a SavedModel directory (expected a directory holding saved_model.pb)"
-        case .outExists(let p): return "\(p): the archive exists; pass --overwrite to replace it"
-        case .outIsDirectory(let p):
-            return "\(p): is a directory; --out names the .tar.gz file to write"
         case .outInsideExport(let o, let e):
             return "\(o): the archive would be inside the export \(e) it packs; write it elsewhere"
         case .cannotWrite(let p, let reason): return "\(p): cannot write the archive: \(reason)"

@@ -1,4 +1,5 @@
 import Foundation
+import GardenHDF5
 import GardenModels
 
 /// What a recipe needs in memory to train, estimated from its keys before anything is
@@ -157,16 +158,9 @@ public struct MemoryEstimate: Equatable, Sendable {
         )
     }
 
-    /// The machine's physical memory in bytes (`MemTotal` of /proc/meminfo, else sysconf).
-    public static var physicalMemory: Int {
-        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
-            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-        {
-            return checkedProduct(kilobytes, 1024)
-        }
-        return checkedProduct(sysconf(Int32(_SC_PHYS_PAGES)), sysconf(Int32(_SC_PAGESIZE)))
-    }
+    /// The memory training may use in bytes: `MemTotal` of /proc/meminfo, or the cgroup's
+    /// `memory.max` when lower (`MachineMemory`).
+    public static var physicalMemory: Int { MachineMemory.available }
 
     /// `bytes` for people: "409.6 GB", "12.0 MB" (powers of 1000, one decimal).
     public static func describe(_ bytes: Int) -> String {
