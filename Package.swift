@@ -4,7 +4,7 @@ import PackageDescription
 // Each target lists exactly the modules its sources import (Tests/PackageManifestTests checks
 // this), so the dependencies below are the architecture. They point down only:
 //   garden, garden-bench -> GardenRecipes -> {GardenTrain, GardenExport, GardenModels, GardenArchive}
-//   GardenModels -> GardenNN -> GardenTensor -> COpenBLAS
+//   GardenModels -> GardenNN -> GardenTensor -> COpenBLAS; GardenModels, GardenNN -> GardenConfig
 //   GardenTrain -> {GardenNN, GardenHDF5 -> {CHDF5, CHDF5Verifier}, GardenCRC32C, TFProto}
 //   GardenExport -> {GardenTensor, GardenCRC32C -> CCRC32C, TFProto -> SwiftProtobuf}
 //   GardenArchive -> CZlib
