@@ -7,7 +7,7 @@ import Testing
 ///
 /// 1. Parameter names: `layer.namedParameters()` lists exactly `parameterPaths` (literal, in
 ///    tree order). The layer is the root of the tree under test, so its paths are assigned
-///    (`assignPaths()`) from there first.
+///    (`initializeParameters`, which renames and draws nothing twice) from there first.
 /// 2. Forward pass: `forward(input)` has shape `outputShape` and only finite values.
 /// 3. Gradients: the tape's gradients of `sum(forward(x) * r)` with respect to the input (when
 ///    it is Float32) and every trainable parameter match central finite differences
