@@ -10,6 +10,7 @@ path and SHA-256 (checked with hashlib), and a resumed run ends with the same by
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def test_resume_continues_from_the_runs_own_checkpoint_byte_identically(source, 
     finally:
         shutil.move(moved, source)
     assert "resumed from " in proc.stdout + proc.stderr
-    assert "restore: " not in proc.stdout + proc.stderr
+    assert "train.init_checkpoint: " not in proc.stdout + proc.stderr
     for name in ["checkpoints/ckpt-000004.h5", "recipe.yaml"]:
         assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "killed" / name).read_bytes(), name
 
@@ -91,7 +92,7 @@ def test_a_shape_mismatch_in_the_encoder_is_one_line_and_writes_nothing(source, 
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith(f"garden: error: train.init_checkpoint: {source_file}: variable 'encoder/")
-    assert "has shape [32, 64] in the checkpoint but [32, 48] in the model" in lines[0]
+    assert re.search(r"' has shape \[(32, )?64\] in the checkpoint but \[(32, )?48\] in the model$", lines[0]), lines[0]
     assert not (tmp_path / "refused").exists()
 
 
