@@ -115,6 +115,15 @@ struct InitCheckpointTests {
         }
     }
 
+    @Test func checkpointsWithoutTheAttributesStillRead() throws {
+        let fixtures = TestPaths.testsFolder.deletingLastPathComponent()
+            .appendingPathComponent("GardenTrainTests/Fixtures")
+        for version in 1...3 {
+            let file = fixtures.appendingPathComponent("checkpoint-v\(version).h5")
+            #expect(try Checkpoint.read(from: file).initSource == nil)
+        }
+    }
+
     /// Runs `overrides` into `dir/refused` expecting `message`, and checks nothing was written.
     func expectRefusal(_ overrides: [String], _ message: String) throws {
         let error = #expect(throws: InitCheckpointError.self) {
@@ -130,6 +139,12 @@ struct InitCheckpointTests {
         try expectRefusal(
             ["train.init_checkpoint=\(missing)"],
             "train.init_checkpoint '\(missing)': \(missing): no such checkpoint file or directory")
+        let text = dir.appendingPathComponent("text.h5")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data("not a checkpoint\n".utf8).write(to: text)
+        try expectRefusal(
+            ["train.init_checkpoint=\(text.path)"],
+            "train.init_checkpoint '\(text.path)': \(text.path): not an HDF5 file (or truncated)")
         try train("source", ["train.steps=1"])
         let file = dir.appendingPathComponent("source/checkpoints/ckpt-000001.h5").path
         try expectRefusal(
