@@ -28,6 +28,9 @@ public struct Checkpoint {
     public var best: BestEvaluation?
     /// The OpenBLAS kernel and build of the process that wrote the file (nil before version 3).
     public var blas: BLASKernel? = BLASKernel.current
+    /// The checkpoint the run was initialised from (`train.init_checkpoint`), kept in every
+    /// checkpoint of the run as the `init_checkpoint` and `init_checkpoint_sha256` attributes.
+    public var initSource: CheckpointSource?
     /// The format version the file was written with (`formatVersion` for new checkpoints).
     public var fileFormatVersion: Int64 = Checkpoint.formatVersion
 
@@ -57,6 +60,10 @@ public struct Checkpoint {
                 try f.writeAttribute("best_metric", best.metric)
                 try f.writeAttribute("best_step", Int64(best.step))
                 try f.writeAttribute("best_value", Double(best.value))
+            }
+            if let initSource {
+                try f.writeAttribute("init_checkpoint", initSource.path)
+                try f.writeAttribute("init_checkpoint_sha256", initSource.sha256)
             }
             if let blas {
                 try f.writeAttribute("blas_core", blas.core)
@@ -118,6 +125,11 @@ public struct Checkpoint {
             ? BLASKernel(
                 core: try f.readStringAttribute("blas_core"),
                 config: try f.readStringAttribute("blas_config")) : nil
+        if try f.hasAttribute("init_checkpoint") {
+            ckpt.initSource = CheckpointSource(
+                path: try f.readStringAttribute("init_checkpoint"),
+                sha256: try f.readStringAttribute("init_checkpoint_sha256"))
+        }
         if try f.hasAttribute("recipe_sha256") {
             let stored = try f.readStringAttribute("recipe_sha256")
             guard stored == ckpt.recipeSHA256 else {
@@ -159,4 +171,12 @@ public struct Checkpoint {
         }
         return steps.max { $0.0 < $1.0 }.map { dir.appendingPathComponent($0.1) }
     }
+}
+
+/// A checkpoint a run was initialised from: its path and the SHA-256 of its bytes.
+public struct CheckpointSource: Equatable, Sendable {
+    public var path: String
+    public var sha256: String
+
+    public init(path: String, sha256: String) { self.path = path; self.sha256 = sha256 }
 }

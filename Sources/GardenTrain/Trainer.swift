@@ -32,7 +32,8 @@ public final class Trainer<Task: TrainingTask> {
         CheckpointKeeper(
             directory: options.modelDir.appendingPathComponent("checkpoints"),
             parameters: task.parameters(of: model), optimizer: optimizer, seed: options.seed,
-            recipeYAML: options.recipeYAML, keepLast: options.keepCheckpoints)
+            recipeYAML: options.recipeYAML, keepLast: options.keepCheckpoints,
+            initSource: options.initSource)
     }
 
     /// Trains from the latest checkpoint (or from scratch) up to `options.steps`.

@@ -21,6 +21,8 @@ public struct TrainerOptions {
     public var bestMetric: String = "loss"
     /// The global norm gradients are clipped to (0: no clipping).
     public var gradientClipNorm: Double = 0
+    /// The checkpoint the run was initialised from, recorded in every checkpoint it writes.
+    public var initSource: CheckpointSource?
     /// Whether to write TensorBoard event files under `<model-dir>/events/`.
     public var writeEvents: Bool = true
 

@@ -159,7 +159,7 @@ struct RecipeErrorTests {
         .init(
             yaml: "", overrides: ["train.stepz=3"],
             expected:
-                "--set train.stepz=3: unknown key 'train.stepz' (did you mean 'train.steps'? valid keys: best_metric, checkpoint_every, eval_every, gradient_clip_norm, keep_checkpoints, log_every, optimizer, steps, threads)"
+                "--set train.stepz=3: unknown key 'train.stepz' (did you mean 'train.steps'? valid keys: best_metric, checkpoint_every, eval_every, gradient_clip_norm, init_checkpoint, keep_checkpoints, log_every, optimizer, steps, threads)"
         ),
         .init(
             yaml: "", overrides: ["train.steps=abc"],

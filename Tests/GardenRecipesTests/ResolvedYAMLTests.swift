@@ -51,6 +51,7 @@ struct ResolvedYAMLTests {
           eval_every: 100
           keep_checkpoints: 3
           best_metric: loss
+          init_checkpoint: null
         export:
           type: mlp
           dropout_rate: null

@@ -21,8 +21,11 @@ public enum Training {
         let model = task.buildModel()
         if evalData != nil { try checkBestMetric(recipe, metricNames: task.metricNames) }
         let (optimizer, lr) = OptimizerFactory.make(recipe)
+        // Before anything is written: a refused init checkpoint leaves no model dir behind.
+        let initSource = try InitCheckpoint.initialise(
+            task.parameters(of: model), recipe, modelDir: modelDir, log: log)
         try FileManager.default.createDirectory(at: modelDir, withIntermediateDirectories: true)
-        let yaml = recipe.resolvedYAML()
+        let yaml = recipe.resolvedYAML() + (initSource.map(InitCheckpoint.recipeComment) ?? "")
         try writeAtomically(yaml, to: modelDir.appendingPathComponent("recipe.yaml"))
         var options = TrainerOptions(
             steps: recipe.train.steps, logEvery: recipe.train.logEvery,
@@ -32,6 +35,7 @@ public enum Training {
         options.keepCheckpoints = recipe.train.keepCheckpoints
         options.bestMetric = recipe.train.bestMetric
         options.gradientClipNorm = Double(recipe.train.gradientClipNorm)
+        options.initSource = initSource
         let trainer = Trainer(
             task: task, model: model, optimizer: optimizer, data: data, evalData: evalData,
             options: options)

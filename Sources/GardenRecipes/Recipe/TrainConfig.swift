@@ -20,6 +20,9 @@ public struct TrainConfig: ConfigSection {
     public var keepCheckpoints: Int = 3
     /// The evaluation metric that picks the best checkpoint.
     public var bestMetric: String = "loss"
+    /// A checkpoint whose matching variables initialise a run that has none of its own
+    /// (`InitCheckpoint`).
+    public var initCheckpoint: String?
 
     /// Creates a training config.
     /// - Parameters:
@@ -65,6 +68,10 @@ public struct TrainConfig: ConfigSection {
         .string(
             "best_metric", \.bestMetric,
             "Eval metric that picks the best checkpoint (lower is better for names with 'loss' or 'error')."
+        ),
+        .optionalString(
+            "init_checkpoint", \.initCheckpoint,
+            "Checkpoint file, run directory or Model Garden TF2 checkpoint prefix whose matching variables initialise a run without checkpoints of its own."
         ),
     ]
 }

@@ -12,6 +12,8 @@ struct CheckpointKeeper {
     let recipeYAML: String
     /// How many of the latest checkpoints to keep besides the best one (0: keep all).
     let keepLast: Int
+    /// The checkpoint the run was initialised from, if any.
+    var initSource: CheckpointSource? = nil
 
     func latest() throws -> URL? { try Checkpoint.latest(in: directory) }
 
@@ -33,10 +35,11 @@ struct CheckpointKeeper {
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let url = directory.appendingPathComponent(Checkpoint.fileName(step: step))
-        let checkpoint = Checkpoint(
+        var checkpoint = Checkpoint(
             step: step, seed: seed, recipe: recipeYAML,
             variables: named.map { ($0.path, $0.parameter.value) },
             optimizerSlots: optimizer.slots(), best: best)
+        checkpoint.initSource = initSource
         try checkpoint.write(to: url)
         try CheckpointRetention.prune(directory, keepLast: keepLast, bestStep: best?.step)
         return url
