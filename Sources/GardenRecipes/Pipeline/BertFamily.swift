@@ -110,7 +110,7 @@ public enum BertFamily {
             encoder.root.namedParameters(prefix: "encoder/")
             + head.namedParameters(prefix: "masked_lm/")
         let vocab = try vocabulary(recipe)
-        return ExportPart(
+        var part = ExportPart(
             model: BertHubEncoder(encoder), checkpointPrefix: "encoder/",
             skippedCheckpointPrefixes: ["next_sentence/"],
             assets: [
@@ -120,6 +120,8 @@ public enum BertFamily {
             children: { [mlmChild(encoder, head)] },
             restoredParameters: restored,
             constants: [.bool("do_lower_case", doLowerCase)])
+        part.optionalChildren = [("masked_lm/", "mlm")]
+        return part
     }
 
     /// The `mlm` child: `__call__(input_word_ids, input_mask, input_type_ids,

@@ -29,6 +29,9 @@ public struct ExportPart {
     public var restoredParameters: [(path: String, parameter: Parameter)]?
     /// Non-trainable metadata variables of the export (BERT's `do_lower_case`).
     public var constants: [ExportedConstant] = []
+    /// Children whose variables (under `prefix` in the checkpoint) a Model Garden checkpoint
+    /// may lack: BERT's `mlm` head, absent from a bare `tf.train.Checkpoint(encoder=...)`.
+    public var optionalChildren: [(prefix: String, child: String)] = []
 
     public init(
         model: Model, checkpointPrefix: String = "", skippedCheckpointPrefixes: [String] = [],

@@ -66,9 +66,9 @@ public enum Exporting {
         // Refuse a taken --out before any work, so the only output is the error.
         try SavedModelWriter.checkTarget(out, overwrite: overwrite)
         try OutputTarget.checkOutsideCheckpoints(out, checkpoint: checkpoint)
-        let part = try ModelFactory.part(recipe, selection)
+        var part = try ModelFactory.part(recipe, selection)
         let (used, report) = try Restore.into(
-            part, from: checkpoint, allowPartial: allowPartial, log: log)
+            &part, from: checkpoint, allowPartial: allowPartial, log: log)
         log("restored \(used.path)")
         log(report.description)
         for note in part.notes + ExportNotes.warnings(recipe) { log("warning: \(note)") }

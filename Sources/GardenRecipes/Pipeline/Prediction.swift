@@ -26,9 +26,9 @@ public enum Prediction {
             inputs: [("checkpoint", checkpointFile), ("input file", input)] + protectedInputs)
         try OutputTarget.checkOutsideCheckpoints(output, checkpoint: checkpoint)
         BLAS.setThreads(recipe.train.threads)
-        let part = try ModelFactory.part(recipe, selection)
+        var part = try ModelFactory.part(recipe, selection)
         let model = part.model
-        try Restore.into(part, from: checkpointFile)
+        try Restore.into(&part, from: checkpointFile)
         let sig = model.signature
         let f = try HDF5File.open(at: input)
         var inputs: [Tensor] = []

@@ -9,18 +9,32 @@ public enum Restore {
     public static func into(_ model: Model, from path: URL, allowPartial: Bool = false) throws -> (
         URL, RestoreReport
     ) {
-        try into(ExportPart(model: model), from: path, allowPartial: allowPartial)
+        var part = ExportPart(model: model)
+        return try into(&part, from: path, allowPartial: allowPartial)
     }
 
     /// Restores `part.model` from the variables under `part.checkpointPrefix`; variables under
-    /// `part.skippedCheckpointPrefixes` are expected and ignored.
+    /// `part.skippedCheckpointPrefixes` are expected and ignored. A Model Garden checkpoint
+    /// without one of `part.optionalChildren`'s variables (a bare encoder has no masked-LM
+    /// head) drops that child from `part` rather than export it with initial values.
     @discardableResult
     public static func into(
-        _ part: ExportPart, from path: URL, allowPartial: Bool = false,
+        _ part: inout ExportPart, from path: URL, allowPartial: Bool = false,
         log: (String) -> Void = { _ in }
     ) throws -> (URL, RestoreReport) {
         let (url, checkpoint, note) = try read(path)
         var ckpt = checkpoint
+        var notes = note.map { [$0] } ?? []
+        for optional in part.optionalChildren
+        where note != nil && !ckpt.variables.contains(where: { $0.path.hasPrefix(optional.prefix) })
+        {
+            part.restoredParameters?.removeAll { $0.path.hasPrefix(optional.prefix) }
+            let (children, name) = (part.children, optional.child)
+            part.children = { children().filter { $0.name != name } }
+            notes.append(
+                "the checkpoint has no \(optional.prefix) variables, so the export has no `\(name)` child"
+            )
+        }
         ckpt.variables.removeAll { v in
             part.skippedCheckpointPrefixes.contains { v.path.hasPrefix($0) }
         }
@@ -34,7 +48,7 @@ public enum Restore {
                     + " (pass --allow-partial to export anyway)")
         }
         // After the check: a refused restore prints its one error line and nothing else.
-        if let note { log(note) }
+        notes.forEach(log)
         return (url, report)
     }
 
