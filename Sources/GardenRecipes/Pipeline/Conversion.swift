@@ -13,21 +13,23 @@ public enum Conversion {
     /// Reads `checkpoint` (a file, or a directory meaning its latest), rebuilds its recipe from
     /// the text it stores, and writes it to `out` in `format`.
     /// - Returns: a line saying what was written.
-    /// - Throws: `CheckpointError`, `RecipeError`, `ConversionError` or ``TensorBundleError``.
+    /// - Throws: `CheckpointError`, `RecipeError`, `OutputError`, `ConversionError` or
+    ///   ``TensorBundleError``.
     public static func run(checkpoint: URL, format: Format, out: URL, overwrite: Bool) throws
         -> String
     {
-        let files = [".index", ".data-00000-of-00001"].map { URL(fileURLWithPath: out.path + $0) }
-        if !overwrite,
-            let taken = files.first(where: { FileManager.default.fileExists(atPath: $0.path) })
-        {
-            throw ConversionError.exists(output: taken.path)
+        let url = try Checkpoint.resolve(checkpoint)
+        // The same refusals as every output file: taken without --overwrite, not a regular
+        // file, or the checkpoint being read.
+        for suffix in [".index", ".data-00000-of-00001"] {
+            try OutputTarget.checkFile(
+                URL(fileURLWithPath: out.path + suffix), overwrite: overwrite,
+                inputs: [("checkpoint", url)])
         }
         let directory = out.deletingLastPathComponent()
         guard FileManager.default.fileExists(atPath: directory.path) else {
             throw ConversionError.noDirectory(output: out.path, directory: directory.path)
         }
-        let url = try Checkpoint.resolve(checkpoint)
         let stored = try Checkpoint.read(from: url)
         let recipe = try RecipeLoader.load(yaml: stored.recipe, sourceName: url.path)
         switch recipe.model {
@@ -63,15 +65,12 @@ public enum Conversion {
 
 /// Why `garden convert` refused. One line, naming the path.
 public enum ConversionError: Error, LocalizedError, Equatable {
-    case exists(output: String)
     case noDirectory(output: String, directory: String)
     case unsupported(checkpoint: String, modelType: String)
     case unknownFormat(String)
 
     public var errorDescription: String? {
         switch self {
-        case .exists(let output):
-            return "\(output): output file exists; pass --overwrite to replace it"
         case .noDirectory(let output, let directory):
             return "\(output): the directory \(directory) does not exist"
         case .unknownFormat(let format):
