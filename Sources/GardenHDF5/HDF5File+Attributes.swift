@@ -113,12 +113,7 @@ extension HDF5File {
         try HDF5Library.withLock {
             let (object, objectName) = try openObject(path)
             defer { H5Oclose(object) }
-            let found = H5Aexists(object, name)
-            guard found >= 0 else {
-                throw HDF5Error.library(
-                    file: self.path, action: "read the attributes of '\(objectName)'")
-            }
-            guard found > 0 else {
+            guard try attributeExists(name, on: object, objectName) else {
                 throw HDF5Error.attributeNotFound(
                     file: self.path, object: objectName, name: name)
             }
@@ -190,13 +185,21 @@ extension HDF5File {
         try HDF5Library.withLock {
             let (object, objectName) = try openObject(path)
             defer { H5Oclose(object) }
-            let found = H5Aexists(object, name)
-            guard found >= 0 else {
-                throw HDF5Error.library(
-                    file: self.path, action: "read the attributes of '\(objectName)'")
-            }
-            return found > 0
+            return try attributeExists(name, on: object, objectName)
         }
+    }
+
+    /// `H5Aexists` on an open object, whose failure (undecodable attribute messages) is an
+    /// error naming the object. Call with the library lock held.
+    private func attributeExists(_ name: String, on object: hid_t, _ objectName: String) throws
+        -> Bool
+    {
+        let found = H5Aexists(object, name)
+        guard found >= 0 else {
+            throw HDF5Error.library(
+                file: path, action: "read the attributes of '\(objectName)'")
+        }
+        return found > 0
     }
 
     /// The names of the attributes on a group or dataset, sorted by UTF-8 bytes.
