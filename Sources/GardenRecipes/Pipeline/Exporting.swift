@@ -67,7 +67,7 @@ public enum Exporting {
         try SavedModelWriter.checkTarget(out, overwrite: overwrite)
         try OutputTarget.checkOutsideCheckpoints(out, checkpoint: checkpoint)
         var part = try ModelFactory.part(recipe, selection)
-        let (used, report) = try Restore.into(
+        let (used, report, checkpointRead) = try Restore.into(
             &part, from: checkpoint, allowPartial: allowPartial, log: log)
         log("restored \(used.path)")
         log(report.description)
@@ -82,7 +82,7 @@ public enum Exporting {
         let card = ModelCard.make(
             recipe: recipe, part: part, selection: selection, spec: spec,
             assembly: assembly, checkpointFile: used,
-            checkpoint: try Restore.read(used).1, build: build)
+            checkpoint: checkpointRead, build: build)
         assembly.extraFiles.append(card.file)
         try SavedModelWriter.write(assembly, to: out, overwrite: overwrite)
         log("exported SavedModel to \(out.path)")

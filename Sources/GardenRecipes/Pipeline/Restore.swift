@@ -10,18 +10,21 @@ public enum Restore {
         URL, RestoreReport
     ) {
         var part = ExportPart(model: model)
-        return try into(&part, from: path, allowPartial: allowPartial)
+        let (url, report, _) = try into(&part, from: path, allowPartial: allowPartial)
+        return (url, report)
     }
 
     /// Restores `part.model` from the variables under `part.checkpointPrefix`; variables under
     /// `part.skippedCheckpointPrefixes` are expected and ignored. A Model Garden checkpoint
     /// without one of `part.optionalChildren`'s variables (a bare encoder has no masked-LM
     /// head) drops that child from `part` rather than export it with initial values.
+    /// - Returns: the checkpoint file used, the restore report and the checkpoint as read (the
+    ///   model card's facts), so nothing reads the file twice.
     @discardableResult
     public static func into(
         _ part: inout ExportPart, from path: URL, allowPartial: Bool = false,
         log: (String) -> Void = { _ in }
-    ) throws -> (URL, RestoreReport) {
+    ) throws -> (URL, RestoreReport, Checkpoint) {
         let (url, checkpoint, note) = try read(path)
         var ckpt = checkpoint
         var notes = note.map { [$0] } ?? []
@@ -49,7 +52,7 @@ public enum Restore {
         }
         // After the check: a refused restore prints its one error line and nothing else.
         notes.forEach(log)
-        return (url, report)
+        return (url, report, checkpoint)
     }
 
     /// Reads `path`: one of our checkpoints (a file, or a directory meaning its latest), or a
