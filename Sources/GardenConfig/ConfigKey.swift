@@ -122,6 +122,16 @@ public struct ConfigKey<Section: ConfigSection>: @unchecked Sendable {
             emit: { .intList($0[keyPath: path]) })
     }
 
+    /// A list-of-strings key.
+    public static func stringList(
+        _ name: String, _ path: WritableKeyPath<Section, [String]>, _ summary: String
+    ) -> ConfigKey {
+        ConfigKey(
+            { .stringList(name, $0[keyPath: path], summary) },
+            read: { $1[keyPath: path] = try $0.stringList(name) },
+            emit: { .stringList($0[keyPath: path]) })
+    }
+
     /// A key taking one of `choices` (the enum's raw values, in the order given).
     public static func choice<Value: RawRepresentable>(
         _ name: String, _ path: WritableKeyPath<Section, Value>, _ choices: [Value],

@@ -42,6 +42,7 @@ extension ConfigType {
         case .bool: return "bool"
         case let .choice(choices): return choices.joined(separator: " \\| ")
         case .intList: return "list of int"
+        case .stringList: return "list of string"
         case let .optional(wrapped): return "\(wrapped.referenceName) or null"
         case .mapping: return "mapping"
         case let .oneOf(schema):
@@ -60,6 +61,8 @@ extension ConfigDefault {
         case let .value(value): return "`\(value.canonicalText)`"
         case let .intList(values):
             return "`[" + values.map(String.init).joined(separator: ", ") + "]`"
+        case let .stringList(values):
+            return "`[" + values.joined(separator: ", ") + "]`"
         case .nested:
             if case let .oneOf(schema) = type, let name = schema.defaultVariant {
                 return "`type: \(name)`"

@@ -71,6 +71,8 @@ extension ConfigField {
                 ConfigNode(.scalar(ConfigScalar(text: String($0), value: .int($0))), at: .defaults)
             }
             return ConfigNode(.sequence(items), at: .defaults)
+        case let .stringList(values):
+            return ConfigNode.stringList(values)
         case .nested:
             return try type.check(nil, path: path, parent: parent)
         }
@@ -151,6 +153,12 @@ extension ConfigType {
                     item, path: path.appending(index: index), parent: parent)
             }
             return node
+        case let (.stringList, .sequence(items)):
+            let strings = try items.enumerated().map { index, item in
+                try ConfigType.string.check(
+                    item, path: path.appending(index: index), parent: parent)
+            }
+            return ConfigNode(.sequence(strings), at: node.location)
         default:
             throw mismatch(node)
         }

@@ -14,6 +14,8 @@ public indirect enum ConfigType: Sendable {
     case choice([String])
     /// A list of YAML integers.
     case intList
+    /// A list of strings (any non-null scalars, taken as written).
+    case stringList
     /// The wrapped type, or null.
     case optional(ConfigType)
     /// A nested mapping with its own keys (null means "all defaults").
@@ -30,6 +32,7 @@ public indirect enum ConfigType: Sendable {
         case .bool: return "a boolean"
         case let .choice(choices): return "one of " + choices.joined(separator: ", ")
         case .intList: return "a list of integers"
+        case .stringList: return "a list of strings"
         case let .optional(wrapped): return "\(wrapped.expectation) or null"
         case .mapping, .oneOf: return "a mapping"
         }
@@ -47,6 +50,8 @@ public enum ConfigDefault: Sendable {
     case value(ConfigScalarValue)
     /// A fixed list of integers.
     case intList([Int])
+    /// A fixed list of strings.
+    case stringList([String])
     /// Nested mappings and one-ofs take their defaults from their own fields.
     case nested
 }
@@ -109,6 +114,13 @@ public struct ConfigField: Sendable {
     /// A list-of-integers key.
     public static func intList(_ name: String, _ value: [Int], _ summary: String) -> ConfigField {
         ConfigField(name, .intList, default: .intList(value), summary)
+    }
+
+    /// A list-of-strings key.
+    public static func stringList(_ name: String, _ value: [String], _ summary: String)
+        -> ConfigField
+    {
+        ConfigField(name, .stringList, default: .stringList(value), summary)
     }
 
     /// A key that may be null and defaults to null.

@@ -82,13 +82,27 @@ public struct ConfigView: Sendable {
 
     /// The list of integers at `key`.
     public func intList(_ key: String) throws -> [Int] {
-        guard case let .sequence(items) = try value(key, expected: "a list").content else {
-            throw mismatch(key, "a list of integers")
+        try list(key, "a list of integers") {
+            if case let .int(value)? = $0 { value } else { nil }
         }
-        return try items.map { item in
-            guard case let .int(value)? = item.scalar?.value else {
-                throw mismatch(key, "a list of integers")
-            }
+    }
+
+    /// The list of strings at `key`.
+    public func stringList(_ key: String) throws -> [String] {
+        try list(key, "a list of strings") {
+            if case let .string(value)? = $0 { value } else { nil }
+        }
+    }
+
+    /// The items of the list at `key`, each read by `item` (nil: not of the list's type).
+    private func list<Item>(
+        _ key: String, _ expected: String, _ item: (ConfigScalarValue?) -> Item?
+    ) throws -> [Item] {
+        guard case let .sequence(items) = try value(key, expected: "a list").content else {
+            throw mismatch(key, expected)
+        }
+        return try items.map {
+            guard let value = item($0.scalar?.value) else { throw mismatch(key, expected) }
             return value
         }
     }
@@ -149,6 +163,11 @@ extension ConfigNode {
     /// A list-of-integers node.
     public static func intList(_ values: [Int]) -> ConfigNode {
         ConfigNode(.sequence(values.map(int)), at: .defaults)
+    }
+
+    /// A list-of-strings node.
+    public static func stringList(_ values: [String]) -> ConfigNode {
+        ConfigNode(.sequence(values.map(string)), at: .defaults)
     }
 
     /// A mapping node with keys in the given order.

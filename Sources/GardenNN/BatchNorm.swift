@@ -12,7 +12,8 @@ import GardenTensor
 /// `moving = moving - (moving - batch) * (1 - momentum)`, with the UNBIASED batch variance for
 /// `moving_variance`, as TensorFlow's `FusedBatchNormV3` and Keras do. Traced for training, the
 /// same update becomes `AssignSubVariableOp`s wired as control outputs. Inference: normalizes
-/// with the moving statistics and changes nothing.
+/// with the moving statistics and changes nothing. A frozen batch norm (`Module.freeze`) runs
+/// in inference mode even in training, as Keras' `BatchNormalization` with `trainable=False`.
 public final class BatchNorm: Module {
     public let gamma: Parameter
     public let beta: Parameter
@@ -42,7 +43,7 @@ public final class BatchNorm: Module {
 
     /// Normalizes `x`; in training mode also updates the moving statistics.
     public func callAsFunction(_ x: Tensor, _ ctx: ForwardContext) -> Tensor {
-        guard ctx.training else {
+        guard ctx.training && !isFrozen else {
             return x.batchNorm(
                 scale: gamma.read(), offset: beta.read(),
                 mean: movingMean.read(), variance: movingVariance.read(),

@@ -15,6 +15,9 @@ open class Module {
     public private(set) var submodules: [Module] = []
     /// Weight regularizers, added to the training loss and exported as `regularization_losses`.
     public private(set) var regularizers: [(parameter: Parameter, regularizer: Regularizer)] = []
+    /// Whether `freeze()` was called on this module or an ancestor: its parameters do not
+    /// train and its batch norms (if any) run in inference mode.
+    public private(set) var isFrozen = false
     /// The draws still to make for own parameters, by parameter identity.
     private var pendingDraws: [ObjectIdentifier: Initialization] = [:]
 
@@ -99,6 +102,18 @@ open class Module {
             visit(prefix + n, p, self)
         }
         for m in submodules { m.walk(prefix: prefix + m.name + "/", seen: &seen, visit) }
+    }
+
+    /// Keras' `layer.trainable = False` for this module and everything below it: every parameter
+    /// becomes non-trainable (the tape records no gradient for it, so no optimizer update, weight
+    /// decay or regularizer gradient moves it; a regularizer's loss still counts in the total,
+    /// as in Keras' `model.losses`), and `BatchNorm` runs in inference mode (moving statistics
+    /// used, not updated). Checkpoints still store the parameters.
+    public func freeze() {
+        for m in descendants {
+            m.isFrozen = true
+            for (_, p) in m.ownParameters { p.trainable = false }
+        }
     }
 
     /// This module and every module below it, depth first in the order they were added.

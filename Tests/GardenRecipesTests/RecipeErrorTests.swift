@@ -89,7 +89,7 @@ struct RecipeErrorTests {
         .init(
             yaml: "model:\n  type: mpl\n",
             expected:
-                "r.yaml:2: 'model.type' must be one of mul, mlp, resnet, bert_pretrainer, got 'mpl' (did you mean 'mlp'?)"
+                "r.yaml:2: 'model.type' must be one of mul, mlp, resnet, bert_pretrainer, image_classifier, got 'mpl' (did you mean 'mlp'?)"
         ),
         .init(
             yaml: "model:\n  kernel_regularizer:\n    type: l3\n",

@@ -31,53 +31,24 @@ public final class ResNetClassifier: LayerGraphModel {
     public let layerGraph: LayerGraph
 
     public init(_ config: Config, initializer: Initializer) {
-        precondition(
-            config.stageFilters.count == config.stageStrides.count,
-            "ResNetClassifier: \(config.stageFilters.count) stage filters but "
-                + "\(config.stageStrides.count) stage strides")
         self.config = config
-        let regularizer = config.kernelRegularizer
+        let backbone = ResNetBackbone(config)
+        let width = config.stageFilters.last ?? config.stemFilters
         root = Module(name: "resnet")
-        stem = root.addModule(
-            ConvBNReLU(
-                name: "stem", inputChannels: config.inputChannels, filters: config.stemFilters,
-                kernelRegularizer: regularizer))
-        var width = config.stemFilters
-        var built: [ResNetStage] = []
-        for (i, (filters, stride)) in zip(config.stageFilters, config.stageStrides).enumerated() {
-            built.append(
-                root.addModule(
-                    ResNetStage(
-                        name: "stage\(i + 1)", inputChannels: width, filters: filters,
-                        stride: stride,
-                        blocks: config.blocksPerStage, kernelRegularizer: regularizer)))
-            width = filters
-        }
-        stages = built
-        reduceMean = root.addModule(GlobalAveragePooling(name: "reduce_mean"))
-        fc = root.addModule(
+        for layer in backbone.layers { root.addModule(layer.module) }
+        (stem, stages, reduceMean) = (backbone.stem, backbone.stages, backbone.reduceMean)
+        let fc = root.addModule(
             Dense(
                 name: "fc", inputSize: width, units: config.numClasses,
-                kernelRegularizer: regularizer))
+                kernelRegularizer: config.kernelRegularizer))
+        self.fc = fc
         root.initializeParameters(initializer)
-
-        // Spatial sizes stay open in every layer's static shape: the input's are.
-        func image(_ c: Int) -> Shape { Shape([-1, -1, -1, c]) }
-        let (stem, reduceMean, fc) = (stem, reduceMean, fc)
-        var layers = [NamedLayer(stem, outputShape: image(config.stemFilters)) { stem($0, $1) }]
-        for stage in stages {
-            let filters = stage.blocks[0].conv1.kernel.value.shape[3]
-            layers.append(NamedLayer(stage, outputShape: image(filters)) { stage($0, $1) })
-        }
-        layers.append(
-            NamedLayer(reduceMean, outputShape: Shape([-1, width])) { x, _ in
-                reduceMean(x)
-            })
-        layers.append(
-            NamedLayer(fc, outputShape: Shape([-1, config.numClasses])) { x, _ in
-                fc(x)
-            })
+        let layers =
+            backbone.layers + [
+                NamedLayer(fc, outputShape: Shape([-1, config.numClasses])) { x, _ in fc(x) }
+            ]
         layerGraph = LayerGraph(
-            input: TensorSpec("inputs", .float32, image(config.inputChannels)), layers: layers)
+            input: TensorSpec("inputs", .float32, ResNetBackbone.image(config.inputChannels)),
+            layers: layers)
     }
 }

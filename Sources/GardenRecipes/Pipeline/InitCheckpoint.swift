@@ -8,7 +8,8 @@ import GardenTrain
 /// value and the optimizer starts fresh.
 ///
 /// Variables match by path. The recipe's `initCheckpointScope` is the part the user asks for
-/// (BERT's `encoder/` and `masked_lm/`, ResNet's `stem/` and `stageN/`, the whole model
+/// (BERT's `encoder/` and `masked_lm/`, ResNet's and the image classifier's `stem/` and
+/// `stageN/` up to its cut, the whole model
 /// otherwise): a shape mismatch there is an error, and at least one variable there must match.
 /// Outside it (a classifier's `fc/`, the next-sentence head) a variable of the same path and
 /// shape is restored too, and one of another shape (a different class count) keeps its fresh
@@ -128,6 +129,8 @@ extension Recipe {
         case .bertPretrainer: return ["encoder/", "masked_lm/"]
         case .resnet(let config):
             return ["stem/"] + config.stageFilters.indices.map { "stage\($0 + 1)/" }
+        case .imageClassifier(let config):
+            return config.freezableLayerNames.map { $0 + "/" }
         case .mlp, .mul: return [""]
         }
     }

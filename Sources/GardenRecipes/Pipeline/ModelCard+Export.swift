@@ -68,6 +68,9 @@ extension ModelCard {
         if case .resnet = recipe.model {
             return "cut at layer `\(selection.extractTo ?? recipe.export.extractTo)`"
         }
+        if case .imageClassifier = recipe.model, let layer = selection.extractTo {
+            return "cut at layer `\(layer)`"
+        }
         return "the whole model"
     }
 

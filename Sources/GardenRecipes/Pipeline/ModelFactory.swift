@@ -20,6 +20,9 @@ public enum ModelFactory {
             return ResNetClassifier(c, initializer: initializer)
         case .bertPretrainer(let c):
             return BertFamily.pretrainer(recipe, c.encoder, initializer: initializer)
+        case .imageClassifier(var c):
+            if let dropoutRate { c.dropoutRate = dropoutRate }
+            return ImageClassifier(c, initializer: initializer)
         }
     }
 
@@ -67,6 +70,8 @@ public enum ModelFactory {
             return try ResNetFamily.part(recipe, c, selection)
         case .bertPretrainer(let c):
             return try BertFamily.part(recipe, c.encoder, selection)
+        case .imageClassifier(let c):
+            return try ResNetFamily.part(recipe, c, selection)
         }
     }
 }

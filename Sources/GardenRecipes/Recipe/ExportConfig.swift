@@ -63,6 +63,10 @@ public struct ExportConfig: ConfigSection {
             BertPretrainer.Config.typeName, "Export of a BERT pre-trainer's encoder",
             ["dropout_rate", "overwrite", "attention_dropout_rate", "part"]
         ),
+        (
+            ImageClassifier.Config.typeName, "Export of an `image_classifier` (its logits)",
+            ["dropout_rate", "overwrite"]
+        ),
     ]
 
     /// The variants of `export:`, one per model family. There is no fixed default: the loader

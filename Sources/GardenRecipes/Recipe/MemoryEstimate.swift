@@ -66,6 +66,9 @@ public struct MemoryEstimate: Equatable, Sendable {
             model = Self.resnet(c, batch: batch, numExamples: d.numExamples)
         case let .bertPretrainer(c):
             model = Self.bert(c.encoder, data: d)
+        case let .imageClassifier(c):
+            // The whole backbone and a head as wide as `fc`: at most what the cut one needs.
+            model = Self.resnet(c.backbone, batch: batch, numExamples: d.numExamples)
         }
         let slots: Int
         switch recipe.train.optimizer {

@@ -44,6 +44,8 @@ extension Recipe {
             config.validate(extractTo: export.extractTo, into: &rules)
         case let .bertPretrainer(config):
             validateBert(config.encoder, into: &rules)
+        case let .imageClassifier(config):
+            config.validate(into: &rules)
         }
         if data.source == .text && model.typeName != BertPretrainer.Config.typeName {
             rules.fail(

@@ -2,8 +2,20 @@ import Foundation
 import GardenModels
 
 extension ResNetClassifier.Config {
-    /// Adds the rules of a `resnet` model (and its `export.extract_to`) to `rules`.
+    /// Adds the rules of a `resnet` model and its `export.extract_to` to `rules`.
     func validate(extractTo: String, into rules: inout RecipeRules) {
+        validate(into: &rules, model: Self.typeName)
+        if !layerNames.contains(extractTo) {
+            rules.fail(
+                "export.extract_to",
+                "must name a layer of the model (\(layerNames.joined(separator: ", "))), "
+                    + "got '\(extractTo)'")
+        }
+    }
+
+    /// Adds the rules of the architecture (a `resnet` model's, or an `image_classifier`'s
+    /// backbone, whose keys are the same) to `rules`; `model` is the `model.type` they name.
+    func validate(into rules: inout RecipeRules, model: String) {
         rules.positive("model.input_size", inputSize)
         rules.positive("model.input_channels", inputChannels)
         rules.positive("model.stem_filters", stemFilters)
@@ -28,14 +40,32 @@ extension ResNetClassifier.Config {
         if kernelRegularizer.kind != .l2 && kernelRegularizer.kind != .none {
             rules.fail(
                 "model.kernel_regularizer.type",
-                "must be l2 or none for model.type resnet, got \(kernelRegularizer.kind.rawValue)")
+                "must be l2 or none for model.type \(model), got \(kernelRegularizer.kind.rawValue)"
+            )
         }
         rules.nonNegative("model.kernel_regularizer.l2", kernelRegularizer.l2)
-        if !layerNames.contains(extractTo) {
+    }
+}
+
+extension ImageClassifier.Config {
+    /// Adds the rules of an `image_classifier` model to `rules`: the backbone's, a cut at one of
+    /// its layers, a dropout rate, and frozen layers that exist before the cut.
+    func validate(into rules: inout RecipeRules) {
+        backbone.validate(into: &rules, model: Self.typeName)
+        guard backboneLayerNames.contains(backboneOutput) else {
             rules.fail(
-                "export.extract_to",
-                "must name a layer of the model (\(layerNames.joined(separator: ", "))), "
-                    + "got '\(extractTo)'")
+                "model.backbone_output",
+                "must name a backbone layer (\(backboneLayerNames.joined(separator: ", "))), "
+                    + "got '\(backboneOutput)'")
+            return
+        }
+        rules.rate("model.dropout_rate", dropoutRate)
+        let valid = freezableLayerNames
+        for (index, name) in freeze.enumerated() where !valid.contains(name) {
+            rules.fail(
+                "model.freeze[\(index)]",
+                "must name a backbone layer up to model.backbone_output "
+                    + "(\(valid.joined(separator: ", "))), got '\(name)'")
         }
     }
 }

@@ -23,6 +23,8 @@ extension Recipe {
         case .mlp(let config): return ClassificationTask(recipe: self, config: config)
         case .resnet(let config): return ImageClassificationTask(recipe: self, config: config)
         case .bertPretrainer(let config): return BertPretrainingTask(recipe: self, config: config)
+        case .imageClassifier(let config):
+            return ImageClassificationTask(recipe: self, config: config.backbone)
         }
     }
 }

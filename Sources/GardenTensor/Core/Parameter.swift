@@ -7,7 +7,9 @@
 public final class Parameter: @unchecked Sendable {
     public var path: String
     public var value: Tensor
-    public let trainable: Bool
+    /// Whether the tape records gradients for it. A `var` so a model can freeze a layer after
+    /// building it (`Module.freeze`, Keras' `layer.trainable = False`).
+    public var trainable: Bool
 
     public init(_ value: Tensor, path: String = "", trainable: Bool = true) {
         self.value = value.detached
