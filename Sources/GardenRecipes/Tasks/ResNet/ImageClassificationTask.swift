@@ -4,9 +4,11 @@ import GardenModels
 import GardenTensor
 import GardenTrain
 
-/// Image classification by the ResNet classifier (Model Garden's
-/// `official/vision/tasks/image_classification.py`): the synthetic stripes task, or images and
-/// int32 labels from HDF5. Loss and metrics: `ClassifierTask`.
+/// Image classification by the ResNet classifier or the `image_classifier` built on its
+/// backbone (Model Garden's `official/vision/tasks/image_classification.py`): the synthetic
+/// stripes task, or images and int32 labels from HDF5. `config` is the ResNet's (for an
+/// `image_classifier`, its backbone's: image size, channels, classes). The model, frozen layers
+/// included, is `ModelFactory.make`'s. Loss and metrics: `ClassifierTask`.
 public struct ImageClassificationTask: ClassifierTask {
     public let recipe: Recipe
     public let config: ResNetClassifier.Config
