@@ -153,6 +153,9 @@ def test_preprocess_ids_equal_garden_tokenize_packed(run, preprocess_dir, lines,
     out = loaded.signatures["text_pair"](text=tf.constant(lines), text_b=tf.constant(partners))
     assert_ids_equal(numpy(out), packed(pair_ids, run.vocab), lines, "text_pair")
     assert bool(loaded.do_lower_case.numpy())
+    card = (preprocess_dir / "assets.extra" / "README.md").read_text(encoding="utf-8")
+    assert "## Text input" in card and "`import tensorflow_text`" in card and "`text_pair`" in card
+    assert "## Text input" not in (run.model_dir / "export" / "assets.extra" / "README.md").read_text()
     assert Path(loaded.vocab_file.asset_path.numpy().decode()).read_text(encoding="utf-8") == \
         run.vocab_path.read_text(encoding="utf-8")
 
