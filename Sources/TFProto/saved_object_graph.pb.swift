@@ -9,9 +9,8 @@
 //   https://github.com/apple/swift-protobuf/
 
 /// Subset of TensorFlow 2.21's tensorflow/core/protobuf/saved_object_graph.proto.
-/// slot_variables (3), constant (9), resource (10), saveable_objects (11),
-/// captured_tensor (12), registered_name (13), serialized_user_proto (14) and
-/// registered_saver (16) are omitted.
+/// slot_variables (3), constant (9), saveable_objects (11), captured_tensor (12),
+/// registered_name (13), serialized_user_proto (14) and registered_saver (16) are omitted.
 
 import SwiftProtobuf
 
@@ -92,6 +91,14 @@ public nonisolated struct Tensorflow_SavedObject: Sendable {
     set {kind = .bareConcreteFunction(newValue)}
   }
 
+  public var resource: Tensorflow_SavedResource {
+    get {
+      if case .resource(let v)? = kind {return v}
+      return Tensorflow_SavedResource()
+    }
+    set {kind = .resource(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Kind: Equatable, Sendable {
@@ -100,6 +107,7 @@ public nonisolated struct Tensorflow_SavedObject: Sendable {
     case function(Tensorflow_SavedFunction)
     case variable(Tensorflow_SavedVariable)
     case bareConcreteFunction(Tensorflow_SavedBareConcreteFunction)
+    case resource(Tensorflow_SavedResource)
 
   }
 
@@ -225,6 +233,20 @@ public nonisolated struct Tensorflow_SavedBareConcreteFunction: Sendable {
   public init() {}
 
   fileprivate var _functionSpec: Tensorflow_FunctionSpec? = nil
+}
+
+/// A resource other than a variable (e.g. a lookup table): the loader calls its
+/// `_create_resource` child to make it and its `_initialize` child to fill it.
+public nonisolated struct Tensorflow_SavedResource: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var device: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Tensorflow_SavedVariable: Sendable {
@@ -374,7 +396,7 @@ nonisolated extension Tensorflow_SavedObjectGraph: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Tensorflow_SavedObject: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SavedObject"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}children\0\u{4}\u{3}user_object\0\u{1}asset\0\u{1}function\0\u{1}variable\0\u{3}bare_concrete_function\0\u{2}\u{7}dependencies\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}children\0\u{4}\u{3}user_object\0\u{1}asset\0\u{1}function\0\u{1}variable\0\u{3}bare_concrete_function\0\u{2}\u{2}resource\0\u{2}\u{5}dependencies\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -448,6 +470,19 @@ nonisolated extension Tensorflow_SavedObject: SwiftProtobuf.Message, SwiftProtob
           self.kind = .bareConcreteFunction(v)
         }
       }()
+      case 10: try {
+        var v: Tensorflow_SavedResource?
+        var hadOneofValue = false
+        if let current = self.kind {
+          hadOneofValue = true
+          if case .resource(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.kind = .resource(v)
+        }
+      }()
       case 15: try { try decoder.decodeRepeatedMessageField(value: &self.dependencies) }()
       default: break
       }
@@ -482,6 +517,10 @@ nonisolated extension Tensorflow_SavedObject: SwiftProtobuf.Message, SwiftProtob
     case .bareConcreteFunction?: try {
       guard case .bareConcreteFunction(let v)? = self.kind else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    }()
+    case .resource?: try {
+      guard case .resource(let v)? = self.kind else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
     }()
     case nil: break
     }
@@ -701,6 +740,36 @@ nonisolated extension Tensorflow_SavedBareConcreteFunction: SwiftProtobuf.Messag
     if lhs.argumentKeywords != rhs.argumentKeywords {return false}
     if lhs.allowedPositionalArguments != rhs.allowedPositionalArguments {return false}
     if lhs._functionSpec != rhs._functionSpec {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tensorflow_SavedResource: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SavedResource"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}device\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.device) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.device.isEmpty {
+      try visitor.visitSingularStringField(value: self.device, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tensorflow_SavedResource, rhs: Tensorflow_SavedResource) -> Bool {
+    if lhs.device != rhs.device {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

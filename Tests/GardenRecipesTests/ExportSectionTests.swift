@@ -41,7 +41,7 @@ struct ExportSectionTests {
         .init(
             yaml: "model: {type: bert_pretrainer}\nexport:\n  extract_to: stage1\n",
             expected:
-                "r.yaml:3: unknown key 'export.extract_to' (valid keys: attention_dropout_rate, dropout_rate, overwrite, part, type)"
+                "r.yaml:3: unknown key 'export.extract_to' (valid keys: attention_dropout_rate, dropout_rate, overwrite, part, text_input, type)"
         ),
         .init(
             yaml: "model: {type: resnet}\n", overrides: ["export.dropout_rate=0.2"],

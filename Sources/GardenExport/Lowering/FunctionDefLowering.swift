@@ -5,7 +5,8 @@ import TFProto
 ///
 /// Input args are the user arguments in flattened order, then one `DT_RESOURCE` arg per
 /// captured variable (the order of `captures`, which is the order of the SavedConcreteFunction's
-/// `bound_inputs`). Output args follow the flattened output order and are named as TF names
+/// `bound_inputs`), then one per captured table (`DT_RESOURCE`) or asset (`DT_STRING`, its
+/// path). Output args follow the flattened output order and are named as TF names
 /// them (`identity`, `identity_1`, ...); `ret` maps them to body tensors. Side-effect nodes
 /// (`controlOutputs`) become `control_output` + `control_ret` so TF runs them (§5.4). Static
 /// shapes are recorded as TF records them (``FunctionShapes``).
@@ -36,6 +37,9 @@ public enum FunctionDefLowering {
         signature.inputArg =
             arguments.map { argDef($0.name, $0.dtype.tfDataType) }
             + function.captureArgumentNames.map { argDef($0, .dtResource) }
+            + zip(function.resourceArgumentNames, function.resources).map {
+                argDef($0, $1.argumentType.tfDataType)
+            }
 
         var used = Set(signature.inputArg.map(\.name))
         var ret: [String: String] = [:]

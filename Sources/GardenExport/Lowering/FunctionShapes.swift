@@ -35,7 +35,8 @@ enum FunctionShapes {
             def.signature.inputArg[arguments.count + i].handleData = [handle]
         }
         def.attr[inputShapes] = shapeList(
-            arguments.map(\.shape) + function.captures.map { _ in Shape([]) })
+            arguments.map(\.shape) + function.captures.map { _ in Shape([]) }
+                + function.resources.map { _ in Shape([]) })
         for (i, argument) in arguments.enumerated() {
             def.argAttr[UInt32(i)] = argumentAttrs(name: argument.name, shape: argument.shape)
         }

@@ -9,6 +9,8 @@ extension DType {
         case .float32: return .dtFloat
         case .int32: return .dtInt32
         case .bool: return .dtBool
+        case .string: return .dtString
+        case .int64: return .dtInt64
         }
     }
 }
@@ -57,6 +59,8 @@ extension GraphConstant {
         case .float32: proto.floatVal = floats
         case .int32: proto.intVal = ints
         case .bool: proto.boolVal = bools
+        case .string: proto.stringVal = strings.map { Data($0.utf8) }
+        case .int64: proto.int64Val = int64s
         }
         return proto
     }
@@ -82,6 +86,10 @@ extension GraphAttr {
         case .float(let f): value.f = f
         case .bool(let b): value.b = b
         case .string(let s): value.s = Data(s.utf8)
+        case .strings(let strings):
+            var list = Tensorflow_AttrValue.ListValue()
+            list.s = strings.map { Data($0.utf8) }
+            value.list = list
         case .shape(let shape): value.shape = shape.tensorShapeProto
         case .tensor(let constant): value.tensor = constant.tensorProto
         case .function(let name):

@@ -69,6 +69,7 @@ extension SavedModelAssembler.State {
                 key: key, signature: signature, callee: inferenceDef,
                 map: signatureMap)
         }
+        try addExtraSignatures(map: signatureMap)
     }
 
     /// The keyword-only signature over the `training=false` trace: inputs by key, outputs as a
@@ -87,36 +88,44 @@ extension SavedModelAssembler.State {
         let def = SignatureWrapper.functionDef(
             name: name, callee: callee,
             outputOrder: sortedOrder == Array(outputKeys.indices) ? nil : sortedOrder)
-        let inputs = Dictionary(
-            uniqueKeysWithValues: inputSpecs.map {
-                ($0.name, StructuredValues.tensorSpec($0))
-            })
-        let outputs = Dictionary(
-            uniqueKeysWithValues: zip(outputKeys, outputSpecs).map {
-                ($0, StructuredValues.tensorSpec($1, name: $0))
-            })
-        try addConcrete(
-            def, function: spec.call.inference, positional: [], keywords: inputs,
-            output: StructuredValues.dict(outputs))
-        var bare = Tensorflow_SavedBareConcreteFunction()
-        bare.concreteFunctionName = name
-        bare.argumentKeywords = inputSpecs.map(\.name)
-        // As TF's signature wrappers: one input may be passed positionally (Keras' TFSMLayer
-        // does); with several, keyword-only (a signature's inputs have no order).
-        bare.allowedPositionalArguments = inputSpecs.count == 1 ? 1 : 0
-        bare.functionSpec = StructuredValues.functionSpec(
-            fullArgSpec: StructuredValues.fullArgSpec(
-                args: [], defaults: nil, kwonlyargs: inputSpecs.map(\.name)),
-            inputSignature: nil)
-        graph.addChild(map, key, graph.add(.bareConcreteFunction(bare)))
+        try addSignatureFunction(
+            def, function: spec.call.inference, key: key, inputs: inputSpecs,
+            outputKeys: outputKeys, outputs: outputSpecs, map: map)
 
         // The outer graph's call returns the wrapper's outputs, in sorted-key order.
-        let captures = try boundInputs(spec.call.inference, name: name)
-        servingSignature = ServingGraph.Signature(
+        servingSignature = servingGraphSignature(
             key: key, functionName: name, inputs: inputSpecs,
             outputKeys: sortedOrder.map { outputKeys[$0] },
             outputs: sortedOrder.map { outputSpecs[$0] },
-            captures: captures.compactMap { id in variableNodes.firstIndex(of: id) })
+            bound: try boundInputs(spec.call.inference, name: name))
+    }
+
+    /// A signature function's concrete function (keyword inputs, a dict of outputs) and its
+    /// bare node `key` in the signature map.
+    mutating func addSignatureFunction(
+        _ def: Tensorflow_FunctionDef, function: GraphFunction, key: String,
+        inputs: [TensorSpec], outputKeys: [String], outputs: [TensorSpec], map: Int32
+    ) throws {
+        try addConcrete(
+            def, function: function, positional: [],
+            keywords: Dictionary(
+                uniqueKeysWithValues: inputs.map { ($0.name, StructuredValues.tensorSpec($0)) }),
+            output: StructuredValues.dict(
+                Dictionary(
+                    uniqueKeysWithValues: zip(outputKeys, outputs).map {
+                        ($0, StructuredValues.tensorSpec($1, name: $0))
+                    })))
+        var bare = Tensorflow_SavedBareConcreteFunction()
+        bare.concreteFunctionName = def.signature.name
+        bare.argumentKeywords = inputs.map(\.name)
+        // As TF's signature wrappers: one input may be passed positionally (Keras' TFSMLayer
+        // does); with several, keyword-only (a signature's inputs have no order).
+        bare.allowedPositionalArguments = inputs.count == 1 ? 1 : 0
+        bare.functionSpec = StructuredValues.functionSpec(
+            fullArgSpec: StructuredValues.fullArgSpec(
+                args: [], defaults: nil, kwonlyargs: inputs.map(\.name)),
+            inputSignature: nil)
+        graph.addChild(map, key, graph.add(.bareConcreteFunction(bare)))
     }
 
     /// Assets, the bundle with the checkpoint graph, and the MetaGraphDef.
@@ -126,9 +135,7 @@ extension SavedModelAssembler.State {
             var file = Tensorflow_AssetFileDef()
             file.filename = asset.filename
             meta.assetFileDef.append(file)  // tensor_info is set with the outer graph below
-            var saved = Tensorflow_SavedAsset()
-            saved.assetFileDefIndex = Int32(i)
-            graph.addChild(ObjectGraphBuilder.root, asset.name, graph.add(.asset(saved)))
+            _ = try assetNode(index: i)  // already there when a table reads it
         }
 
         let keysByNode = graph.checkpointKeys()
@@ -191,17 +198,21 @@ extension SavedModelAssembler.State {
                     name: variable.parameter.path, dtype: value.dtype,
                     shape: value.shape, checkpointKey: key)
             }
+        let signatures =
+            serving ? [servingSignature].compactMap { $0 } + extraServingSignatures : []
         let built = ServingGraph.build(
-            variables: variables, signature: serving ? servingSignature : nil,
-            assetCount: spec.assets.count)
+            variables: variables, signatures: signatures, assetCount: spec.assets.count,
+            tables: zip(spec.tables, tableNodes).map {
+                ServingGraph.Table(
+                    name: $0.table.name, sharedName: $0.sharedName, initializer: $1.initializer,
+                    assetIndex: $1.assetIndex)
+            })
         graphDef.node = built.nodes
         for (i, name) in built.assetTensorNames.enumerated() {
             meta.assetFileDef[i].tensorInfo.name = name
         }
         if let saver = built.saverDef { meta.saverDef = saver }
-        if let signature = servingSignature, let signatureDef = built.signatureDef {
-            meta.signatureDef[signature.key] = signatureDef
-        }
+        for (key, signatureDef) in built.signatureDefs { meta.signatureDef[key] = signatureDef }
         meta.graphDef = graphDef
         meta.objectGraphDef = graph.savedObjectGraph
 

@@ -34,6 +34,9 @@ public enum SavedModelAssembler {
             "__inference_signature_wrapper_\(key)"
         }
         public static func childCall(_ child: String) -> String { "__inference_\(child)___call__" }
+        public static let tableCreator = "__inference__creator"
+        public static let tableInitializer = "__inference__initializer"
+        public static let tableDestroyer = "__inference__destroyer"
     }
 
     /// Assembles the export of `spec`.
@@ -42,6 +45,7 @@ public enum SavedModelAssembler {
     public static func assemble(_ spec: SavedModelSpec) throws -> SavedModelAssembly {
         try validate(spec)
         var state = State(spec: spec)
+        try state.addTables()
         try state.addVariables()
         try state.addChildren()
         try state.addRootFunctions()
@@ -60,6 +64,14 @@ public enum SavedModelAssembler {
         /// Child-held variables (`ChildObject.ownVariables`) and their nodes.
         var childVariables: [(variable: ExportedVariable, node: Int32)] = []
         var servingSignature: ServingGraph.Signature?
+        /// Signatures beyond the serving one (`spec.extraSignatures`), for the outer graph.
+        var extraServingSignatures: [ServingGraph.Signature] = []
+        /// Nodes of captured tables and assets (``GraphResource``), by identity.
+        var resourceIDs: [ObjectIdentifier: Int32] = [:]
+        /// Asset nodes created early because a table reads them, by asset name.
+        var assetNodes: [String: Int32] = [:]
+        /// Each table's node and initializer function, in `spec.tables` order.
+        var tableNodes: [(node: Int32, initializer: String, assetIndex: Int)] = []
 
         init(spec: SavedModelSpec) { self.spec = spec }
 
@@ -162,12 +174,21 @@ public enum SavedModelAssembler {
         }
 
         func boundInputs(_ function: GraphFunction, name: String) throws -> [Int32] {
-            try function.captures.map { parameter in
+            let variables = try function.captures.map { parameter in
                 guard let id = variableIDs[ObjectIdentifier(parameter)] else {
                     throw ExportError.unknownVariable(function: name, path: parameter.path)
                 }
                 return id
             }
+            return try variables
+                + function.resources.map { resource in
+                    guard let id = resourceIDs[ObjectIdentifier(resource)] else {
+                        throw ExportError.invalidSpec(
+                            "function \(name) captures '\(resource.name)', which is not a table or asset of the export"
+                        )
+                    }
+                    return id
+                }
         }
 
         /// Adds the FunctionDef and its SavedConcreteFunction entry.

@@ -95,6 +95,7 @@ public enum SavedModelInspector {
             return
                 "concrete function \(f.concreteFunctionName)(\(f.argumentKeywords.joined(separator: ", ")))"
         case .asset(let a): return "asset #\(a.assetFileDefIndex)"
+        case .resource: return "resource (lookup table)"
         case nil: return "<empty>"
         }
     }

@@ -43,6 +43,12 @@ public struct SavedModelSpec {
     /// Files for `assets.extra/`: metadata for people and tools that TensorFlow never reads
     /// (e.g. what the export could not carry), written inside the same atomic export.
     public var extraFiles: [ExportedAsset] = []
+    /// Lookup tables filled from assets (the tokenizer's vocabulary), which functions capture
+    /// through `GraphResource`s; each is initialised by the loaders (``ExportedTable``).
+    public var tables: [ExportedTable] = []
+    /// More keyword-only signatures beside `servingSignatureKey`'s, each over its own function
+    /// (e.g. `text_pair` of a text-in export: two strings in).
+    public var extraSignatures: [(key: String, function: GraphFunction, signature: Signature)] = []
 
     /// Creates a spec; defaults give `serving_default`, tag `serve` and the TF1 serving graph.
     public init(

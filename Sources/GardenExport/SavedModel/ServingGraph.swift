@@ -39,6 +39,8 @@ public enum ServingGraph {
         public var outputs: [TensorSpec]
         /// Indices into the variables list, in the function's resource-argument order.
         public var captures: [Int]
+        /// Indices into the tables list, in the function's argument order (after `captures`).
+        public var tables: [Int] = []
 
         public init(
             key: String, functionName: String, inputs: [TensorSpec],
@@ -49,12 +51,28 @@ public enum ServingGraph {
         }
     }
 
+    /// A lookup table as the outer graph needs it (``ExportedTable``).
+    public struct Table {
+        public var name: String
+        public var sharedName: String
+        /// The table's `_initialize` FunctionDef.
+        public var initializer: String
+        /// The asset it reads (index into the assets).
+        public var assetIndex: Int
+
+        public init(name: String, sharedName: String, initializer: String, assetIndex: Int) {
+            self.name = name; self.sharedName = sharedName; self.initializer = initializer
+            self.assetIndex = assetIndex
+        }
+    }
+
     /// What `build` produces.
     public struct Built {
         public var nodes: [Tensorflow_NodeDef]
         /// Nil when there is nothing to restore (RestoreV2 needs at least one tensor).
         public var saverDef: Tensorflow_SaverDef?
-        public var signatureDef: Tensorflow_SignatureDef?
+        /// By key; with tables also `__saved_model_init_op`.
+        public var signatureDefs: [String: Tensorflow_SignatureDef]
         /// The tensor each asset's `asset_file_def` names, in asset order.
         public var assetTensorNames: [String]
     }
@@ -67,9 +85,16 @@ public enum ServingGraph {
     /// The asset path placeholders' name (TF's).
     public static let assetNodeName = "asset_path_initializer"
 
-    /// Builds the outer graph for `variables`, the optional `signature` and `assetCount` assets.
+    /// The init op the C++ loader runs after restoring (with the asset paths fed): it fills the
+    /// tables. Named in `signature_def["__saved_model_init_op"]`, as TF 2 writes it.
+    public static let initOpName = "init_all_tables"
+    public static let initOpKey = "__saved_model_init_op"
+
+    /// Builds the outer graph for `variables`, the `signatures`, `assetCount` assets and
+    /// `tables`.
     public static func build(
-        variables: [Variable], signature: Signature?, assetCount: Int = 0
+        variables: [Variable], signatures: [Signature], assetCount: Int = 0,
+        tables: [Table] = []
     ) -> Built {
         var names = Set([
             restoreOpName, filenameNodeName, "RestoreV2", "RestoreV2/tensor_names",
@@ -99,8 +124,23 @@ public enum ServingGraph {
             return name
         }
 
-        var signatureDef: Tensorflow_SignatureDef?
-        if let signature {
+        let tableHandles = tables.map { table -> String in
+            let name = unique(nodeName(table.name), &names)
+            nodes.append(
+                node(
+                    name, "HashTableV2", [],
+                    [
+                        "key_dtype": typeAttr(.dtString), "value_dtype": typeAttr(.dtInt64),
+                        "shared_name": stringAttr(table.sharedName),
+                    ]))
+            return name
+        }
+
+        var signatureDefs: [String: Tensorflow_SignatureDef] = [:]
+        for (i, signature) in signatures.enumerated() {
+            // The first call's name is reserved above (exports with one signature keep theirs).
+            let callName =
+                i == 0 ? "StatefulPartitionedCall" : unique("StatefulPartitionedCall", &names)
             var def = Tensorflow_SignatureDef()
             def.methodName = "tensorflow/serving/predict"
             var placeholders: [String] = []
@@ -116,10 +156,11 @@ public enum ServingGraph {
                 placeholders.append(name)
                 def.inputs[input.name] = tensorInfo("\(name):0", input)
             }
-            let captured = signature.captures.map { handles[$0] }
+            let captured =
+                signature.captures.map { handles[$0] } + signature.tables.map { tableHandles[$0] }
             nodes.append(
                 node(
-                    "StatefulPartitionedCall", "StatefulPartitionedCall", placeholders + captured,
+                    callName, "StatefulPartitionedCall", placeholders + captured,
                     [
                         "Tin": SignatureWrapper.typeList(
                             signature.inputs.map { $0.dtype.tfDataType }
@@ -131,14 +172,23 @@ public enum ServingGraph {
                             signature.outputs.map(\.shape)),
                     ]))
             for (i, (key, output)) in zip(signature.outputKeys, signature.outputs).enumerated() {
-                def.outputs[key] = tensorInfo("StatefulPartitionedCall:\(i)", output)
+                def.outputs[key] = tensorInfo("\(callName):\(i)", output)
             }
-            signatureDef = def
+            signatureDefs[signature.key] = def
+        }
+        if !tables.isEmpty {
+            nodes += initNodes(tables, handles: tableHandles, assets: assetTensorNames, &names)
+            var info = Tensorflow_TensorInfo()
+            info.name = initOpName
+            info.tensorShape = Shape.unknownRank.tensorShapeProto
+            var def = Tensorflow_SignatureDef()
+            def.outputs[initOpKey] = info
+            signatureDefs[initOpKey] = def
         }
 
         guard !variables.isEmpty else {
             return Built(
-                nodes: nodes, saverDef: nil, signatureDef: signatureDef,
+                nodes: nodes, saverDef: nil, signatureDefs: signatureDefs,
                 assetTensorNames: assetTensorNames)
         }
         nodes += restoreNodes(variables: variables, handles: handles)
@@ -148,8 +198,30 @@ public enum ServingGraph {
         saver.restoreOpName = restoreOpName
         saver.version = .v2
         return Built(
-            nodes: nodes, saverDef: saver, signatureDef: signatureDef,
+            nodes: nodes, saverDef: saver, signatureDefs: signatureDefs,
             assetTensorNames: assetTensorNames)
+    }
+
+    /// One call of each table's initializer on (asset path placeholder, table handle), and the
+    /// `init_all_tables` NoOp that depends on them all.
+    static func initNodes(
+        _ tables: [Table], handles: [String], assets: [String], _ names: inout Set<String>
+    ) -> [Tensorflow_NodeDef] {
+        var nodes: [Tensorflow_NodeDef] = []
+        for (table, handle) in zip(tables, handles) {
+            let name = unique("StatefulPartitionedCall", &names)
+            let asset = String(assets[table.assetIndex].prefix { $0 != ":" })
+            nodes.append(
+                node(
+                    name, "StatefulPartitionedCall", [asset, handle],
+                    [
+                        "Tin": SignatureWrapper.typeList([.dtString, .dtResource]),
+                        "Tout": SignatureWrapper.typeList([.dtInt32]),
+                        "f": functionAttr(table.initializer),
+                    ]))
+        }
+        nodes.append(node(unique(initOpName, &names), "NoOp", nodes.map { "^" + $0.name }, [:]))
+        return nodes
     }
 
     /// `RestoreV2` of every checkpoint key, one `AssignVariableOp` per variable, and the

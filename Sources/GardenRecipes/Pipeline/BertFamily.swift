@@ -11,7 +11,7 @@ import GardenTrain
 /// Its training examples and loss: `BertPretrainingTask`.
 public enum BertFamily {
     /// The checkpoint items of a pre-trainer that `--part` may name and can be exported.
-    public static let parts = ["encoder"]
+    public static let parts = ["encoder", "preprocess"]
     /// The pre-trainer's checkpoint items that are heads: not exportable on their own.
     public static let heads = ["masked_lm", "next_sentence"]
     /// The vocabularies built here are lower-cased ("uncased"), and so is the exported flag.
@@ -93,6 +93,10 @@ public enum BertFamily {
                 "model.type bert_pretrainer has no named layer '\(l)' to extract to (omit --extract-to; use --part encoder)"
             )
         }
+        let vocab = try vocabulary(recipe)
+        let text = BertTextInput.preprocessing(
+            vocab, seqLength: c.maxSequenceLength, lowerCase: doLowerCase)
+        if name == "preprocess" { return BertTextInput.preprocessPart(vocab, text) }
         let initializer = Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed))
         let encoder = BertEncoder(
             encoderConfig(
@@ -109,7 +113,6 @@ public enum BertFamily {
         let restored =
             encoder.root.namedParameters(prefix: "encoder/")
             + head.namedParameters(prefix: "masked_lm/")
-        let vocab = try vocabulary(recipe)
         var part = ExportPart(
             model: BertHubEncoder(encoder), checkpointPrefix: "encoder/",
             skippedCheckpointPrefixes: ["next_sentence/"],
@@ -121,7 +124,7 @@ public enum BertFamily {
             restoredParameters: restored,
             constants: [.bool("do_lower_case", doLowerCase)])
         part.optionalChildren = [("masked_lm/", "mlm")]
-        return part
+        return recipe.export.textInput ? BertTextInput.wrap(part, text) : part
     }
 
     /// The `mlm` child: `__call__(input_word_ids, input_mask, input_type_ids,

@@ -32,6 +32,16 @@ public struct ExportPart {
     /// Children whose variables (under `prefix` in the checkpoint) a Model Garden checkpoint
     /// may lack: BERT's `mlm` head, absent from a bare `tf.train.Checkpoint(encoder=...)`.
     public var optionalChildren: [(prefix: String, child: String)] = []
+    /// Lookup tables of the export (the tokenizer's vocabulary table, ``BertTextInput``).
+    public var tables: [ExportedTable] = []
+    /// Signatures beside `__call__`'s, traced after restoring (text in: `serving_default`,
+    /// `text_pair`).
+    public var signatures: () -> [(key: String, function: GraphFunction, signature: Signature)] = {
+        []
+    }
+    /// The key of the signature over `__call__`'s ids (`serving_ids` when `serving_default`
+    /// takes text).
+    public var servingSignatureKey = "serving_default"
 
     public init(
         model: Model, checkpointPrefix: String = "", skippedCheckpointPrefixes: [String] = [],

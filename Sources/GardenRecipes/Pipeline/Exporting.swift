@@ -75,6 +75,9 @@ public enum Exporting {
         var spec = spec(
             for: part.model, assets: part.assets, children: part.children(),
             constants: part.constants)
+        spec.tables = part.tables
+        spec.extraSignatures = part.signatures()
+        spec.servingSignatureKey = part.servingSignatureKey
         // What the export cannot carry goes into the same atomic write, under assets.extra/.
         if let notes = ExportNotes.file(recipe) { spec.extraFiles.append(notes) }
         // The model card describes the signature as assembled, so it is built after assembly.

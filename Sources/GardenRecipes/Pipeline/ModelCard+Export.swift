@@ -37,7 +37,7 @@ extension ModelCard {
         for case let d as Dropout in modules where d.rate > 0 { dropout[d.rate, default: 0] += 1 }
         let (evaluation, missing) = self.evaluation(
             checkpointFile: checkpointFile, checkpoint: checkpoint)
-        return ModelCard(
+        var card = ModelCard(
             name: recipe.name, modelType: recipe.model.typeName,
             part: describe(recipe, part, selection),
             dictInputs: part.model.signature.inputs.leaf == nil, signatureKey: key,
@@ -55,6 +55,12 @@ extension ModelCard {
             notExported: ExportNotes.warnings(recipe),
             recipeSHA256: SHA256.hex(recipe.resolvedYAML()),
             trainingRecipeSHA256: checkpoint.recipeSHA256, build: build)
+        // Signatures whose inputs are strings: the tokenizer runs in the graph.
+        let signatures = assembly.savedModel.metaGraphs.first?.signatureDef ?? [:]
+        card.textSignatures = signatures.keys.sorted().filter { key in
+            signatures[key]?.inputs.values.contains { $0.dtype == .dtString } ?? false
+        }
+        return card
     }
 
     /// `the whole model`, `its encoder`, `cut at layer reduce_mean`.

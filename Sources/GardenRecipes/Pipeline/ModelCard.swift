@@ -57,6 +57,8 @@ public struct ModelCard: Equatable {
     /// SHA-256 of the recipe stored in the checkpoint (the training run's), if any.
     public var trainingRecipeSHA256: String?
     public var build: BuildInfo
+    /// Signatures that take strings (the tokenizer in the graph), in order; empty for none.
+    public var textSignatures: [String] = []
 
     /// The card as Markdown.
     public var markdown: String {
@@ -74,6 +76,7 @@ public struct ModelCard: Equatable {
             : "`__call__` takes the input as one tensor"
         s += " and `training=False` (inference) or `training=True` (fine-tuning).\n"
         s += "\n"
+        s += textInput
         s += "## Training data\n\n```yaml\n\(dataYAML)```\n\n"
         s += "## Evaluation\n\n"
         if let evaluation {
@@ -97,6 +100,20 @@ public struct ModelCard: Equatable {
         }
         if let step = checkpointStep { s += "- Checkpoint step: \(step)\n" }
         s += "- Made by \(build.description)\n"
+        return s
+    }
+
+    /// Which signatures take text, and the kernels they need.
+    var textInput: String {
+        guard !textSignatures.isEmpty else { return "" }
+        var s = "## Text input\n\n"
+        s += "Signatures \(textSignatures.map { "`\($0)`" }.joined(separator: ", ")) take strings "
+        s += "(`text`, and `text_b` for sentence pairs) and tokenize them in the graph with the "
+        s +=
+            "vocabulary `assets/vocab.txt` (`[CLS] text [SEP] text_b [SEP]`, truncated round-robin). "
+        s +=
+            "The tokenizer uses `tensorflow_text` ops: run `import tensorflow_text` before loading "
+        s += "(the C++ loader needs its op libraries loaded, e.g. `tf.load_op_library`).\n\n"
         return s
     }
 

@@ -20,6 +20,9 @@ public struct ExportConfig: ConfigSection {
     /// ResNet family: the named layer the export extracts up to (its output is the exported
     /// feature vector); `--extract-to` overrides it.
     public var extractTo = "reduce_mean"
+    /// BERT family: `serving_default` takes strings (the tokenizer in the graph,
+    /// `BertTextInput`); `__call__` keeps taking ids.
+    public var textInput = false
 
     /// Creates an export config.
     /// - Parameters:
@@ -49,6 +52,10 @@ public struct ExportConfig: ConfigSection {
         .string(
             "extract_to", \.extractTo,
             "The named layer whose output the export returns (the feature vector)."),
+        .bool(
+            "text_input", \.textInput,
+            "serving_default takes strings (text, and text_b in the text_pair signature) through the tokenizer as TensorFlow ops; __call__ keeps taking ids."
+        ),
     ]
 
     /// The keys each family's export takes.
@@ -61,7 +68,7 @@ public struct ExportConfig: ConfigSection {
         ),
         (
             BertPretrainer.Config.typeName, "Export of a BERT pre-trainer's encoder",
-            ["dropout_rate", "overwrite", "attention_dropout_rate", "part"]
+            ["dropout_rate", "overwrite", "attention_dropout_rate", "part", "text_input"]
         ),
         (
             ImageClassifier.Config.typeName, "Export of an `image_classifier` (its logits)",

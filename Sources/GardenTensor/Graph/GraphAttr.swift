@@ -5,12 +5,23 @@ public struct GraphConstant: Hashable, Sendable {
     public var floats: [Float]
     public var ints: [Int32]
     public var bools: [Bool]
+    /// Graph-only element types (string ops of the tokenizer graph).
+    public var strings: [String] = []
+    public var int64s: [Int64] = []
 
     public init(floats: [Float], shape: [Int]) {
         dtype = .float32; self.shape = shape; self.floats = floats; ints = []; bools = []
     }
     public init(ints: [Int32], shape: [Int]) {
         dtype = .int32; self.shape = shape; floats = []; self.ints = ints; bools = []
+    }
+    public init(strings: [String], shape: [Int]) {
+        dtype = .string; self.shape = shape; floats = []; ints = []; bools = []
+        self.strings = strings
+    }
+    public init(int64s: [Int64], shape: [Int]) {
+        dtype = .int64; self.shape = shape; floats = []; ints = []; bools = []
+        self.int64s = int64s
     }
 }
 
@@ -25,6 +36,7 @@ public enum GraphAttr: Hashable, Sendable {
     case float(Float)
     case bool(Bool)
     case string(String)
+    case strings([String])
     case shape(Shape)
     case tensor(GraphConstant)
     case function(String)

@@ -60,13 +60,19 @@ public struct GraphFunction: Sendable {
     public var outputs: [GraphOutput]
     /// Nodes with side effects and no outputs (variable assignments) that must run.
     public var controlOutputs: [String]
+    /// Captured tables and assets, in the order of their arguments (after the variables').
+    public var resources: [GraphResource]
+    /// The argument name of each resource (same order as `resources`).
+    public var resourceArgumentNames: [String]
 
     public init(
         arguments: [TensorSpec], captures: [Parameter], captureArgumentNames: [String],
-        nodes: [GraphNode], outputs: [GraphOutput], controlOutputs: [String]
+        nodes: [GraphNode], outputs: [GraphOutput], controlOutputs: [String],
+        resources: [GraphResource] = [], resourceArgumentNames: [String] = []
     ) {
         self.arguments = arguments; self.captures = captures
         self.captureArgumentNames = captureArgumentNames; self.nodes = nodes
         self.outputs = outputs; self.controlOutputs = controlOutputs
+        self.resources = resources; self.resourceArgumentNames = resourceArgumentNames
     }
 }

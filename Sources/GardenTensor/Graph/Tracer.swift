@@ -20,6 +20,8 @@ public final class Tracer {
     private var nameCounts: [String: Int] = [:]
     private var usedArgumentNames: Set<String> = []
     private(set) var controlOutputs: [String] = []
+    private(set) var resources: [GraphResource] = []
+    private(set) var resourceArgumentNames: [String] = []
     /// Scope prefix for node names (`dense_0/MatMul`), for readable graphs.
     var scope: [String] = []
 
@@ -58,7 +60,8 @@ public final class Tracer {
         return GraphFunction(
             arguments: tracer.arguments, captures: tracer.captures,
             captureArgumentNames: tracer.captureArgumentNames, nodes: tracer.nodes,
-            outputs: outputs, controlOutputs: tracer.controlOutputs)
+            outputs: outputs, controlOutputs: tracer.controlOutputs,
+            resources: tracer.resources, resourceArgumentNames: tracer.resourceArgumentNames)
     }
 
     private func uniqueArgumentName(_ base: String) -> String {
@@ -150,6 +153,37 @@ public final class Tracer {
         captures.append(parameter)
         captureArgumentNames.append(name)
         return .argument(name)
+    }
+
+    /// The argument for a captured table or asset, added on first use.
+    public func resourceArgument(for resource: GraphResource) -> GraphRef {
+        if let i = resources.firstIndex(where: { $0 === resource }) {
+            return .argument(resourceArgumentNames[i])
+        }
+        let name = uniqueArgumentName(resource.name + "_resource")
+        resources.append(resource)
+        resourceArgumentNames.append(name)
+        return .argument(name)
+    }
+
+    /// The tracer of the innermost active `trace` call, for graph-only builders (the tokenizer's
+    /// string ops) that append nodes no primitive lowers to.
+    public static var active: Tracer? { current }
+
+    /// A symbolic tensor for output `ref` of this trace (any dtype, also the graph-only ones).
+    public func tensor(_ ref: GraphRef, _ dtype: DType, _ shape: Shape) -> Tensor {
+        Tensor(symbolic: SymbolicValue(tracer: self, ref: ref), dtype: dtype, shape: shape)
+    }
+
+    /// The reference of a tensor of this trace (a concrete one becomes a `Const`).
+    public func ref(_ t: Tensor) -> GraphRef { symbolicRef(t) }
+
+    /// Appends a `Const` node of any constant (strings and int64 included).
+    public func constant(_ value: GraphConstant, name: String = "Const") -> GraphRef {
+        let id = addNode(
+            "Const", inputs: [], attrs: ["dtype": .type(value.dtype), "value": .tensor(value)],
+            name: name)
+        return .output(node: id, outputArg: "output", index: 0)
     }
 
     /// A parameter read: `ReadVariableOp` of the captured resource (one read per trace, shared).
