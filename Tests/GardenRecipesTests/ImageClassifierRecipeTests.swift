@@ -129,6 +129,30 @@ struct ImageClassifierRecipeTests {
         }
     }
 
+    /// Frozen layers keep no optimizer slots; a run killed after its step-2 checkpoint and
+    /// resumed ends with the same checkpoint bytes as the uninterrupted run.
+    @Test func aResumedRunWithFrozenLayersEndsByteIdentical() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let recipe = try load([
+            "model.freeze=[stem]", "model.dropout_rate=0.2", "train.steps=4",
+            "train.checkpoint_every=2", "train.optimizer.type=sgd", "train.optimizer.momentum=0.9",
+        ])
+        let (whole, killed) = (
+            dir.appendingPathComponent("whole"), dir.appendingPathComponent("killed")
+        )
+        _ = try Training.run(recipe, modelDir: whole, log: { _ in })
+        try FileManager.default.copyItem(at: whole, to: killed)
+        let last = "checkpoints/ckpt-000004.h5"
+        try FileManager.default.removeItem(at: killed.appendingPathComponent(last))
+        _ = try Training.run(recipe, modelDir: killed, log: { _ in })
+        #expect(
+            try Data(contentsOf: killed.appendingPathComponent(last))
+                == Data(contentsOf: whole.appendingPathComponent(last)))
+        let slots = try Checkpoint.read(from: whole.appendingPathComponent(last)).optimizerSlots
+        #expect(!slots.isEmpty)
+        #expect(!slots.contains { $0.name.hasPrefix("stem/") })
+    }
+
     /// A `resnet` checkpoint initialises the backbone up to the cut; the head (new names) stays
     /// fresh, and the resnet's later layers and `fc` are reported as unexpected.
     @Test func aResNetRunInitialisesTheBackboneAndNotTheHead() throws {
