@@ -282,3 +282,14 @@ def test_cpp_loader_runs_the_table_init_op(run, preprocess_dir, text_dir, lines,
             assert_ids_equal(got, want_ids, batch, "C API preprocess")
         else:
             assert_close_to_scale(got["pooled_output"], want_pooled, "C API text-in pooled_output")
+
+
+def test_predict_refuses_the_preprocess_part_in_one_line(run, tmp_path):
+    in_path = tmp_path / "in.h5"
+    with h5py.File(in_path, "w") as f:
+        f.create_dataset("inputs", data=np.zeros((2,), np.int32))
+    proc = garden("predict", run.model_dir / "recipe.yaml", "--checkpoint", run.model_dir / "checkpoints",
+                  "--input", in_path, "--output", tmp_path / "out.h5", "--part", "preprocess", check=False)
+    assert proc.returncode == 1 and not (tmp_path / "out.h5").exists()
+    assert proc.stderr == ("garden: error: --part preprocess: the preprocessing takes strings and runs only in "
+                           "TensorFlow (export it); garden tokenize gives its ids\n")

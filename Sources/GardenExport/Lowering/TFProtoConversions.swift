@@ -86,10 +86,6 @@ extension GraphAttr {
         case .float(let f): value.f = f
         case .bool(let b): value.b = b
         case .string(let s): value.s = Data(s.utf8)
-        case .strings(let strings):
-            var list = Tensorflow_AttrValue.ListValue()
-            list.s = strings.map { Data($0.utf8) }
-            value.list = list
         case .shape(let shape): value.shape = shape.tensorShapeProto
         case .tensor(let constant): value.tensor = constant.tensorProto
         case .function(let name):

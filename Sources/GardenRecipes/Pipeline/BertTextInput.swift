@@ -22,7 +22,7 @@ public enum BertTextInput {
     public static let idsSignatureKey = "serving_ids"
 
     /// The preprocessing of `vocabulary` into `seqLength` columns.
-    static func preprocessing(_ vocabulary: Vocabulary, seqLength: Int, lowerCase: Bool)
+    public static func preprocessing(_ vocabulary: Vocabulary, seqLength: Int, lowerCase: Bool)
         -> BertPreprocessing
     {
         BertPreprocessing(

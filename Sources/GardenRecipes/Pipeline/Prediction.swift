@@ -28,6 +28,13 @@ public enum Prediction {
         BLAS.setThreads(recipe.train.threads)
         var part = try ModelFactory.part(recipe, selection)
         let model = part.model
+        // String inputs (`--part preprocess`) only run in TensorFlow: the tokenizer's ops have
+        // no Swift kernel (its Swift twin is `garden tokenize`).
+        if model.signature.inputs.leaves.contains(where: { $0.dtype == .string }) {
+            throw PartError(
+                "--part \(selection.part ?? "preprocess"): the preprocessing takes strings and runs only in TensorFlow (export it); garden tokenize gives its ids"
+            )
+        }
         try Restore.into(&part, from: checkpointFile)
         let sig = model.signature
         let f = try HDF5File.open(at: input)

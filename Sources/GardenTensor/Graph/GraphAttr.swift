@@ -36,7 +36,6 @@ public enum GraphAttr: Hashable, Sendable {
     case float(Float)
     case bool(Bool)
     case string(String)
-    case strings([String])
     case shape(Shape)
     case tensor(GraphConstant)
     case function(String)
