@@ -90,6 +90,33 @@ struct InitCheckpointTests {
         #expect(yaml == tunedCkpt.recipe)
     }
 
+    /// The export's recipe hash covers the init checkpoint's hash, as the run's stored recipe
+    /// does: the card says the checkpoint was trained with this recipe, and the run's
+    /// evaluation is found.
+    @Test func theModelCardOfAnInitRunMatchesItsTrainingRecipe() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try train("source", ["train.steps=2"])
+        let tuned = try recipe([
+            "train.steps=2", "data.eval_fraction=0.25", "train.eval_every=2",
+            "train.init_checkpoint=\(dir.appendingPathComponent("source").path)",
+        ])
+        let run = dir.appendingPathComponent("tuned")
+        _ = try Training.run(tuned, modelDir: run, log: { _ in })
+        let out = dir.appendingPathComponent("export")
+        try Exporting.run(
+            tuned, checkpoint: run.appendingPathComponent("checkpoints"), out: out,
+            overwrite: false, log: { _ in })
+        let card = try String(
+            contentsOf: out.appendingPathComponent("assets.extra/README.md"), encoding: .utf8)
+        let stored = try String(
+            contentsOf: run.appendingPathComponent("recipe.yaml"), encoding: .utf8)
+        #expect(
+            card.contains(
+                "- Recipe SHA-256 (resolved recipe of this export): `\(SHA256.hex(stored))`"))
+        #expect(card.contains("- The checkpoint was trained with this same recipe.\n"))
+        #expect(!card.contains("Recipe SHA-256 stored in the checkpoint"))
+    }
+
     @Test func resumeContinuesFromTheRunsOwnCheckpointByteIdentically() throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         try train("source", ["train.steps=2"])

@@ -21,6 +21,16 @@ public enum InitCheckpoint {
         "# init_checkpoint_sha256: \(source.sha256)\n"
     }
 
+    /// The recipe text a run stores (`recipe.yaml`, the checkpoints' `recipe`): the resolved
+    /// recipe, and the source's hash when the run started from an init checkpoint. An export
+    /// hashes the same text, so its model card matches the training run's recipe.
+    static func storedRecipe(_ recipe: Recipe, initSource: CheckpointSource?) -> String {
+        guard recipe.train.initCheckpoint != nil, let initSource else {
+            return recipe.resolvedYAML()
+        }
+        return recipe.resolvedYAML() + recipeComment(initSource)
+    }
+
     /// Initialises `parameters` for a run in `modelDir`: from `recipe.train.initCheckpoint` when
     /// the run has no checkpoint yet (logging the restore report), else nothing.
     /// - Returns: the source to record, for a resumed run the one its own checkpoint recorded.

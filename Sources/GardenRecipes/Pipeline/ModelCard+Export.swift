@@ -53,7 +53,8 @@ extension ModelCard {
             },
             batchNormCount: modules.filter { $0 is BatchNorm }.count,
             notExported: ExportNotes.warnings(recipe),
-            recipeSHA256: SHA256.hex(recipe.resolvedYAML()),
+            recipeSHA256: SHA256.hex(
+                InitCheckpoint.storedRecipe(recipe, initSource: checkpoint.initSource)),
             trainingRecipeSHA256: checkpoint.recipeSHA256, build: build)
         // Signatures whose inputs are strings: the tokenizer runs in the graph.
         let signatures = assembly.savedModel.metaGraphs.first?.signatureDef ?? [:]

@@ -25,7 +25,7 @@ public enum Training {
         let initSource = try InitCheckpoint.initialise(
             task.parameters(of: model), recipe, modelDir: modelDir, log: log)
         try FileManager.default.createDirectory(at: modelDir, withIntermediateDirectories: true)
-        let yaml = recipe.resolvedYAML() + (initSource.map(InitCheckpoint.recipeComment) ?? "")
+        let yaml = InitCheckpoint.storedRecipe(recipe, initSource: initSource)
         try writeAtomically(yaml, to: modelDir.appendingPathComponent("recipe.yaml"))
         var options = TrainerOptions(
             steps: recipe.train.steps, logEvery: recipe.train.logEvery,
