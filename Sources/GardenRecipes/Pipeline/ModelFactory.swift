@@ -20,6 +20,8 @@ public enum ModelFactory {
             return ResNetClassifier(c, initializer: initializer)
         case .bertPretrainer(let c):
             return BertFamily.pretrainer(recipe, c.encoder, initializer: initializer)
+        case .bertClassifier(let c):
+            return BertFamily.classifier(recipe, c, dropoutRate: dropoutRate)
         }
     }
 
@@ -67,6 +69,8 @@ public enum ModelFactory {
             return try ResNetFamily.part(recipe, c, selection)
         case .bertPretrainer(let c):
             return try BertFamily.part(recipe, c.encoder, selection)
+        case .bertClassifier(let c):
+            return try BertFamily.classifierPart(recipe, c, selection)
         }
     }
 }

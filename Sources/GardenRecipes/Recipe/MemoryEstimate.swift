@@ -66,6 +66,8 @@ public struct MemoryEstimate: Equatable, Sendable {
             model = Self.resnet(c, batch: batch, numExamples: d.numExamples)
         case let .bertPretrainer(c):
             model = Self.bert(c.encoder, data: d)
+        case let .bertClassifier(c):
+            model = Self.bert(c.encoder, data: d)
         }
         let slots: Int
         switch recipe.train.optimizer {

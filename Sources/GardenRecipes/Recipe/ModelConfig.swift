@@ -12,6 +12,8 @@ public enum ModelConfig: RecipeSection {
     case resnet(ResNetClassifier.Config)
     /// `type: bert_pretrainer`, BERT pre-training; exports the encoder.
     case bertPretrainer(BertPretrainer.Config)
+    /// `type: bert_classifier`, BERT sentence classification; exports the classifier.
+    case bertClassifier(BertClassifier.Config)
 
     /// The variants of `model:`. Add a model type here (and a case above).
     public static let schema = ConfigOneOfSchema(
@@ -21,6 +23,7 @@ public enum ModelConfig: RecipeSection {
             MLP.Config.variant,
             ResNetClassifier.Config.variant,
             BertPretrainer.Config.variant,
+            BertClassifier.Config.variant,
         ])
 
     /// The `type:` value of this model.
@@ -30,6 +33,7 @@ public enum ModelConfig: RecipeSection {
         case .mlp: return MLP.Config.typeName
         case .resnet: return ResNetClassifier.Config.typeName
         case .bertPretrainer: return BertPretrainer.Config.typeName
+        case .bertClassifier: return BertClassifier.Config.typeName
         }
     }
 
@@ -42,6 +46,8 @@ public enum ModelConfig: RecipeSection {
             self = .resnet(try ResNetClassifier.Config(config: config))
         case BertPretrainer.Config.typeName:
             self = .bertPretrainer(try BertPretrainer.Config(config: config))
+        case BertClassifier.Config.typeName:
+            self = .bertClassifier(try BertClassifier.Config(config: config))
         default: throw RecipeError.schemaMismatch(path: "model.type", expected: "a model type")
         }
     }
@@ -53,6 +59,7 @@ public enum ModelConfig: RecipeSection {
         case let .mlp(config): return config.configNode
         case let .resnet(config): return config.configNode
         case let .bertPretrainer(config): return config.configNode
+        case let .bertClassifier(config): return config.configNode
         }
     }
 }
