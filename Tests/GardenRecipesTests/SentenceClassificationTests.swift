@@ -145,18 +145,18 @@ struct SentenceClassificationTests {
             Swift.abs(out.loss.scalar - xent - model.root.regularizationLoss().scalar) < 1e-6)
     }
 
-    /// `Recipes/data/topic_pairs.csv` is `SyntheticCorpus.topicPairs` (400 rows, seed 13);
+    /// `Recipes/data/topics.csv` is `SyntheticCorpus.topicSentences` (400 rows, seed 13);
     /// `RECORD_SNAPSHOTS=1 swift test --filter SentenceClassification` rewrites it.
-    @Test func shippedTopicPairsTableIsTheGeneratedOne() throws {
-        let file = TestPaths.repositoryRoot.appendingPathComponent("Recipes/data/topic_pairs.csv")
-        let rows = SyntheticCorpus.topicPairs(count: 400, seed: 13)
+    @Test func shippedTopicsTableIsTheGeneratedOne() throws {
+        let file = TestPaths.repositoryRoot.appendingPathComponent("Recipes/data/topics.csv")
+        let rows = SyntheticCorpus.topicSentences(count: 400, seed: 13)
         func field(_ text: String) -> String {
             let quoted = text.contains(",") || text.contains("\"") || text.contains("\n")
             return quoted ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         let text =
-            "sentence1,sentence2,label\n"
-            + rows.map { [field($0.a), field($0.b), $0.label].joined(separator: ",") + "\n" }
+            "text,label\n"
+            + rows.map { field($0.text) + "," + $0.label + "\n" }
             .joined()
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
             try FileManager.default.createDirectory(
@@ -165,7 +165,7 @@ struct SentenceClassificationTests {
         }
         #expect(try String(contentsOf: file, encoding: .utf8) == text)
         let table = try CSVTable.read(file)
-        #expect(table.rows.map { $0.fields[0] } == rows.map(\.a))
-        #expect(Set(table.rows.map { $0.fields[2] }) == Set(SyntheticCorpus.pairLabels))
+        #expect(table.rows.map { $0.fields[0] } == rows.map(\.text))
+        #expect(Set(table.rows.map { $0.fields[1] }) == Set(SyntheticCorpus.topicNames()))
     }
 }

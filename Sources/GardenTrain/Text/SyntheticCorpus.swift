@@ -52,24 +52,35 @@ public enum SyntheticCorpus {
         }
     }
 
-    /// The labels of `topicPairs`, sorted: `different` (class 0), `same` (class 1).
-    public static let pairLabels = ["different", "same"]
+    /// The class names of `topicSentences`: `topic_a`, `topic_b`, ... (sorted, so topic i is
+    /// class i).
+    public static func topicNames(_ topics: Int = 8) -> [String] {
+        (0..<topics).map { "topic_" + String(UnicodeScalar(UInt8(97 + $0 % 26))) }
+    }
 
-    /// A labelled set for sentence-pair classification: `count` pairs of sentences of the
-    /// grammar and words of `paragraphs` (another Philox stream), labelled `same` when both
-    /// are of one topic (half of them) and `different` otherwise, the question pre-training's
-    /// next-sentence task comes close to (a random next sentence usually changes topic).
-    public static func topicPairs(
+    /// A labelled set for sentence classification: `count` single sentences of the words of
+    /// `paragraphs` (another Philox stream), each labelled with its topic's name. Every
+    /// sentence also carries one noun of another topic, so a single word cannot decide the
+    /// class.
+    public static func topicSentences(
         count: Int, topics: Int = 8, wordsPerKind: Int = 6, seed: UInt64
-    ) -> [(a: String, b: String, label: String)] {
+    ) -> [(text: String, label: String)] {
         let vocab = topicWords(topics: topics, wordsPerKind: wordsPerKind)
+        let names = topicNames(topics)
         return (0..<count).map { i in
-            var r = RandomStream(seed: seed, stream: stableHash("data/bert/pairs") &+ UInt64(i))
+            var r = RandomStream(seed: seed, stream: stableHash("data/bert/topics") &+ UInt64(i))
             let topic = r.int(topics)
-            let same = r.uniform() < 0.5
-            let other = same ? topic : (topic + 1 + r.int(topics - 1)) % topics
-            let a = sentence(vocab[topic], &r)
-            return (a, sentence(vocab[other], &r), pairLabels[same ? 1 : 0])
+            let w = vocab[topic]
+            let other = (topic + 1 + r.int(topics - 1)) % topics
+            let (n1, v, a1, n2) = (r.pick(w[0]), r.pick(w[1]), r.pick(w[2]), r.pick(w[0]))
+            let stray = r.pick(vocab[other][0])
+            let text: String
+            switch r.int(3) {
+            case 0: text = "the \(a1) \(n1) \(v) the \(stray) and the \(n2) ."
+            case 1: text = "a \(stray) \(v) near the \(a1) \(n2) ."
+            default: text = "the \(n1) with a \(stray), \(v) the \(a1) \(n2) ."
+            }
+            return (text, names[topic])
         }
     }
 }
