@@ -74,9 +74,9 @@ def loaded(runs, tf):
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "does not hold yet: measured on Recipes/data/topics.csv, the fine-tuned and the scratch run "
-    "reach about the same held-out accuracy (bert_tiny's [CLS] pooled output is trained on "
-    "next-sentence cues, not on topics); the numbers are printed either way"))
+    "does not hold yet: measured on Recipes/data/topics.csv, this short pre-training gives 0.35 "
+    "held out against 0.85 from scratch, the full bert_tiny run 0.96 against 0.95 (its [CLS] "
+    "pooled output is trained on next-sentence cues, not on topics); both numbers are printed"))
 def test_finetuning_the_pretrained_core_beats_training_from_scratch(runs):
     tuned, scratch = final_eval(runs.tuned), final_eval(runs.scratch)
     print(f"\nheld-out accuracy: fine-tuned from the pre-trained core {tuned['eval/accuracy']:.4f}, "
