@@ -63,6 +63,16 @@ enum SentenceData {
         let path = d.path ?? ""
         let table = try CSVTable.read(URL(fileURLWithPath: path))
         let n = table.rows.count
+        // The packed examples (three int32 rows of seq_length each, and the eval split's copy)
+        // must fit the machine's memory, checked before they are made.
+        let bytes = n.multipliedReportingOverflow(by: d.seqLength * 3 * 4 * 2)
+        if bytes.overflow || bytes.partialValue > MemoryEstimate.physicalMemory {
+            throw CSVError(
+                file: path, line: nil,
+                problem:
+                    "the table's \(n) rows at data.seq_length \(d.seqLength) need more than this machine's \(MemoryEstimate.describe(MemoryEstimate.physicalMemory)) of memory"
+            )
+        }
         let held = d.evalExamples(of: n)
         if n - held < d.batchSize {
             throw CSVError(
