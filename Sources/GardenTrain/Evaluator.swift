@@ -3,7 +3,8 @@ import GardenTensor
 
 /// Evaluation on a held-out split: the task's own loss and metrics, so every task gets
 /// evaluation without code of its own, averaged over every example with each batch weighted
-/// by its rows.
+/// by its rows; metrics that are no mean (per-class F1) come from counts summed over every
+/// batch (`TaskLoss.counts`, `TrainingTask.metrics(fromCounts:)`).
 public enum Evaluator {
     /// `loss` and each metric of `task` for `model` over `data`, in inference mode.
     /// - Parameters:
@@ -12,13 +13,15 @@ public enum Evaluator {
     ///   - data: The held-out examples.
     ///   - seed: The recipe seed (for any randomness a loss uses in inference mode).
     ///   - step: The training step being evaluated.
-    /// - Returns: The row-weighted mean of the loss (under `loss`) and of each metric, by name.
+    /// - Returns: The row-weighted mean of the loss (under `loss`) and of each metric, and the
+    ///   task's metrics from counts, by name.
     public static func evaluate<Task: TrainingTask>(
         _ task: Task, _ model: Task.Model, on data: InMemoryDataset<Task.Batch>, seed: Int,
         step: Int
     ) -> [String: Float] {
         var sums: [String: Double] = [:]
         var rows = 0
+        var counts: [String: Double] = [:]
         for batch in data.sequentialBatches() {
             let n = batch.rows
             let ctx = ForwardContext(
@@ -30,8 +33,12 @@ public enum Evaluator {
             for (name, value) in out.metrics.sorted(by: { $0.key < $1.key }) {
                 sums[name, default: 0] += Double(value.detached.scalar) * Double(n)
             }
+            for (name, value) in out.counts.sorted(by: { $0.key < $1.key }) {
+                counts[name, default: 0] += value
+            }
             rows += n
         }
         return sums.mapValues { Float($0 / Double(max(rows, 1))) }
+            .merging(task.metrics(fromCounts: counts)) { mean, _ in mean }
     }
 }

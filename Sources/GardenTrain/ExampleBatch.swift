@@ -29,3 +29,29 @@ public struct SupervisedBatch: ExampleBatch {
 
     public init(columns: [Tensor]) { self.init(inputs: columns[0], targets: columns[1]) }
 }
+
+/// BERT's three inputs and a class label per row: the batch of sentence classification.
+public struct SentenceBatch: ExampleBatch {
+    /// int32 `[rows, seq]`: `[CLS] a [SEP] (b [SEP])` then padding (see `BertPackInputs`).
+    public var inputWordIds: Tensor
+    /// int32 `[rows, seq]`: 1 for a token, 0 for padding.
+    public var inputMask: Tensor
+    /// int32 `[rows, seq]`: 0 for the first segment, 1 for the second.
+    public var inputTypeIds: Tensor
+    /// int32 `[rows]`: the class ids.
+    public var labels: Tensor
+
+    public init(inputWordIds: Tensor, inputMask: Tensor, inputTypeIds: Tensor, labels: Tensor) {
+        self.inputWordIds = inputWordIds; self.inputMask = inputMask
+        self.inputTypeIds = inputTypeIds; self.labels = labels
+    }
+
+    /// The model inputs, in the encoder's signature order.
+    public var modelInputs: [Tensor] { [inputWordIds, inputMask, inputTypeIds] }
+
+    public var columns: [Tensor] { modelInputs + [labels] }
+
+    public init(columns c: [Tensor]) {
+        self.init(inputWordIds: c[0], inputMask: c[1], inputTypeIds: c[2], labels: c[3])
+    }
+}

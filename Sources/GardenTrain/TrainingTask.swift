@@ -25,6 +25,14 @@ public protocol TrainingTask {
     /// The objective on `batch` (data loss plus the model's regularization loss) and the
     /// metrics of the same forward pass.
     func loss(_ model: Model, on batch: Batch, _ ctx: ForwardContext) -> TaskLoss
+    /// The evaluation metrics that are not means of per-batch values (per-class F1), from
+    /// `TaskLoss.counts` summed over the whole held-out split.
+    func metrics(fromCounts counts: [String: Double]) -> [String: Float]
+}
+
+extension TrainingTask {
+    /// No metric from counts.
+    public func metrics(fromCounts counts: [String: Double]) -> [String: Float] { [:] }
 }
 
 /// A task's objective on one batch, and its named metrics (plain values: a metric is never
@@ -32,8 +40,11 @@ public protocol TrainingTask {
 public struct TaskLoss {
     public var loss: Tensor
     public var metrics: [String: Tensor]
+    /// Sums over the batch's rows (true positives of a class, ...) that evaluation adds up over
+    /// the held-out split for `TrainingTask.metrics(fromCounts:)`.
+    public var counts: [String: Double]
 
-    public init(loss: Tensor, metrics: [String: Tensor]) {
-        self.loss = loss; self.metrics = metrics
+    public init(loss: Tensor, metrics: [String: Tensor], counts: [String: Double] = [:]) {
+        self.loss = loss; self.metrics = metrics; self.counts = counts
     }
 }

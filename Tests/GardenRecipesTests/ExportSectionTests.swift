@@ -55,7 +55,7 @@ struct ExportSectionTests {
         .init(
             yaml: "export:\n  type: rsnet\n",
             expected:
-                "r.yaml:2: 'export.type' must be one of mul, mlp, resnet, bert_pretrainer, image_classifier, got 'rsnet' (did you mean 'resnet'?)"
+                "r.yaml:2: 'export.type' must be one of mul, mlp, resnet, bert_pretrainer, image_classifier, bert_classifier, got 'rsnet' (did you mean 'resnet'?)"
         ),
         .init(
             yaml: "export: 3\n",

@@ -39,7 +39,7 @@ struct KeyReferenceTests {
             "| `train.optimizer.epsilon` (`type: adam`) | float | `1e-07` |",
             "| `export.dropout_rate` (`type: mlp`) | float or null | `null` |",
             "| `export.extract_to` (`type: resnet`) | string | `reduce_mean` |",
-            "| `data.source` | synthetic \\| hdf5 \\| text | `synthetic` |",
+            "| `data.source` | synthetic \\| hdf5 \\| text \\| csv | `synthetic` |",
         ] {
             #expect(reference.contains(row), "\(row)")
         }

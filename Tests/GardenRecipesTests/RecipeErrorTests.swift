@@ -83,13 +83,14 @@ struct RecipeErrorTests {
         .init(yaml: "name: {a: 1}\n", expected: "r.yaml:1: 'name' must be a string, got a mapping"),
         // Choices and variants.
         .init(
-            yaml: "data:\n  source: csv\n",
+            yaml: "data:\n  source: tsv\n",
             expected:
-                "r.yaml:2: 'data.source' must be one of synthetic, hdf5, text, got 'csv'"),
+                "r.yaml:2: 'data.source' must be one of synthetic, hdf5, text, csv, got 'tsv' (did you mean 'csv'?)"
+        ),
         .init(
             yaml: "model:\n  type: mpl\n",
             expected:
-                "r.yaml:2: 'model.type' must be one of mul, mlp, resnet, bert_pretrainer, image_classifier, got 'mpl' (did you mean 'mlp'?)"
+                "r.yaml:2: 'model.type' must be one of mul, mlp, resnet, bert_pretrainer, image_classifier, bert_classifier, got 'mpl' (did you mean 'mlp'?)"
         ),
         .init(
             yaml: "model:\n  kernel_regularizer:\n    type: l3\n",

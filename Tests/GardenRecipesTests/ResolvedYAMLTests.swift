@@ -30,6 +30,9 @@ struct ResolvedYAMLTests {
           vocab_size: 512
           vocab: null
           eval_fraction: 0.1
+          text_column: text
+          text_b_column: null
+          label_column: label
         train:
           steps: 200
           log_every: 10

@@ -117,3 +117,41 @@ extension BertPretrainer {
         public static let keys = BertEncoder.Config.keys.map { $0.nested(in: \Config.encoder) }
     }
 }
+
+extension BertClassifier {
+    /// The recipe's `model.type: bert_classifier` section: the encoder's keys (the same as
+    /// `bert_pretrainer`'s), `num_classes` and the head's dropout rate.
+    public struct Config: ConfigVariant, Hashable {
+        /// The encoder's hyperparameters.
+        public var encoder = BertEncoder.Config()
+        /// Number of output logits; with class names, the length of the sorted label list.
+        public var numClasses = 2
+        /// Dropout on the pooled output and in the head while training (Model Garden's
+        /// `BertClassifier(dropout_rate=0.1)`).
+        public var classifierDropoutRate: Float = 0.1
+
+        /// The recipe defaults.
+        public init() {}
+
+        public init(
+            encoder: BertEncoder.Config, numClasses: Int, classifierDropoutRate: Float = 0.1
+        ) {
+            self.encoder = encoder; self.numClasses = numClasses
+            self.classifierDropoutRate = classifierDropoutRate
+        }
+
+        public static let typeName = "bert_classifier"
+        public static let summary =
+            "BERT encoder with a dense classification head on the pooled output (sentence or sentence-pair classification)"
+        public static let keys =
+            BertEncoder.Config.keys.map { $0.nested(in: \Config.encoder) } + [
+                ConfigKey<Config>.int(
+                    "num_classes", \.numClasses,
+                    "Number of output logits; with class-name labels, the size of the sorted label list."
+                ),
+                .float(
+                    "classifier_dropout_rate", \.classifierDropoutRate,
+                    "Dropout on the pooled output and in the head while training."),
+            ]
+    }
+}

@@ -22,18 +22,23 @@ public enum BertFamily {
         let d = recipe.data
         switch d.source {
         case .text: return try TextCorpus.read(URL(fileURLWithPath: d.path ?? ""))
-        case .synthetic, .hdf5:
+        case .synthetic, .hdf5, .csv:
             return SyntheticCorpus.paragraphs(
                 count: max(d.numExamples / 2, 16),
                 seed: UInt64(truncatingIfNeeded: recipe.seed))
         }
     }
 
-    /// The vocabulary: `data.vocab`, else built from the corpus with `data.vocab_size` tokens.
+    /// The vocabulary: `data.vocab`; else, for a classifier, the vocabulary of the run
+    /// `train.init_checkpoint` names (`SentenceData.pretrainingVocabulary`); else built from
+    /// the corpus with `data.vocab_size` tokens.
     public static func vocabulary(_ recipe: Recipe, paragraphs: [[String]]? = nil) throws
         -> Vocabulary
     {
         if let path = recipe.data.vocab { return try Vocabulary.read(URL(fileURLWithPath: path)) }
+        if case .bertClassifier = recipe.model {
+            return try SentenceData.pretrainingVocabulary(recipe)
+        }
         let corpus = try paragraphs ?? Self.paragraphs(recipe)
         return VocabularyBuilder.build(
             sentences: corpus.flatMap { $0 }, size: recipe.data.vocabSize,
@@ -43,8 +48,8 @@ public enum BertFamily {
     /// Rows of the word-embedding table: `model.vocab_size`, else the vocabulary's size.
     static func vocabSize(_ recipe: Recipe, _ c: BertEncoder.Config) -> Int {
         if let v = c.vocabSize { return v }
-        if let path = recipe.data.vocab,
-            let vocab = try? Vocabulary.read(URL(fileURLWithPath: path))
+        if recipe.data.vocab != nil || recipe.model.typeName == BertClassifier.Config.typeName,
+            let vocab = try? vocabulary(recipe)
         {
             return vocab.count
         }
@@ -93,38 +98,72 @@ public enum BertFamily {
                 "model.type bert_pretrainer has no named layer '\(l)' to extract to (omit --extract-to; use --part encoder)"
             )
         }
-        let vocab = try vocabulary(recipe)
-        let text = BertTextInput.preprocessing(
-            vocab, seqLength: c.maxSequenceLength, lowerCase: doLowerCase)
-        if name == "preprocess" { return BertTextInput.preprocessPart(vocab, text) }
-        let initializer = Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed))
+        if name == "preprocess" { return try preprocessPart(recipe, c) }
+        let (encoder, encoderOnly) = try encoderPart(recipe, c, skipping: ["next_sentence/"])
+        var part = encoderOnly
+        let head = MaskedLM(
+            name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
+            activation: c.hiddenActivation, initializerRange: c.initializerRange
+        ).initializeParameters(
+            Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed)), prefix: "mlm/")
+        // Export names come from the part's trees (the encoder at the root, the head under
+        // `mlm/`), checkpoint names from the pre-trainer's; this prefix map is the one place
+        // where they differ: `` → `encoder/`, `mlm/` → `masked_lm/`.
+        part.restoredParameters =
+            encoder.root.namedParameters(prefix: "encoder/")
+            + head.namedParameters(prefix: "masked_lm/")
+        part.children = { [mlmChild(encoder, head)] }
+        part.optionalChildren = [("masked_lm/", "mlm")]
+        return try withTextInput(part, recipe, c)
+    }
+
+    /// The `encoder` part of a pre-trainer or classifier: a fresh `BertEncoder` with the
+    /// export's dropout rates, restored from the checkpoint's `encoder/` items (checkpoint
+    /// items under `skipping` are the model's heads), with the vocabulary as the asset
+    /// `vocab_file` and `do_lower_case`.
+    static func encoderPart(_ recipe: Recipe, _ c: BertEncoder.Config, skipping: [String])
+        throws -> (BertEncoder, ExportPart)
+    {
         let encoder = BertEncoder(
             encoderConfig(
                 recipe, c, dropoutRate: recipe.export.dropoutRate,
                 attentionDropoutRate: recipe.export.attentionDropoutRate),
-            initializer: initializer)
-        let head = MaskedLM(
-            name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
-            activation: c.hiddenActivation, initializerRange: c.initializerRange
-        ).initializeParameters(initializer, prefix: "mlm/")
-        // Export names come from the part's trees (the encoder at the root, the head under
-        // `mlm/`), checkpoint names from the pre-trainer's; this prefix map is the one place
-        // where they differ: `` → `encoder/`, `mlm/` → `masked_lm/`.
-        let restored =
-            encoder.root.namedParameters(prefix: "encoder/")
-            + head.namedParameters(prefix: "masked_lm/")
-        var part = ExportPart(
+            initializer: Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed)))
+        let part = ExportPart(
             model: BertHubEncoder(encoder), checkpointPrefix: "encoder/",
-            skippedCheckpointPrefixes: ["next_sentence/"],
-            assets: [
-                ExportedAsset(
-                    name: "vocab_file", filename: "vocab.txt", contents: vocab.fileContents)
-            ],
-            children: { [mlmChild(encoder, head)] },
-            restoredParameters: restored,
+            skippedCheckpointPrefixes: skipping, assets: [try vocabularyAsset(recipe)],
             constants: [.bool("do_lower_case", doLowerCase)])
-        part.optionalChildren = [("masked_lm/", "mlm")]
-        return recipe.export.textInput ? BertTextInput.wrap(part, text) : part
+        return (encoder, part)
+    }
+
+    /// `assets/vocab.txt`, the vocabulary the model was trained with, as `vocab_file`.
+    static func vocabularyAsset(_ recipe: Recipe) throws -> ExportedAsset {
+        ExportedAsset(
+            name: "vocab_file", filename: "vocab.txt", contents: try vocabulary(recipe).fileContents
+        )
+    }
+
+    /// The tokenizer as TensorFlow ops for the recipe's vocabulary, packing to
+    /// `model.max_sequence_length` columns.
+    static func preprocessing(_ recipe: Recipe, _ c: BertEncoder.Config) throws
+        -> BertPreprocessing
+    {
+        BertTextInput.preprocessing(
+            try vocabulary(recipe), seqLength: c.maxSequenceLength, lowerCase: doLowerCase)
+    }
+
+    /// `--part preprocess`: Model Garden's stand-alone preprocessing SavedModel for the
+    /// recipe's vocabulary.
+    static func preprocessPart(_ recipe: Recipe, _ c: BertEncoder.Config) throws -> ExportPart {
+        BertTextInput.preprocessPart(try vocabulary(recipe), try preprocessing(recipe, c))
+    }
+
+    /// `part` with `serving_default` taking text when the recipe sets `export.text_input`.
+    static func withTextInput(_ part: ExportPart, _ recipe: Recipe, _ c: BertEncoder.Config)
+        throws -> ExportPart
+    {
+        guard recipe.export.textInput else { return part }
+        return BertTextInput.wrap(part, try preprocessing(recipe, c))
     }
 
     /// The `mlm` child: `__call__(input_word_ids, input_mask, input_type_ids,

@@ -55,15 +55,7 @@ public enum InitCheckpoint {
         _ given: String, into parameters: [(path: String, parameter: Parameter)],
         scope: [String]
     ) throws -> (CheckpointSource, RestoreReport, String?) {
-        var url = URL(fileURLWithPath: given)
-        // A run directory means its `checkpoints/`, whose latest file `Restore.read` picks.
-        var isDirectory: ObjCBool = false
-        let checkpoints = url.appendingPathComponent("checkpoints")
-        if FileManager.default.fileExists(atPath: checkpoints.path, isDirectory: &isDirectory),
-            isDirectory.boolValue
-        {
-            url = checkpoints
-        }
+        let url = resolve(given)
         let file: URL
         let checkpoint: Checkpoint
         let note: String?
@@ -93,6 +85,20 @@ public enum InitCheckpoint {
         }
         let report = checkpoint.restore(into: parameters)
         return (CheckpointSource(path: file.path, sha256: sha256), report, note)
+    }
+
+    /// The checkpoint file, checkpoints directory or TensorFlow prefix `given` means: a run
+    /// directory means its `checkpoints/`, whose latest file `Restore.read` picks.
+    static func resolve(_ given: String) -> URL {
+        let url = URL(fileURLWithPath: given)
+        var isDirectory: ObjCBool = false
+        let checkpoints = url.appendingPathComponent("checkpoints")
+        if FileManager.default.fileExists(atPath: checkpoints.path, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        {
+            return checkpoints
+        }
+        return url
     }
 
     /// The SHA-256 of a checkpoint's bytes: of the file for one of ours; for a TensorFlow
@@ -137,6 +143,7 @@ extension Recipe {
     var initCheckpointScope: [String] {
         switch model {
         case .bertPretrainer: return ["encoder/", "masked_lm/"]
+        case .bertClassifier: return ["encoder/"]
         case .resnet(let config):
             return ["stem/"] + config.stageFilters.indices.map { "stage\($0 + 1)/" }
         case .imageClassifier(let config):

@@ -23,6 +23,8 @@ public enum ModelFactory {
         case .imageClassifier(var c):
             if let dropoutRate { c.dropoutRate = dropoutRate }
             return ImageClassifier(c, initializer: initializer)
+        case .bertClassifier(let c):
+            return BertFamily.classifier(recipe, c, dropoutRate: dropoutRate)
         }
     }
 
@@ -72,6 +74,8 @@ public enum ModelFactory {
             return try BertFamily.part(recipe, c.encoder, selection)
         case .imageClassifier(let c):
             return try ResNetFamily.part(recipe, c, selection)
+        case .bertClassifier(let c):
+            return try BertFamily.classifierPart(recipe, c, selection)
         }
     }
 }

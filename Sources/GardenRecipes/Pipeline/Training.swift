@@ -27,6 +27,9 @@ public enum Training {
         try FileManager.default.createDirectory(at: modelDir, withIntermediateDirectories: true)
         let yaml = InitCheckpoint.storedRecipe(recipe, initSource: initSource)
         try writeAtomically(yaml, to: modelDir.appendingPathComponent("recipe.yaml"))
+        for file in try task.runFiles() {
+            try writeAtomically(file.contents, to: modelDir.appendingPathComponent(file.name))
+        }
         var options = TrainerOptions(
             steps: recipe.train.steps, logEvery: recipe.train.logEvery,
             checkpointEvery: recipe.train.checkpointEvery, seed: recipe.seed,
@@ -60,9 +63,14 @@ public enum Training {
 
 /// Writes text through a temporary file in the same directory and a rename.
 func writeAtomically(_ text: String, to url: URL) throws {
+    try writeAtomically(Data(text.utf8), to: url)
+}
+
+/// Writes bytes through a temporary file in the same directory and a rename.
+func writeAtomically(_ data: Data, to url: URL) throws {
     let tmp = url.deletingLastPathComponent().appendingPathComponent(
         ".\(url.lastPathComponent).tmp-\(getpid())")
-    try Data(text.utf8).write(to: tmp)
+    try data.write(to: tmp)
     // rename(2) replaces an existing file in one step: readers never see it missing or partial.
     guard rename(tmp.path, url.path) == 0 else {
         let reason = String(cString: strerror(errno))

@@ -10,6 +10,9 @@ public struct DataConfig: ConfigSection {
         case hdf5
         /// A plain-text corpus (BERT family): one paragraph per line.
         case text
+        /// A CSV (or, by the extension `.tsv`, TSV) table with a header row (BERT
+        /// classifier): text and label columns named by `textColumn`, `labelColumn`.
+        case csv
     }
 
     /// The kind of data.
@@ -36,6 +39,12 @@ public struct DataConfig: ConfigSection {
     public var vocab: String?
     /// The fraction of examples held out for evaluation (0: no evaluation).
     public var evalFraction: Float = 0.1
+    /// CSV: the column of the text (the first segment).
+    public var textColumn = "text"
+    /// CSV: the column of the second text of a sentence pair; nil for single sentences.
+    public var textBColumn: String?
+    /// CSV: the column of the label, a class id or a class name.
+    public var labelColumn = "label"
 
     /// The number of held-out evaluation examples out of `count`.
     public func evalExamples(of count: Int) -> Int {
@@ -71,11 +80,12 @@ public struct DataConfig: ConfigSection {
     public static let keys: [ConfigKey<DataConfig>] = [
         .choice(
             "source", \.source,
-            "`synthetic` (generated from the seed), `hdf5` (read from `path`) or `text` (BERT: a corpus at `path`, one paragraph a line)."
+            "`synthetic` (generated from the seed), `hdf5` (read from `path`), `text` (BERT: a corpus at `path`, one paragraph a line) or `csv` (BERT classifier: a table at `path` with a header row; TSV when the name ends in `.tsv`)."
         ),
         .optionalString(
             "path", \.path,
-            "HDF5 file, or text corpus, with the examples; required when source is hdf5 or text."),
+            "HDF5 file, text corpus or CSV/TSV table with the examples; required when source is hdf5, text or csv."
+        ),
         .string("inputs", \.inputs, "Dataset path of the inputs inside the HDF5 file."),
         .string("labels", \.labels, "Dataset path of the labels inside the HDF5 file."),
         .int("num_examples", \.numExamples, "Number of synthetic examples generated."),
@@ -96,6 +106,14 @@ public struct DataConfig: ConfigSection {
         .float(
             "eval_fraction", \.evalFraction,
             "Fraction of the examples held out for evaluation (chosen by the seed); 0 disables evaluation."
+        ),
+        .string("text_column", \.textColumn, "CSV: the column holding the text (first segment)."),
+        .optionalString(
+            "text_b_column", \.textBColumn,
+            "CSV: the column holding the second text of sentence pairs; null for single texts."),
+        .string(
+            "label_column", \.labelColumn,
+            "CSV: the column holding the label: class ids 0..<num_classes, or class names (mapped through their sorted list)."
         ),
     ]
 }

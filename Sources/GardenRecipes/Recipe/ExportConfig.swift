@@ -48,7 +48,9 @@ public struct ExportConfig: ConfigSection {
             "attention_dropout_rate", \.attentionDropoutRate,
             "Attention dropout of the export under training=True; null keeps the model's."),
         .optionalString(
-            "part", \.part, "The checkpoint item to export; null for the encoder."),
+            "part", \.part,
+            "The checkpoint item to export; null for the encoder (bert_pretrainer) or the whole classifier (bert_classifier)."
+        ),
         .string(
             "extract_to", \.extractTo,
             "The named layer whose output the export returns (the feature vector)."),
@@ -73,6 +75,11 @@ public struct ExportConfig: ConfigSection {
         (
             ImageClassifier.Config.typeName, "Export of an `image_classifier` (its logits)",
             ["dropout_rate", "overwrite"]
+        ),
+        (
+            BertClassifier.Config.typeName,
+            "Export of a BERT classifier (logits), or with `part: encoder` its encoder",
+            ["dropout_rate", "overwrite", "attention_dropout_rate", "part", "text_input"]
         ),
     ]
 

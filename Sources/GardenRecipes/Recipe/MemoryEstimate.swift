@@ -69,6 +69,8 @@ public struct MemoryEstimate: Equatable, Sendable {
         case let .imageClassifier(c):
             // The whole backbone and a head as wide as `fc`: at most what the cut one needs.
             model = Self.resnet(c.backbone, batch: batch, numExamples: d.numExamples)
+        case let .bertClassifier(c):
+            model = Self.bert(c.encoder, data: d)
         }
         let slots: Int
         switch recipe.train.optimizer {

@@ -14,6 +14,8 @@ public enum ModelConfig: RecipeSection {
     case bertPretrainer(BertPretrainer.Config)
     /// `type: image_classifier`, a ResNet backbone cut at a named layer plus a new head.
     case imageClassifier(ImageClassifier.Config)
+    /// `type: bert_classifier`, BERT sentence classification; exports the classifier.
+    case bertClassifier(BertClassifier.Config)
 
     /// The variants of `model:`. Add a model type here (and a case above).
     public static let schema = ConfigOneOfSchema(
@@ -24,6 +26,7 @@ public enum ModelConfig: RecipeSection {
             ResNetClassifier.Config.variant,
             BertPretrainer.Config.variant,
             ImageClassifier.Config.variant,
+            BertClassifier.Config.variant,
         ])
 
     /// The `type:` value of this model.
@@ -34,6 +37,7 @@ public enum ModelConfig: RecipeSection {
         case .resnet: return ResNetClassifier.Config.typeName
         case .bertPretrainer: return BertPretrainer.Config.typeName
         case .imageClassifier: return ImageClassifier.Config.typeName
+        case .bertClassifier: return BertClassifier.Config.typeName
         }
     }
 
@@ -48,6 +52,8 @@ public enum ModelConfig: RecipeSection {
             self = .bertPretrainer(try BertPretrainer.Config(config: config))
         case ImageClassifier.Config.typeName:
             self = .imageClassifier(try ImageClassifier.Config(config: config))
+        case BertClassifier.Config.typeName:
+            self = .bertClassifier(try BertClassifier.Config(config: config))
         default: throw RecipeError.schemaMismatch(path: "model.type", expected: "a model type")
         }
     }
@@ -60,6 +66,7 @@ public enum ModelConfig: RecipeSection {
         case let .resnet(config): return config.configNode
         case let .bertPretrainer(config): return config.configNode
         case let .imageClassifier(config): return config.configNode
+        case let .bertClassifier(config): return config.configNode
         }
     }
 }

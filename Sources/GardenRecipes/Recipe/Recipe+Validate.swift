@@ -46,10 +46,20 @@ extension Recipe {
             validateBert(config.encoder, into: &rules)
         case let .imageClassifier(config):
             config.validate(into: &rules)
+        case let .bertClassifier(config):
+            validateBert(config.encoder, into: &rules)
+            if config.numClasses < 2 || config.numClasses > RecipeRules.maxCount {
+                rules.range("model.num_classes", config.numClasses, 2...RecipeRules.maxCount)
+            }
+            rules.rate("model.classifier_dropout_rate", config.classifierDropoutRate)
         }
         if data.source == .text && model.typeName != BertPretrainer.Config.typeName {
             rules.fail(
                 "data.source", "text needs model.type bert_pretrainer, got \(model.typeName)")
+        }
+        if data.source == .csv && model.typeName != BertClassifier.Config.typeName {
+            rules.fail(
+                "data.source", "csv needs model.type bert_classifier, got \(model.typeName)")
         }
 
         if data.source == .hdf5 && (data.path ?? "").isEmpty {

@@ -50,9 +50,19 @@ extension Recipe {
                 "data.vocab_size",
                 "must be at least 64 (special tokens and characters), got \(data.vocabSize)")
         }
-        if data.source == .hdf5 {
+        if case .bertClassifier = model {
+            if data.source != .csv {
+                rules.fail(
+                    "data.source",
+                    "must be csv for model.type bert_classifier, got \(data.source.rawValue)")
+            } else if (data.path ?? "").isEmpty {
+                rules.fail("data.path", "is required when data.source is csv")
+            }
+        } else if data.source == .hdf5 || data.source == .csv {
             rules.fail(
-                "data.source", "must be synthetic or text for model.type bert_pretrainer, got hdf5")
+                "data.source",
+                "must be synthetic or text for model.type bert_pretrainer, got \(data.source.rawValue)"
+            )
         }
         if data.source == .text && (data.path ?? "").isEmpty {
             rules.fail("data.path", "is required when data.source is text")

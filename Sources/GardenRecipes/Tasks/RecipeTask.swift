@@ -1,3 +1,4 @@
+import Foundation
 import GardenModels
 import GardenNN
 import GardenTrain
@@ -7,12 +8,17 @@ import GardenTrain
 /// `Recipe.task` picks the task of a recipe's `model.type`.
 public protocol RecipeTask: TrainingTask where Model == any GardenModels.Model {
     var recipe: Recipe { get }
+    /// Files the run writes into its model directory besides `recipe.yaml` (a classifier's
+    /// `labels.txt`), by name.
+    func runFiles() throws -> [(name: String, contents: Data)]
 }
 
 extension RecipeTask {
     public func buildModel() -> any GardenModels.Model { ModelFactory.make(recipe) }
 
     public func parameters(of model: any GardenModels.Model) -> Module { model.root }
+
+    public func runFiles() throws -> [(name: String, contents: Data)] { [] }
 }
 
 extension Recipe {
@@ -25,6 +31,8 @@ extension Recipe {
         case .bertPretrainer(let config): return BertPretrainingTask(recipe: self, config: config)
         case .imageClassifier(let config):
             return ImageClassificationTask(recipe: self, config: config.backbone)
+        case .bertClassifier(let config):
+            return SentenceClassificationTask(recipe: self, config: config)
         }
     }
 }

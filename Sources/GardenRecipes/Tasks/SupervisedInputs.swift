@@ -19,12 +19,15 @@ enum SupervisedInputs {
         case .hdf5:
             (x, y) = try hdf5()
             try checkRows(recipe, rows: y.shape.first ?? 0)
-        case .text:
+        case .text, .csv:
             // `Recipe.validate()` refuses this first; the same error for a recipe built in code.
+            let family = recipe.data.source == .text ? "bert_pretrainer" : "bert_classifier"
             throw recipe.located(
                 RecipeError.invalidValue(
                     location: nil, path: "data.source",
-                    reason: "text needs model.type bert_pretrainer, got \(recipe.model.typeName)"))
+                    reason:
+                        "\(recipe.data.source.rawValue) needs model.type \(family), got \(recipe.model.typeName)"
+                ))
         }
         return InMemoryDataset(
             SupervisedBatch(inputs: x, targets: y), batchSize: recipe.data.batchSize,

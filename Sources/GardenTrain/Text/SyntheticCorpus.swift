@@ -27,23 +27,60 @@ public enum SyntheticCorpus {
         count paragraphs: Int, topics: Int = 8, wordsPerKind: Int = 6,
         seed: UInt64
     ) -> [[String]] {
-        let vocab = (0..<topics).map { t in
-            (0..<3).map { words(topic: t, kind: $0, count: wordsPerKind) }
-        }
+        let vocab = topicWords(topics: topics, wordsPerKind: wordsPerKind)
         return (0..<paragraphs).map { p in
             var r = RandomStream(seed: seed, stream: stableHash("data/bert/synthetic") &+ UInt64(p))
             let topic = r.int(topics)
+            return (0..<(4 + r.int(5))).map { _ in sentence(vocab[topic], &r) }
+        }
+    }
+
+    /// Nouns, verbs and adjectives of every topic.
+    static func topicWords(topics: Int, wordsPerKind: Int) -> [[[String]]] {
+        (0..<topics).map { t in (0..<3).map { words(topic: t, kind: $0, count: wordsPerKind) } }
+    }
+
+    /// One sentence of the grammar with the words `w` (nouns, verbs, adjectives) of a topic.
+    static func sentence(_ w: [[String]], _ r: inout RandomStream) -> String {
+        let (n1, v, a1, n2, a2) = (
+            r.pick(w[0]), r.pick(w[1]), r.pick(w[2]), r.pick(w[0]), r.pick(w[2])
+        )
+        switch r.int(3) {
+        case 0: return "the \(a1) \(n1) \(v) the \(a2) \(n2) ."
+        case 1: return "a \(n1) \(v) near the \(n2) and the \(a2) \(n2) ."
+        default: return "the \(n1) with a \(a1) \(n2) \(v) ."
+        }
+    }
+
+    /// The class names of `topicSentences`: `topic_a`, `topic_b`, ... (sorted, so topic i is
+    /// class i).
+    public static func topicNames(_ topics: Int = 8) -> [String] {
+        (0..<topics).map { "topic_" + String(UnicodeScalar(UInt8(97 + $0 % 26))) }
+    }
+
+    /// A labelled set for sentence classification: `count` single sentences of the words of
+    /// `paragraphs` (another Philox stream), each labelled with its topic's name. Every
+    /// sentence also carries one noun of another topic, so a single word cannot decide the
+    /// class.
+    public static func topicSentences(
+        count: Int, topics: Int = 8, wordsPerKind: Int = 6, seed: UInt64
+    ) -> [(text: String, label: String)] {
+        let vocab = topicWords(topics: topics, wordsPerKind: wordsPerKind)
+        let names = topicNames(topics)
+        return (0..<count).map { i in
+            var r = RandomStream(seed: seed, stream: stableHash("data/bert/topics") &+ UInt64(i))
+            let topic = r.int(topics)
             let w = vocab[topic]
-            return (0..<(4 + r.int(5))).map { _ in
-                let (n1, v, a1, n2, a2) = (
-                    r.pick(w[0]), r.pick(w[1]), r.pick(w[2]), r.pick(w[0]), r.pick(w[2])
-                )
-                switch r.int(3) {
-                case 0: return "the \(a1) \(n1) \(v) the \(a2) \(n2) ."
-                case 1: return "a \(n1) \(v) near the \(n2) and the \(a2) \(n2) ."
-                default: return "the \(n1) with a \(a1) \(n2) \(v) ."
-                }
+            let other = (topic + 1 + r.int(topics - 1)) % topics
+            let (n1, v, a1, n2) = (r.pick(w[0]), r.pick(w[1]), r.pick(w[2]), r.pick(w[0]))
+            let stray = r.pick(vocab[other][0])
+            let text: String
+            switch r.int(3) {
+            case 0: text = "the \(a1) \(n1) \(v) the \(stray) and the \(n2) ."
+            case 1: text = "a \(stray) \(v) near the \(a1) \(n2) ."
+            default: text = "the \(n1) with a \(stray), \(v) the \(a1) \(n2) ."
             }
+            return (text, names[topic])
         }
     }
 }
