@@ -18,6 +18,9 @@ import Synchronization
 public enum ParallelFor {
     nonisolated(unsafe) private static var pool: WorkerPool?
     /// Every pool made, by worker count, so changing the count back and forth (tests) reuses them.
+    /// Pools are never released, so a kernel reading `pool` while another thread sets the count
+    /// (a test at 1, 2 and 3 threads beside others) holds a live pool either way, whose results
+    /// are the same.
     nonisolated(unsafe) private static var pools: [Int: WorkerPool] = [:]
     private static let setUp = NSLock()
 
