@@ -26,14 +26,18 @@ func updateInPlace(
     _ update: (_ w: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>) -> Void
 ) {
     var w = p.value.floats
+    let shape = p.value.shape
+    // The parameter lets go of its buffer first, so `w` is its only holder and is written in
+    // place, not copied (unless a tensor of the step still holds the old value).
+    p.value = Tensor([], shape: [0])
     let gv = g.floats
     precondition(
         w.count == gv.count,
-        "optimizer: gradient of \(p.path) has shape \(g.shape), expected \(p.value.shape)")
+        "optimizer: gradient of \(p.path) has shape \(g.shape), expected \(shape)")
     w.withUnsafeMutableBufferPointer { pw in
         gv.withUnsafeBufferPointer { pg in update(pw, pg) }
     }
-    p.value = Tensor(w, shape: p.value.shape)
+    p.value = Tensor(w, shape: shape)
 }
 
 /// A missing or misshapen optimizer slot in a checkpoint.

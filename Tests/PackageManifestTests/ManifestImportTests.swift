@@ -7,7 +7,8 @@ import Testing
 @Suite struct ManifestImportTests {
     /// Modules every target may import without declaring them: the toolchain's own.
     static let toolchainModules: Set<String> = [
-        "Foundation", "FoundationEssentials", "Glibc", "Dispatch", "Testing", "XCTest",
+        "Foundation", "FoundationEssentials", "Glibc", "Dispatch", "Synchronization", "Testing",
+        "XCTest",
         "PackageDescription",
         // ICU as Foundation ships it; GardenTrain links it by linkerSettings (the tokenizer).
         "_FoundationICU",

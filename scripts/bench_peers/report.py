@@ -1,6 +1,7 @@
-"""Summarizes a scripts/bench work directory: per recipe median of the per-process medians for
-SwiftGarden and tf_keras, their ratio, peak RSS, GFLOP/s; the GEMM overhead table; export and
-load times. Prints the summary, then ONE JSON line with every figure (the last line).
+"""Summarizes a scripts/bench work directory: per case median of the per-process medians for
+SwiftGarden and tf_keras, their ratio, peak RSS, GFLOP/s; `garden train`'s whole-process time
+per step against the bench step; the scaling table (BENCH_SCALING=1); the GEMM overhead table;
+export and load times. Prints the summary, then ONE JSON line with every figure (the last line).
 
     python report.py WORK_DIR
 """
@@ -25,14 +26,16 @@ def one(path: Path) -> dict | None:
 
 
 meta = dict(l.split("=", 1) for l in (work / "meta.txt").read_text().splitlines() if "=" in l)
-result: dict = {"meta": meta, "recipes": {}, "gemm": [], "export": {}}
+result: dict = {"meta": meta, "recipes": {}, "train": {}, "scaling": [], "gemm": [], "export": {}}
+cases = (work / "cases.txt").read_text().split() if (work / "cases.txt").exists() else []
+scaling = set((work / "scaling.txt").read_text().split()) if (work / "scaling.txt").exists() else set()
 print(f"\n== SwiftGarden vs tf_keras ({meta.get('date')}, commit {meta.get('commit')}, "
       f"{meta.get('cpus')} CPUs: {meta.get('cpu')}; load {meta.get('load')} -> {meta.get('load_after')})")
 
 print("\n-- training step (median of per-process medians; 2 threads each) --")
-print(f"{'recipe':<12} {'swift ms':>9} {'tf ms':>9} {'ratio':>6} {'swift RSS':>10} {'tf RSS':>8} "
+print(f"{'case':<27} {'swift ms':>9} {'tf ms':>9} {'ratio':>6} {'swift RSS':>10} {'tf RSS':>8} "
       f"{'GFLOP/s':>8} {'params':>9}")
-for name in ("mlp", "bert_tiny", "resnet_tiny"):
+for name in cases:
     sw, tf = lines(work / f"{name}.swift.jsonl"), lines(work / f"{name}.tf.jsonl")
     if not sw or not tf:
         continue
@@ -52,11 +55,28 @@ for name in ("mlp", "bert_tiny", "resnet_tiny"):
         "steps": sw[0]["steps"], "warmup": sw[0]["warmup"], "rounds": len(sw),
     }
     result["recipes"][name] = entry
-    print(f"{name:<12} {s_med * 1e3:>9.3f} {t_med * 1e3:>9.3f} {s_med / t_med:>6.2f} "
+    if name in scaling:
+        if not result["scaling"]:
+            print("-- scaling (BENCH_SCALING=1): how both steps grow with size --")
+        result["scaling"].append(name)
+    print(f"{name:<27} {s_med * 1e3:>9.3f} {t_med * 1e3:>9.3f} {s_med / t_med:>6.2f} "
           f"{entry['swift_peak_rss_mib']:>8.0f}Mi {entry['tf_keras_peak_rss_mib']:>6.0f}Mi "
           f"{entry['swift_gflops_per_second']:>8.2f} {sw[0]['parameters']:>9}")
     if sw[0]["parameters"] != tf[0]["parameters"]:
         print(f"   WARNING: parameter counts differ: {sw[0]['parameters']} vs {tf[0]['parameters']}")
+
+print("\n-- garden train: whole-process seconds per step (two step counts, differenced) --")
+print(f"{'case':<27} {'train ms':>9} {'bench ms':>9} {'ratio':>6}")
+for name in cases:
+    runs = lines(work / f"{name}.train.jsonl")
+    if not runs or name not in result["recipes"]:
+        continue
+    per_step = statistics.median(
+        (r["long_seconds"] - r["short_seconds"]) / (r["long_steps"] - r["short_steps"]) for r in runs)
+    bench = result["recipes"][name]["swift_median_seconds"]
+    result["train"][name] = {"seconds_per_step": per_step, "bench_step_seconds": bench,
+                             "ratio": per_step / bench, "runs": runs}
+    print(f"{name:<27} {per_step * 1e3:>9.3f} {bench * 1e3:>9.3f} {per_step / bench:>6.2f}")
 
 gemm = one(work / "gemm.json")
 if gemm:

@@ -1,4 +1,19 @@
-/// The broadcasting loop shared by the elementwise binary kernels.
+/// A new array of `n` elements written by `fill(out, range)` over `ParallelFor`'s fixed
+/// partition of `0..<n` (each element by exactly one part, so the result does not depend on the
+/// thread count). `grain`: the least number of elements worth a thread.
+@inline(__always)
+func parallelArray<R>(
+    count n: Int, grain: Int = ParallelFor.defaultGrain,
+    _ fill: (UnsafeMutablePointer<R>, Range<Int>) -> Void
+) -> [R] {
+    [R](unsafeUninitializedCapacity: n) { buf, count in
+        if let out = buf.baseAddress { ParallelFor.forEach(n, grain: grain) { fill(out, $0) } }
+        count = n
+    }
+}
+
+/// The broadcasting loop shared by the elementwise binary kernels, split over the threads by
+/// output elements (equal shapes, a scalar side) or output rows (`parallelArray`).
 ///
 /// Fast paths cover what the models do on every step: equal shapes, a scalar on either side, and a
 /// trailing-vector broadcast on either side (`[.., n] op [n]`, a bias, and `[n] op [.., n]`).
@@ -9,51 +24,44 @@ func broadcastBinary<T, R>(
     _ f: (T, T) -> R
 ) -> [R] {
     let n = outShape.reduce(1, *)
-    if aShape == bShape {
-        return [R](unsafeUninitializedCapacity: n) { buf, count in
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    for i in 0..<n { buf[i] = f(pa[i], pb[i]) }
-                }
-            }
-            count = n
+    return a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            broadcastBinary(pa, aShape, pb, bShape, outShape: outShape, count: n, f)
         }
     }
-    if b.count == 1 {
-        let s = b[0]
-        return a.map { f($0, s) }
+}
+
+@inline(__always)
+private func broadcastBinary<T, R>(
+    _ pa: UnsafeBufferPointer<T>, _ aShape: [Int], _ pb: UnsafeBufferPointer<T>, _ bShape: [Int],
+    outShape: [Int], count n: Int, _ f: (T, T) -> R
+) -> [R] {
+    if aShape == bShape {
+        return parallelArray(count: n) { out, r in for i in r { out[i] = f(pa[i], pb[i]) } }
     }
-    if a.count == 1 {
-        let s = a[0]
-        return b.map { f(s, $0) }
+    if pb.count == 1 {
+        let s = pb[0]
+        return parallelArray(count: n) { out, r in for i in r { out[i] = f(pa[i], s) } }
     }
-    if let last = bShape.last, bShape.count == 1, a.count == n, aShape.last == last {
-        return [R](unsafeUninitializedCapacity: n) { buf, count in
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    var i = 0
-                    while i < n {
-                        for j in 0..<last { buf[i + j] = f(pa[i + j], pb[j]) }
-                        i += last
-                    }
-                }
+    if pa.count == 1 {
+        let s = pa[0]
+        return parallelArray(count: n) { out, r in for i in r { out[i] = f(s, pb[i]) } }
+    }
+    if let last = bShape.last, bShape.count == 1, pa.count == n, aShape.last == last {
+        return parallelRows(count: n, length: last) { out, rows in
+            for row in rows {
+                let i = row * last
+                for j in 0..<last { out[i + j] = f(pa[i + j], pb[j]) }
             }
-            count = n
         }
     }
     // The mirror image, `[n] op [.., n]` (batch norm's vjp scales by a per-channel vector).
-    if let last = aShape.last, aShape.count == 1, b.count == n, bShape.last == last {
-        return [R](unsafeUninitializedCapacity: n) { buf, count in
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    var i = 0
-                    while i < n {
-                        for j in 0..<last { buf[i + j] = f(pa[j], pb[i + j]) }
-                        i += last
-                    }
-                }
+    if let last = aShape.last, aShape.count == 1, pb.count == n, bShape.last == last {
+        return parallelRows(count: n, length: last) { out, rows in
+            for row in rows {
+                let i = row * last
+                for j in 0..<last { out[i + j] = f(pa[j], pb[i + j]) }
             }
-            count = n
         }
     }
     let rank = outShape.count
@@ -68,25 +76,44 @@ func broadcastBinary<T, R>(
     // [b, 1, 1, s]` take this path on every step. Same pairs, same order as an element walk.
     let inner = rank > 0 ? outShape[rank - 1] : 1
     let (ja, jb) = rank > 0 ? (sa[rank - 1], sb[rank - 1]) : (0, 0)
-    var index = [Int](repeating: 0, count: rank)
+    return parallelRows(count: n, length: inner) { out, rows in
+        // The odometer at the part's first row: its outer-axes index and operand offsets.
+        var index = [Int](repeating: 0, count: max(rank - 1, 0))
+        var ia = 0, ib = 0, rest = rows.lowerBound
+        var d = rank - 2
+        while d >= 0 {
+            index[d] = rest % outShape[d]
+            rest /= outShape[d]
+            ia += index[d] * sa[d]; ib += index[d] * sb[d]
+            d -= 1
+        }
+        for row in rows {
+            let i = row * inner
+            for j in 0..<inner { out[i + j] = f(pa[ia + j * ja], pb[ib + j * jb]) }
+            // Odometer increment of the outer axes, updating both operand offsets.
+            var d = rank - 2
+            while d >= 0 {
+                index[d] += 1
+                ia += sa[d]; ib += sb[d]
+                if index[d] < outShape[d] { break }
+                ia -= sa[d] * outShape[d]; ib -= sb[d] * outShape[d]
+                index[d] = 0
+                d -= 1
+            }
+        }
+    }
+}
+
+/// `parallelArray` split by whole rows of `length` elements: `fill(out, rows)`.
+@inline(__always)
+func parallelRows<R>(
+    count n: Int, length: Int, _ fill: (UnsafeMutablePointer<R>, Range<Int>) -> Void
+) -> [R] {
+    let rows = length == 0 ? 0 : n / length
     return [R](unsafeUninitializedCapacity: n) { buf, count in
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                var ia = 0, ib = 0, i = 0
-                while i < n {
-                    for j in 0..<inner { buf[i + j] = f(pa[ia + j * ja], pb[ib + j * jb]) }
-                    i += inner
-                    // Odometer increment of the outer axes, updating both operand offsets.
-                    var d = rank - 2
-                    while d >= 0 {
-                        index[d] += 1
-                        ia += sa[d]; ib += sb[d]
-                        if index[d] < outShape[d] { break }
-                        ia -= sa[d] * outShape[d]; ib -= sb[d] * outShape[d]
-                        index[d] = 0
-                        d -= 1
-                    }
-                }
+        if let out = buf.baseAddress {
+            ParallelFor.forEach(rows, grain: max(1, ParallelFor.defaultGrain / max(length, 1))) {
+                fill(out, $0)
             }
         }
         count = n

@@ -1,15 +1,14 @@
 /// One pass over float32 elements without temporaries: the kernels of fused elementwise
-/// primitives (`Gelu`, `TanhGelu`) forward and backward.
+/// primitives (`Gelu`, `TanhGelu`) forward and backward, and of the unary primitives. Split
+/// over the threads by elements (`parallelArray`); `grain` is lower for costly functions.
 extension Tensor {
     /// `f(x)` for every element, in this tensor's shape.
     @inline(__always)
-    func mapElements(_ f: (Float) -> Float) -> Tensor {
-        let a = floats
-        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
-            a.withUnsafeBufferPointer { p in
-                for i in 0..<p.count { buf[i] = f(p[i]) }
+    func mapElements(grain: Int = ParallelFor.defaultGrain, _ f: (Float) -> Float) -> Tensor {
+        let out: [Float] = floats.withUnsafeBufferPointer { p in
+            parallelArray(count: p.count, grain: grain) { buf, r in
+                for i in r { buf[i] = f(p[i]) }
             }
-            count = a.count
         }
         return Tensor(out, shape: shape)
     }
@@ -17,16 +16,17 @@ extension Tensor {
     /// `f(x, g)` for every element of this tensor `x` and the same-shaped `g` (a vjp's
     /// incoming gradient), in this tensor's shape.
     @inline(__always)
-    func mapElements(with g: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+    func mapElements(
+        with g: Tensor, grain: Int = ParallelFor.defaultGrain, _ f: (Float, Float) -> Float
+    ) -> Tensor {
         let a = floats, b = g.floats
         precondition(a.count == b.count, "mapElements: shapes \(shape) and \(g.shape) differ")
-        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
-            a.withUnsafeBufferPointer { p in
-                b.withUnsafeBufferPointer { q in
-                    for i in 0..<p.count { buf[i] = f(p[i], q[i]) }
+        let out: [Float] = a.withUnsafeBufferPointer { p in
+            b.withUnsafeBufferPointer { q in
+                parallelArray(count: p.count, grain: grain) { buf, r in
+                    for i in r { buf[i] = f(p[i], q[i]) }
                 }
             }
-            count = a.count
         }
         return Tensor(out, shape: shape)
     }

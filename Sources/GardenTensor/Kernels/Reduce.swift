@@ -9,26 +9,40 @@ func reduceSum(_ a: [Float], shape: [Int], axes: Set<Int>) -> (values: [Float], 
     // Fast path: reducing a trailing block of axes (rows of a matrix).
     let trailing = axes.allSatisfy { $0 >= rank - axes.count }
     if trailing {
+        // Split over the outputs (each one's row summed by one part), so the thread count does
+        // not change a bit.
         let inner = a.count / max(outCount, 1)
         a.withUnsafeBufferPointer { p in
-            for o in 0..<outCount {
-                var s = 0.0
-                let base = o * inner
-                for j in 0..<inner { s += Double(p[base + j]) }
-                acc[o] = s
+            acc.withUnsafeMutableBufferPointer { q in
+                ParallelFor.forEach(
+                    outCount, grain: max(1, ParallelFor.defaultGrain / max(inner, 1))
+                ) {
+                    outputs in
+                    for o in outputs {
+                        var s = 0.0
+                        let base = o * inner
+                        for j in 0..<inner { s += Double(p[base + j]) }
+                        q[o] = s
+                    }
+                }
             }
         }
     } else if axes == Set(0..<axes.count) {
         // Fast path: reducing a leading block of axes (per-channel sums of NHWC tensors, bias
         // gradients). Each output adds its inputs in increasing index order, exactly as the
-        // general walk below does, so the results are bitwise the same.
+        // general walk below does, so the results are bitwise the same; the parts split the
+        // outputs (columns), each walking every row.
         let inner = outCount
         let outer = a.count / max(inner, 1)
         a.withUnsafeBufferPointer { p in
             acc.withUnsafeMutableBufferPointer { q in
-                for i in 0..<outer {
-                    let base = i * inner
-                    for j in 0..<inner { q[j] += Double(p[base + j]) }
+                ParallelFor.forEach(inner, grain: max(1, ParallelFor.defaultGrain / max(outer, 1)))
+                {
+                    columns in
+                    for i in 0..<outer {
+                        let base = i * inner
+                        for j in columns { q[j] += Double(p[base + j]) }
+                    }
                 }
             }
         }

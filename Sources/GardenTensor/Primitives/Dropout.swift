@@ -29,24 +29,34 @@ struct Dropout: Primitive {
         @inline(__always) func keep(_ word: UInt32, _ v: Float) -> Float {
             v * (Float(word >> 8) * unit >= rate ? scale : 0)
         }
-        return [Float](unsafeUninitializedCapacity: n) { buf, count in
-            a.withUnsafeBufferPointer { p in
-                var i = 0
-                var c: UInt64 = 0
-                while i + 4 <= n {
-                    let (w0, w1, w2, w3) = philox.block(c)
-                    buf[i] = keep(w0, p[i]); buf[i + 1] = keep(w1, p[i + 1])
-                    buf[i + 2] = keep(w2, p[i + 2]); buf[i + 3] = keep(w3, p[i + 3])
-                    i += 4
-                    c &+= 1
+        // Split over the threads by whole Philox blocks (block `c` decides elements 4c..<4c+4,
+        // whichever part draws it), so the mask does not depend on the thread count.
+        let blocks = n / 4
+        return a.withUnsafeBufferPointer { p in
+            [Float](unsafeUninitializedCapacity: n) { buf, count in
+                guard let out = buf.baseAddress else { return }
+                ParallelFor.forEach(blocks, grain: ParallelFor.defaultGrain / 16) { part in
+                    // Locals, not captures: the loop then keeps them in registers (a store
+                    // through `out` could alias the closure's context, forcing reloads).
+                    let (philox, rate, scale, unit, p, out) = (philox, rate, scale, unit, p, out)
+                    @inline(__always) func keep(_ word: UInt32, _ v: Float) -> Float {
+                        v * (Float(word >> 8) * unit >= rate ? scale : 0)
+                    }
+                    for c in part {
+                        let i = 4 * c
+                        let (w0, w1, w2, w3) = philox.block(UInt64(c))
+                        out[i] = keep(w0, p[i]); out[i + 1] = keep(w1, p[i + 1])
+                        out[i + 2] = keep(w2, p[i + 2]); out[i + 3] = keep(w3, p[i + 3])
+                    }
                 }
+                let i = 4 * blocks
                 if i < n {
-                    let (w0, w1, w2, _) = philox.block(c)
+                    let (w0, w1, w2, _) = philox.block(UInt64(blocks))
                     let words = [w0, w1, w2]
-                    for k in 0..<(n - i) { buf[i + k] = keep(words[k], p[i + k]) }
+                    for k in 0..<(n - i) { out[i + k] = keep(words[k], p[i + k]) }
                 }
+                count = n
             }
-            count = n
         }
     }
 

@@ -17,14 +17,7 @@ extension ElementwiseUnary {
         return t[0]
     }
 
-    func forward(_ x: [Tensor]) -> Tensor {
-        let a = x[0].floats
-        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
-            a.withUnsafeBufferPointer { p in for i in 0..<p.count { buf[i] = f(p[i]) } }
-            count = a.count
-        }
-        return Tensor(out, shape: x[0].shape)
-    }
+    func forward(_ x: [Tensor]) -> Tensor { x[0].mapElements { f($0) } }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         let id = tr.addNode(tfOp, inputs: x, attrs: ["T": .type(.float32)])

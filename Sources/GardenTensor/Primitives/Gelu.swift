@@ -19,14 +19,14 @@ struct Gelu: Primitive {
     }
 
     func forward(_ x: [Tensor]) -> Tensor {
-        x[0].mapElements { v in (v * 0.5) * (1 + Foundation.erf(v * Gelu.invSqrt2)) }
+        x[0].mapElements(grain: 4096) { v in (v * 0.5) * (1 + Foundation.erf(v * Gelu.invSqrt2)) }
     }
 
     // The composite's backward, element by element: through `(x·½)·(1 + erf(x·c))` the two paths
     // to x give `g·(1 + erf)·½` and `g·(x·½)·exp(-t²)·2/√π·c`, summed as the tape sums them.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [
-            x[0].mapElements(with: g) { v, gi in
+            x[0].mapElements(with: g, grain: 4096) { v, gi in
                 let t = v * Gelu.invSqrt2
                 let viaHalf = (gi * (1 + Foundation.erf(t))) * 0.5
                 let viaErf =

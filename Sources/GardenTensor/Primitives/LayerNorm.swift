@@ -47,15 +47,13 @@ struct LayerNorm: Primitive {
             gamma.count == h && beta.count == h,
             "layer_norm: gamma and beta need \(h) values, got \(gamma.count), \(beta.count)")
         let rows = h == 0 ? 0 : a.count / h
-        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
-            a.withUnsafeBufferPointer { p in
-                gamma.withUnsafeBufferPointer { pg in
-                    beta.withUnsafeBufferPointer { pb in
+        let out: [Float] = a.withUnsafeBufferPointer { p in
+            gamma.withUnsafeBufferPointer { pg in
+                beta.withUnsafeBufferPointer { pb in
+                    parallelRows(count: a.count, length: h) { output, part in
                         // Only an empty tensor has no base address, and it has no rows either.
-                        guard let input = p.baseAddress, let output = buf.baseAddress else {
-                            return
-                        }
-                        for row in 0..<rows {
+                        guard let input = p.baseAddress else { return }
+                        for row in part {
                             let base = row * h
                             let o = output + base
                             let r = LayerNorm.normalizeRow(input + base, h, epsilon, o)
@@ -64,7 +62,6 @@ struct LayerNorm: Primitive {
                     }
                 }
             }
-            count = a.count
         }
         return Tensor(out, shape: x[0].shape)
     }
@@ -73,41 +70,67 @@ struct LayerNorm: Primitive {
         let a = x[0].floats, gamma = x[1].floats, gs = g.floats
         let h = x[0].shape.last ?? 1
         let rows = h == 0 ? 0 : a.count / h
-        // Parameter gradients accumulate row by row in Double, in increasing row order (the order
-        // `reduceSum` adds a leading-axes sum in), so they are bitwise repeatable.
-        var dGamma = [Double](repeating: 0, count: h), dBeta = [Double](repeating: 0, count: h)
-        var xhat = [Float](repeating: 0, count: h), dxhat = [Float](repeating: 0, count: h)
         let inv = 1 / Double(max(h, 1))
-        let dx = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
-            a.withUnsafeBufferPointer { p in
-                gs.withUnsafeBufferPointer { q in
-                    // Only an empty tensor (or row) has no base address, and then there are no rows.
-                    guard let input = p.baseAddress else { return }
-                    for row in 0..<rows {
-                        let base = row * h
-                        let r = xhat.withUnsafeMutableBufferPointer { centered in
-                            centered.baseAddress.map {
-                                LayerNorm.normalizeRow(input + base, h, epsilon, $0)
-                            } ?? 0
+        // Two passes, each split over the threads: `dx` and the normalized rows `x̂` by rows, then
+        // the parameter gradients by columns, each summed over the rows in increasing order in
+        // Double (the order `reduceSum` adds a leading-axes sum in): bitwise repeatable, and the
+        // same at every thread count.
+        var xhatAll = [Float](repeating: 0, count: a.count)
+        let dx: [Float] = a.withUnsafeBufferPointer { p in
+            gs.withUnsafeBufferPointer { q in
+                gamma.withUnsafeBufferPointer { pgamma in
+                    xhatAll.withUnsafeMutableBufferPointer { xhats in
+                        parallelRows(count: a.count, length: h) { buf, part in
+                            // Only an empty tensor has no base address, and then there are no rows.
+                            guard let input = p.baseAddress, let xhatBase = xhats.baseAddress
+                            else { return }
+                            // Per part, on the stack: no allocation on a worker thread.
+                            withUnsafeTemporaryAllocation(of: Float.self, capacity: h) { dxhat in
+                                for row in part {
+                                    let base = row * h
+                                    let xhat = xhatBase + base
+                                    let r = LayerNorm.normalizeRow(input + base, h, epsilon, xhat)
+                                    var sumD = 0.0, sumDX = 0.0
+                                    for j in 0..<h {
+                                        let xh = xhat[j] * r
+                                        xhat[j] = xh
+                                        let d = q[base + j] * pgamma[j]
+                                        dxhat[j] = d
+                                        sumD += Double(d)
+                                        sumDX += Double(d * xh)
+                                    }
+                                    let meanD = Float(sumD * inv), meanDX = Float(sumDX * inv)
+                                    for j in 0..<h {
+                                        buf[base + j] = r * (dxhat[j] - meanD - xhat[j] * meanDX)
+                                    }
+                                }
+                            }
                         }
-                        var sumD = 0.0, sumDX = 0.0
-                        for j in 0..<h {
-                            let xh = xhat[j] * r
-                            xhat[j] = xh
-                            let gj = q[base + j]
-                            dGamma[j] += Double(gj * xh)
-                            dBeta[j] += Double(gj)
-                            let d = gj * gamma[j]
-                            dxhat[j] = d
-                            sumD += Double(d)
-                            sumDX += Double(d * xh)
-                        }
-                        let meanD = Float(sumD * inv), meanDX = Float(sumDX * inv)
-                        for j in 0..<h { buf[base + j] = r * (dxhat[j] - meanD - xhat[j] * meanDX) }
                     }
                 }
             }
-            count = a.count
+        }
+        var dGamma = [Double](repeating: 0, count: h), dBeta = [Double](repeating: 0, count: h)
+        gs.withUnsafeBufferPointer { q in
+            xhatAll.withUnsafeBufferPointer { xhat in
+                dGamma.withUnsafeMutableBufferPointer { dg in
+                    dBeta.withUnsafeMutableBufferPointer { db in
+                        ParallelFor.forEach(
+                            h, grain: max(1, ParallelFor.defaultGrain / max(rows, 1))
+                        ) {
+                            columns in
+                            for row in 0..<rows {
+                                let base = row * h
+                                for j in columns {
+                                    let gj = q[base + j]
+                                    dg[j] += Double(gj * xhat[base + j])
+                                    db[j] += Double(gj)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         return [
             Tensor(dx, shape: x[0].shape),

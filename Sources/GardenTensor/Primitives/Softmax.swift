@@ -15,18 +15,15 @@ struct Softmax: Primitive {
     func forward(_ x: [Tensor]) -> Tensor {
         let c = x[0].shape.last ?? 1
         let a = x[0].floats
-        let rows = c == 0 ? 0 : a.count / c
-        let out = [Float](unsafeUninitializedCapacity: a.count) { buf, count in
-            a.withUnsafeBufferPointer { z in
-                guard let out = buf.baseAddress else { return }
-                for r in 0..<rows {
+        let out: [Float] = a.withUnsafeBufferPointer { z in
+            parallelRows(count: a.count, length: c) { out, part in
+                for r in part {
                     let base = r * c
                     let (_, s) = softmaxRowExponentials(z, base: base, count: c, into: out)
                     let inv = 1 / s
-                    for j in 0..<c { buf[base + j] *= inv }
+                    for j in 0..<c { out[base + j] *= inv }
                 }
             }
-            count = a.count
         }
         return Tensor(out, shape: x[0].shape)
     }
@@ -38,11 +35,10 @@ struct Softmax: Primitive {
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let c = y.shape.last ?? 1
         let ys = y.floats, gs = g.floats
-        let rows = c == 0 ? 0 : ys.count / c
-        let out = [Float](unsafeUninitializedCapacity: ys.count) { buf, count in
-            ys.withUnsafeBufferPointer { py in
-                gs.withUnsafeBufferPointer { pg in
-                    for r in 0..<rows {
+        let out: [Float] = ys.withUnsafeBufferPointer { py in
+            gs.withUnsafeBufferPointer { pg in
+                parallelRows(count: ys.count, length: c) { buf, part in
+                    for r in part {
                         let base = r * c
                         var s = 0.0
                         for j in 0..<c { s += Double(pg[base + j] * py[base + j]) }
@@ -51,7 +47,6 @@ struct Softmax: Primitive {
                     }
                 }
             }
-            count = ys.count
         }
         return [Tensor(out, shape: y.shape)]
     }

@@ -28,13 +28,13 @@ struct TanhGelu: Primitive {
     }
 
     func forward(_ x: [Tensor]) -> Tensor {
-        x[0].mapElements { v in (0.5 * v) * (1 + TanhGelu.gate(v)) }
+        x[0].mapElements(grain: 4096) { v in (0.5 * v) * (1 + TanhGelu.gate(v)) }
     }
 
     // d/dx [½x·(1 + t)] = ½(1 + t) + ½x·(1 - t²)·√(2/π)·(1 + 3·0.044715·x²), t the gate.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [
-            x[0].mapElements(with: g) { v, gi in
+            x[0].mapElements(with: g, grain: 4096) { v, gi in
                 let t = TanhGelu.gate(v)
                 let slope = TanhGelu.sqrtTwoOverPi * (1 + 3 * TanhGelu.coefficient * (v * v))
                 return gi * (0.5 * (1 + t) + (0.5 * v) * (1 - t * t) * slope)

@@ -1,0 +1,106 @@
+import GardenTensor
+import GardenTestSupport
+import Testing
+
+/// `ParallelFor`: its fixed partition, and the kernels split over it, which must give the same
+/// bits at every thread count (each output element computed by one part, in the serial order)
+/// and the values of plain loops. Sizes are above the grain, so two threads really split them.
+@Suite("ParallelFor and the kernels split over threads", .serialized)
+struct ParallelForTests {
+    /// Runs `f` at 1, 2 and 3 threads and returns the three results (the count is restored).
+    static func atThreadCounts<R>(_ f: () -> R) -> [R] {
+        let saved = ParallelFor.threads
+        defer { ParallelFor.setThreads(saved) }
+        return [1, 2, 3].map { n in
+            ParallelFor.setThreads(n)
+            return f()
+        }
+    }
+
+    /// Every result's floats bitwise equal to the first's.
+    static func expectSameBits(_ results: [[Tensor]], _ what: String) {
+        for (k, r) in results.enumerated().dropFirst() {
+            for (i, t) in r.enumerated() {
+                #expect(t.shape == results[0][i].shape, "\(what): shape at \(k + 1) threads")
+                #expect(
+                    t.floats == results[0][i].floats, "\(what): output \(i) at \(k + 1) threads")
+            }
+        }
+    }
+
+    @Test(arguments: [0, 1, 5, 16_384, 32_768, 100_003])
+    func partitionCoversEveryIndexOnceInOrder(_ count: Int) {
+        for parts in 1...4 {
+            let ranges = (0..<parts).map { ParallelFor.range(part: $0, of: parts, count: count) }
+            #expect(ranges.first?.lowerBound == 0)
+            #expect(ranges.last?.upperBound == count)
+            for k in 1..<parts { #expect(ranges[k].lowerBound == ranges[k - 1].upperBound) }
+            #expect(
+                ranges.allSatisfy { $0.count >= count / parts && $0.count <= count / parts + 1 })
+        }
+    }
+
+    @Test func forEachVisitsEveryIndexExactlyOnceAtTwoThreads() {
+        let counts = Self.atThreadCounts { () -> [Int] in
+            let n = 100_003
+            var visits = [Int](repeating: 0, count: n)
+            visits.withUnsafeMutableBufferPointer { v in
+                ParallelFor.forEach(n) { r in for i in r { v[i] += 1 } }
+            }
+            return visits
+        }
+        for c in counts { #expect(c.allSatisfy { $0 == 1 }) }
+        #expect(ParallelFor.parts(100_003, grain: ParallelFor.defaultGrain) >= 1)
+    }
+
+    @Test func elementwiseBroadcastsMatchPlainLoopsAtEveryThreadCount() {
+        let a = TestInputs.uniform([8, 2, 64, 64], stream: 700)
+        let bias = TestInputs.uniform([64], stream: 701)
+        let mask = TestInputs.uniform([8, 1, 1, 64], stream: 702)
+        let results = Self.atThreadCounts { [a + a * a, a + bias, a + mask, a * 0.5] }
+        Self.expectSameBits(results, "add/mul")
+        let (x, b, m) = (a.floats, bias.floats, mask.floats)
+        #expect(results[1][0].floats == x.map { $0 + $0 * $0 })
+        #expect(results[1][1].floats == x.indices.map { x[$0] + b[$0 % 64] })
+        // [b, h, s, s] + [b, 1, 1, s]: batch index i / (2·64·64), column i % 64.
+        #expect(results[1][2].floats == x.indices.map { x[$0] + m[($0 / 8192) * 64 + $0 % 64] })
+        #expect(results[1][3].floats == x.map { $0 * 0.5 })
+    }
+
+    @Test func sumsMatchDoubleLoopsAtEveryThreadCount() {
+        let a = TestInputs.uniform([512, 96], stream: 710)
+        let results = Self.atThreadCounts { [a.sum(axes: [1]), a.sum(axes: [0])] }
+        Self.expectSameBits(results, "sum")
+        let x = a.floats
+        let rows = (0..<512).map { r in Float((0..<96).reduce(0.0) { $0 + Double(x[r * 96 + $1]) })
+        }
+        let cols = (0..<96).map { c in Float((0..<512).reduce(0.0) { $0 + Double(x[$1 * 96 + c]) })
+        }
+        #expect(results[1][0].floats == rows)
+        #expect(results[1][1].floats == cols)
+    }
+
+    @Test func fusedKernelsAndTheirGradientsGiveTheSameBitsAtEveryThreadCount() {
+        let x = TestInputs.uniform([64, 8, 128], in: -3...3, stream: 720)
+        let gamma = TestInputs.uniform([128], in: 0.5...1.5, stream: 721)
+        let beta = TestInputs.uniform([128], stream: 722)
+        let results = Self.atThreadCounts { () -> [Tensor] in
+            let (ln, lnGrads) = FusedPrimitiveTests.valueAndGradients(
+                { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-12) },
+                at: [x, gamma, beta])
+            let (sm, smGrads) = FusedPrimitiveTests.valueAndGradients(
+                { $0[0].softmax() }, at: [x])
+            let (ge, geGrads) = FusedPrimitiveTests.valueAndGradients({ $0[0].gelu() }, at: [x])
+            let (dr, drGrads) = FusedPrimitiveTests.valueAndGradients(
+                { $0[0].dropout(rate: 0.2, seed: 7, stream: 9) }, at: [x])
+            return [ln] + lnGrads + [sm] + smGrads + [ge] + geGrads + [dr] + drGrads
+        }
+        Self.expectSameBits(results, "fused kernels")
+        // Dropout keeps the same elements in the forward and the backward pass, at 2 threads too.
+        // Outputs: layer norm 0, its gradients 1...3, softmax 4, 5, GELU 6, 7, dropout 8, 9.
+        let kept = results[1][8].floats.map { $0 != 0 }
+        let passed = results[1][9].floats.map { $0 != 0 }
+        #expect(passed == kept)
+        #expect(kept.filter { $0 }.count > x.count * 7 / 10)
+    }
+}
