@@ -27,6 +27,11 @@ struct ConvolutionKernelTests {
         ConvolutionCase(input: [2, 5, 4, 2], filter: [2, 2, 2, 3], stride: 1, padding: .same),
         ConvolutionCase(input: [2, 7, 5, 3], filter: [3, 3, 3, 4], stride: 2, padding: .valid),
         ConvolutionCase(input: [1, 6, 7, 2], filter: [3, 2, 2, 5], stride: 1, padding: .valid),
+        // cout <= cin at stride 1: the input gradient is a convolution of dy with the turned
+        // filter (SAME, an even kernel with its padding after, a non-square VALID window).
+        ConvolutionCase(input: [2, 7, 5, 4], filter: [3, 3, 4, 4], stride: 1, padding: .same),
+        ConvolutionCase(input: [2, 5, 4, 3], filter: [2, 2, 3, 2], stride: 1, padding: .same),
+        ConvolutionCase(input: [1, 6, 7, 5], filter: [3, 2, 5, 3], stride: 1, padding: .valid),
         // Pointwise (the GEMM-only path) and a strided 1x1 projection.
         ConvolutionCase(input: [3, 4, 5, 6], filter: [1, 1, 6, 2], stride: 1, padding: .same),
         ConvolutionCase(input: [2, 7, 5, 3], filter: [1, 1, 3, 4], stride: 2, padding: .same),

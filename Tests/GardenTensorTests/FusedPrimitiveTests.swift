@@ -2,9 +2,10 @@ import GardenTensor
 import GardenTestSupport
 import Testing
 
-/// The fused primitives (GELU, layer norm, softmax's vjp, dropout's one-pass mask) against the
-/// composites they replace: same forward values, same gradients, same traced ops. style.md: fuse
-/// only with a test that the fused and composite gradients agree.
+/// The fused primitives (GELU, layer norm, softmax's vjp, dropout's one-pass mask, the vjps of
+/// training batch norm and ReLU) against the composites they replace: same forward values, same
+/// gradients, same traced ops. style.md: fuse only with a test that the fused and composite
+/// gradients agree.
 @Suite("Fused primitives agree with their composites")
 struct FusedPrimitiveTests {
     /// Forward values and the gradients of `sum(f(x) · r)` for a random projection `r`, so every
@@ -65,6 +66,56 @@ struct FusedPrimitiveTests {
         let y = x.softmax()
         let composite = y * (g - (g * y).sum(axes: [-1], keepDims: true))
         #expect(grads[0].1.floats == composite.floats)
+    }
+
+    /// Training batch norm's fused backward against the closed form written with primitives (what
+    /// `BatchNorm.vjp` was before the fusion: bitwise equal) and against the tape's gradients of
+    /// batch norm composed from `Mean`, `Sub`, `Mul`, ... (equal to rounding).
+    @Test func batchNormTrainingGradientEqualsTheClosedFormBitwise() {
+        let x = TestInputs.uniform([3, 5, 4, 6], in: -2...3, stream: 610)
+        let scale = TestInputs.uniform([6], in: 0.5...1.5, stream: 611)
+        let offset = TestInputs.uniform([6], stream: 612)
+        let (mean, variance) = (Tensor.zeros([6]), Tensor.ones([6]))
+        let eps: Float = 1e-3
+        let fused = Self.valueAndGradients(
+            {
+                $0[0].batchNormTraining(
+                    scale: $0[1], offset: $0[2], mean: mean, variance: variance, epsilon: eps
+                ).output
+            }, at: [x, scale, offset])
+        let axes = [0, 1, 2]
+        // The closed form, with the upstream gradient `valueAndGradients` uses.
+        let g = TestInputs.uniform(x.shape, in: -1...1, stream: 0xF0_5ED)
+        let m = Float(3 * 5 * 4)
+        let centered = x - x.mean(axes: axes)
+        let inv = (((centered * centered).mean(axes: axes) + eps).log() * -0.5).exp()
+        let xhat = centered * inv
+        let gSum = g.sum(axes: axes)
+        let gxhat = (g * xhat).sum(axes: axes)
+        let dx = (scale * inv / m) * (g * m - gSum - xhat * gxhat)
+        #expect(fused.1[0].floats == dx.floats)
+        #expect(fused.1[1].floats == gxhat.floats)
+        #expect(fused.1[2].floats == gSum.floats)
+        let composite = Self.valueAndGradients(
+            { a in
+                let c = a[0] - a[0].mean(axes: axes)
+                let r = ((c * c).mean(axes: axes) + eps).rsqrt()
+                return c * r * a[1] + a[2]
+            }, at: [x, scale, offset])
+        expectClose(fused.0, composite.0.floats.map(Double.init), shape: x.shape)
+        for k in 0..<3 {
+            expectClose(
+                fused.1[k], composite.1[k].floats.map(Double.init), shape: composite.1[k].shape,
+                absolute: 1e-4, relative: 1e-4)
+        }
+    }
+
+    @Test func reluGradientEqualsTheCompositeBitwise() {
+        let x = TestInputs.uniform([4, 33], in: -2...2, stream: 613)
+        let (y, grads) = Self.valueAndGradients({ $0[0].relu() }, at: [x])
+        let g = TestInputs.uniform(y.shape, in: -1...1, stream: 0xF0_5ED)
+        #expect(grads[0].floats == (g * y.sign()).floats)
+        #expect(grads[0].floats.contains(0) && grads[0].floats.contains { $0 != 0 })
     }
 
     @Test func dropoutEqualsPhiloxUniformMaskTimesInput() {

@@ -148,18 +148,14 @@ extension SavedModelAssembler.State {
         }
         var bundle = TensorBundleWriter()
         for (variable, key) in zip(spec.variables, keys) {
-            let value = variable.parameter.value
-            try bundle.add(
-                key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
+            try bundle.add(key: key, tensor: variable.parameter.value)
         }
         for (variable, id) in childVariables {
             guard let key = keysByNode[id] else {
                 throw ExportError.invalidSpec(
                     "variable '\(variable.parameter.path)' is unreachable")
             }
-            let value = variable.parameter.value
-            try bundle.add(
-                key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
+            try bundle.add(key: key, tensor: variable.parameter.value)
         }
         for (constant, id) in zip(spec.constants, constantNodes) {
             guard let key = keysByNode[id] else {
@@ -222,5 +218,17 @@ extension SavedModelAssembler.State {
         return SavedModelAssembly(
             savedModel: model, bundle: bundle, assets: spec.assets,
             extraFiles: spec.extraFiles, checkpointKeys: keys)
+    }
+}
+
+extension TensorBundleWriter {
+    /// Adds a variable's value: a float tensor from its own array (no byte copy), others as bytes.
+    mutating func add(key: String, tensor value: Tensor) throws {
+        if value.dtype == .float32 {
+            try add(key: key, shape: value.shape, floats: value.floats)
+        } else {
+            try add(
+                key: key, dtype: value.dtype.tfDataType, shape: value.shape, bytes: value.bytes)
+        }
     }
 }

@@ -1,4 +1,6 @@
 /// The three GEMM-based convolution kernels: forward, input gradient and filter gradient.
+/// Each works on the chunks of images `forEachChunk` gives, so a range of chunks could go to
+/// another thread (the filter gradient would then sum per-thread parts in a fixed order).
 ///
 /// All three see the convolution as one matrix product over im2col rows:
 /// `cols [n * oh * ow, kh * kw * cin] · filter [kh * kw * cin, cout] = y [n * oh * ow, cout]`
@@ -39,11 +41,23 @@ enum Conv2DKernels {
         return y
     }
 
-    /// `dx = col2im(dy · filterᵀ)`: the gradient of `conv2d` with respect to its input.
+    /// The gradient of `conv2d` with respect to its input. At stride 1, when the output has no
+    /// more channels than the input (every stride-1 3x3 convolution of a ResNet but the stem),
+    /// it is a convolution of `dy` with the filter turned by 180° and its channel axes swapped
+    /// (`Window2D.transposedAtStrideOne`): im2col of `dy` (`kh·kw·cout` per pixel) and one GEMM
+    /// with `k = kh·kw·cout` into `dx`. `col2im(dy · filterᵀ)` instead runs a GEMM with
+    /// `k = cout` into a column matrix of `kh·kw·cin` per pixel, zeroed by OpenBLAS first, and
+    /// adds that back: more memory traffic unless `cin` is small, as the stem's 3 channels
+    /// (docs/performance.md). Other strides: col2im.
     static func backpropInput(
         _ filter: [Float], _ dy: [Float], _ g: Window2D,
         outChannels cout: Int
     ) -> [Float] {
+        if g.stride == 1 && !g.isPointwise && cout > 0 && cout <= g.channels {
+            return forward(
+                dy, turnedFilter(filter, g, outChannels: cout),
+                g.transposedAtStrideOne(outChannels: cout), outChannels: g.channels)
+        }
         var dx = [Float](repeating: 0, count: g.inputCount)
         if dx.isEmpty || dy.isEmpty || cout == 0 { return dx }
         filter.withUnsafeBufferPointer { pf in
@@ -108,6 +122,25 @@ enum Conv2DKernels {
             }
         }
         return df
+    }
+
+    /// `filter [kh, kw, cin, cout]` turned by 180° in space with its channel axes swapped:
+    /// `[kh, kw, cout, cin]` with `turned[i][j][o][c] = filter[kh-1-i][kw-1-j][c][o]`.
+    private static func turnedFilter(_ filter: [Float], _ g: Window2D, outChannels cout: Int)
+        -> [Float]
+    {
+        let (kh, kw, cin) = (g.kH, g.kW, g.channels)
+        var turned = [Float](repeating: 0, count: filter.count)
+        for i in 0..<kh {
+            for j in 0..<kw {
+                let to = (i * kw + j) * cout * cin
+                let from = ((kh - 1 - i) * kw + (kw - 1 - j)) * cin * cout
+                for o in 0..<cout {
+                    for c in 0..<cin { turned[to + o * cin + c] = filter[from + c * cout + o] }
+                }
+            }
+        }
+        return turned
     }
 
     /// Runs `body` with a column buffer for one chunk, allocated once for the whole call.

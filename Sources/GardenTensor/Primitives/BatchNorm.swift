@@ -7,13 +7,18 @@
 ///   `mean` and `variance` are ignored (TensorFlow still requires them as inputs), and gradients
 ///   flow through the batch statistics.
 ///
-/// vjp: the closed forms, written with `Mean`/`Sum`/`Mul`/... ; `1 / sqrt(v + eps)` is built as
-/// `exp(-log(v + eps) / 2)` from existing primitives. TF: `FusedBatchNormV3` (T float, U float,
+/// vjp: the closed forms. Training: a fused kernel (`BatchNormKernels.trainingGradient`, four
+/// passes, no temporaries) that is bitwise the closed form written with `Mean`/`Sum`/`Mul`/...
+/// primitives (`FusedPrimitiveTests`), with `1 / sqrt(v + eps)` as `exp(-log(v + eps) / 2)`;
+/// inference: written with those primitives. TF: `FusedBatchNormV3` (T float, U float,
 /// `epsilon`, and `is_training` always written, since its default is true; output `y`, with
 /// `batch_mean` and `batch_variance` as outputs 1 and 2).
 struct BatchNorm: Primitive {
     var training: Bool
     var epsilon: Float
+    /// The batch's biased moments when the caller already has them (eager training, which also
+    /// reports them), so the forward does not compute them a second time.
+    var batchMoments: (mean: [Float], variance: [Float])? = nil
     var name: String { training ? "batch_norm_training" : "batch_norm" }
 
     static let reducedAxes = [0, 1, 2]
@@ -41,7 +46,8 @@ struct BatchNorm: Primitive {
         let c = x[0].shape[3]
         let (mean, variance) =
             training
-            ? BatchNormKernels.moments(x[0].floats, channels: c) : (x[3].floats, x[4].floats)
+            ? batchMoments ?? BatchNormKernels.moments(x[0].floats, channels: c)
+            : (x[3].floats, x[4].floats)
         let y = BatchNormKernels.normalize(
             x[0].floats, mean: mean, variance: variance,
             scale: x[1].floats, offset: x[2].floats,
@@ -53,23 +59,21 @@ struct BatchNorm: Primitive {
     func inverseStd(_ v: Tensor) -> Tensor { ((v + epsilon).log() * -0.5).exp() }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        let axes = Self.reducedAxes
         let (input, scale) = (x[0], x[1])
-        let gSum = g.sum(axes: axes)
         if training {
             // With xhat = (x - mu) / sigma over m = n*h*w values per channel:
             // dx = scale / (m sigma) * (m g - sum(g) - xhat * sum(g xhat)).
-            let m = Float(input.count / max(input.shape[3], 1))
-            let centered = input - input.mean(axes: axes)
-            let inv = inverseStd((centered * centered).mean(axes: axes))
-            let xhat = centered * inv
-            let gxhat = (g * xhat).sum(axes: axes)
-            let dx = (scale * inv / m) * (g * m - gSum - xhat * gxhat)
-            return [dx, gxhat, gSum, nil, nil]
+            let r = BatchNormKernels.trainingGradient(
+                input.floats, g.floats, scale: scale.floats, epsilon: epsilon)
+            return [
+                Tensor(r.dx, shape: input.shape), Tensor(r.dScale, shape: scale.shape),
+                Tensor(r.dOffset, shape: scale.shape), nil, nil,
+            ]
         }
+        let gSum = g.sum(axes: Self.reducedAxes)
         let (mean, variance) = (x[3], x[4])
         let inv = inverseStd(variance)
-        let gCentered = (g * (input - mean)).sum(axes: axes)
+        let gCentered = (g * (input - mean)).sum(axes: Self.reducedAxes)
         let scaleInv = scale * inv
         return [
             g * scaleInv,
@@ -120,8 +124,12 @@ extension Tensor {
     public func batchNormTraining(
         scale: Tensor, offset: Tensor, mean: Tensor, variance: Tensor, epsilon: Float
     ) -> (output: Tensor, batchMean: Tensor, batchVariance: Tensor) {
+        // Eager: the moments once, for the output and for the moving averages.
+        // (A wrong input falls through to the shape rule's message.)
+        let concrete = !isSymbolic && dtype == .float32 && rank == 4
+        let moments = concrete ? BatchNormKernels.moments(floats, channels: shape[3]) : nil
         let y = apply(
-            BatchNorm(training: true, epsilon: epsilon),
+            BatchNorm(training: true, epsilon: epsilon, batchMoments: moments),
             [self, scale, offset, mean, variance])
         let c = y.symbolicShape.dims?[3] ?? -1
         if case .symbolic(let s) = y.storage, case .output(let node, _, _) = s.ref {
@@ -134,7 +142,7 @@ extension Tensor {
             }
             return (y, output("batch_mean"), output("batch_variance"))
         }
-        let (m, v) = BatchNormKernels.moments(floats, channels: shape[3])
+        let (m, v) = moments ?? BatchNormKernels.moments(floats, channels: shape[3])
         let count = count / max(shape[3], 1)
         let bessel = count > 1 ? Float(count) / Float(count - 1) : 1
         return (y, Tensor(m, shape: [c]), Tensor(v.map { $0 * bessel }, shape: [c]))
