@@ -27,6 +27,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 RECIPES = {"mul": REPO_ROOT / "Recipes" / "mul.yaml", "mlp": REPO_ROOT / "Recipes" / "mlp.yaml"}
 RECIPES["resnet"] = REPO_ROOT / "Recipes" / "resnet_tiny.yaml"
 RECIPES["bert"] = REPO_ROOT / "Recipes" / "bert_tiny.yaml"
+RECIPES["image_classifier"] = REPO_ROOT / "Recipes" / "image_classifier.yaml"
+RECIPES["bert_classifier"] = REPO_ROOT / "Recipes" / "bert_classifier.yaml"
 MODEL_NAMES = ("mul", "mlp")
 
 TRAIN_STEPS = 20
@@ -53,9 +55,20 @@ BERT_OVERRIDES = [
     "model.hidden_size=32", "model.num_layers=2", "model.intermediate_size=64",
 ]
 
+# The fine-tuning recipes from scratch (image_classifier) or from the `bert` run above
+# (bert_classifier: `_train` adds its init checkpoint, which supplies the vocabulary), at the
+# same small sizes.
+CLASSIFIER_DATA = ["data.eval_fraction=0.25", "train.eval_every=6", "train.checkpoint_every=6"]
+IMAGE_CLASSIFIER_OVERRIDES = RESNET_OVERRIDES + CLASSIFIER_DATA + ["train.init_checkpoint=null"]
+BERT_CLASSIFIER_OVERRIDES = [
+    o for o in BERT_OVERRIDES if not o.startswith(("data.num_examples", "data.vocab_size"))
+] + [f"data.path={REPO_ROOT / 'Recipes' / 'data' / 'topics.csv'}"]
+
 OVERRIDES = {
     "bert": BERT_OVERRIDES,
     "resnet": RESNET_OVERRIDES,
+    "image_classifier": IMAGE_CLASSIFIER_OVERRIDES,
+    "bert_classifier": BERT_CLASSIFIER_OVERRIDES,
     "mul": [f"train.steps={TRAIN_STEPS}", f"seed={SEED}", f"model.initial_value={MUL_INITIAL_VALUE}"],
     "mlp": [
         f"train.steps={TRAIN_STEPS}",
@@ -197,7 +210,7 @@ def train_once(tmp_path_factory):
             # instead of training again for each of them.
             cache[name] = f"training {name} did not finish"
             try:
-                cache[name] = _train(name, tmp_path_factory)
+                cache[name] = _train(name, tmp_path_factory, get)
             except BaseException as error:  # pytest.fail raises a BaseException subclass
                 cache[name] = f"garden run of the {name} recipe failed:\n{error}"
                 raise
@@ -209,15 +222,18 @@ def train_once(tmp_path_factory):
     return get
 
 
-def _train(name: str, tmp_path_factory) -> Run:
+def _train(name: str, tmp_path_factory, get) -> Run:
     recipe = RECIPES[name]
     assert recipe.is_file(), f"missing recipe {recipe}"
     root = tmp_path_factory.mktemp(f"run-{name}")
     model_dir = root / "model"
-    garden("run", recipe, "--model-dir", model_dir, *set_args(OVERRIDES[name]))
+    overrides = list(OVERRIDES[name])
+    if name == "bert_classifier":
+        overrides.append(f"train.init_checkpoint={get('bert').model_dir}")
+    garden("run", recipe, "--model-dir", model_dir, *set_args(overrides))
     for p in ("recipe.yaml", "checkpoints", "export/saved_model.pb"):
         assert (model_dir / p).exists(), f"garden run left no {p} in {model_dir}"
-    return Run(name, recipe, model_dir, list(OVERRIDES[name]), root / "work")
+    return Run(name, recipe, model_dir, overrides, root / "work")
 
     return get
 

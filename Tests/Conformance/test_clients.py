@@ -31,7 +31,7 @@ from tf_c_api import SavedModelSession
 # deprecation notice is not a finding.
 pytestmark = pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning")
 
-FAMILIES = ("mul", "mlp", "resnet", "bert")
+FAMILIES = ("mul", "mlp", "resnet", "bert", "image_classifier", "bert_classifier")
 BERT_VOCAB = 256  # conftest's bert override data.vocab_size
 
 
@@ -46,14 +46,14 @@ class Case:
 
 def sample_inputs(name: str) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(91)
-    if name == "bert":
+    if name in ("bert", "bert_classifier"):
         ids = rng.integers(0, BERT_VOCAB, size=(2, 12)).astype(np.int32)
         mask = np.ones((2, 12), np.int32)
         mask[1, 9:] = 0
         types = np.zeros((2, 12), np.int32)
         types[:, 6:] = 1
         return {"input_word_ids": ids, "input_mask": mask, "input_type_ids": types}
-    shape = {"mul": (2, 3), "mlp": (3, 4), "resnet": (2, 16, 16, 3)}[name]
+    shape = {"mul": (2, 3), "mlp": (3, 4), "resnet": (2, 16, 16, 3), "image_classifier": (2, 16, 16, 3)}[name]
     return {"inputs": rng.standard_normal(shape).astype(np.float32)}
 
 
@@ -107,14 +107,17 @@ def test_keras3_tfsm_layer(case):
     import keras
 
     assert keras.__version__.startswith("3."), keras.__version__
-    if case.name == "bert":
+    if case.name in ("bert", "bert_classifier"):
         # A signature with several inputs is keyword-only (TF's own exports too), so the
         # one-argument Keras call goes to `__call__`, which takes the dict.
         layer = keras.layers.TFSMLayer(str(case.export), call_endpoint="__call__")
         outputs = layer(case.inputs)
+        if not isinstance(outputs, dict):  # the classifier's logits, serving_default's output_0
+            outputs = {"output_0": outputs}
         outputs = {k: v for k, v in outputs.items() if k in case.expected}
-        flat = layer.call_endpoint_fn(case.inputs)["encoder_outputs"]
-        outputs.update({f"encoder_outputs_{i}": t for i, t in enumerate(flat)})
+        if case.name == "bert":
+            flat = layer.call_endpoint_fn(case.inputs)["encoder_outputs"]
+            outputs.update({f"encoder_outputs_{i}": t for i, t in enumerate(flat)})
     else:
         layer = keras.layers.TFSMLayer(str(case.export), call_endpoint="serving_default")
         outputs = layer(case.inputs["inputs"])

@@ -7,6 +7,8 @@ A tiny BERT pre-trainer is trained once; then
   non-ASCII, lines longer than seq_length, empty lines, sentence pairs;
 - the text-in export's outputs equal the ids-in encoder export fed the preprocessing export's ids,
   and `garden predict` fed `garden tokenize`'s;
+- a `bert_classifier`'s text-in export gives its ids-in export's logits (one sentence, pairs, and
+  through the C++ loader);
 - re-exports are byte-identical; the exports load in `tf.saved_model.load`, `hub.KerasLayer` and
   TensorFlow's C++ loader (C API), which fills the vocabulary table through the init op.
 
@@ -250,6 +252,31 @@ def c_strings(session: tf_c_api.SavedModelSession, values: list[str]) -> int:
     return tensor
 
 
+def run_text_signature(directory: Path, batch: list[str]) -> dict[str, np.ndarray]:
+    """`serving_default(text=batch)` of the export in `directory`, through TensorFlow's C++ loader
+    (TF_LoadSessionFromSavedModel), which runs the init op that fills the vocabulary table."""
+    session = tf_c_api.SavedModelSession(directory)
+    try:
+        meta = session.meta_graph
+        assert "__saved_model_init_op" in meta.signature_def
+        signature = meta.signature_def["serving_default"]
+        feed = session._output(signature.inputs["text"].name)
+        out_keys = sorted(signature.outputs)
+        fetches = (tf_c_api.TFOutput * len(out_keys))(
+            *[session._output(signature.outputs[k].name) for k in out_keys])
+        results = (ctypes.c_void_p * len(out_keys))()
+        values = (ctypes.c_void_p * 1)(c_strings(session, batch))
+        session.lib.TF_SessionRun(session.session, None, (tf_c_api.TFOutput * 1)(feed), values, 1, fetches,
+                                  results, len(out_keys), None, 0, None, session.status)
+        session._check("TF_SessionRun(serving_default)")
+        got = {k: session._array(results[i]) for i, k in enumerate(out_keys)}
+        for r in list(results) + list(values):
+            session.lib.TF_DeleteTensor(r)
+        return got
+    finally:
+        session.close()
+
+
 def test_cpp_loader_runs_the_table_init_op(run, preprocess_dir, text_dir, lines, tf, tf_text):
     # The C++ loader (TF_LoadSessionFromSavedModel) finds the tensorflow_text kernels that
     # `import tensorflow_text` registered in this process (tf.load_op_library).
@@ -259,25 +286,7 @@ def test_cpp_loader_runs_the_table_init_op(run, preprocess_dir, text_dir, lines,
     ids_model = tf.saved_model.load(str(run.model_dir / "export"))
     want_pooled = ids_model(want_ids)["pooled_output"].numpy()
     for directory in (preprocess_dir, text_dir):
-        session = tf_c_api.SavedModelSession(directory)
-        try:
-            meta = session.meta_graph
-            assert "__saved_model_init_op" in meta.signature_def
-            signature = meta.signature_def["serving_default"]
-            feed = session._output(signature.inputs["text"].name)
-            out_keys = sorted(signature.outputs)
-            fetches = (tf_c_api.TFOutput * len(out_keys))(
-                *[session._output(signature.outputs[k].name) for k in out_keys])
-            results = (ctypes.c_void_p * len(out_keys))()
-            values = (ctypes.c_void_p * 1)(c_strings(session, batch))
-            session.lib.TF_SessionRun(session.session, None, (tf_c_api.TFOutput * 1)(feed), values, 1, fetches,
-                                      results, len(out_keys), None, 0, None, session.status)
-            session._check("TF_SessionRun(serving_default)")
-            got = {k: session._array(results[i]) for i, k in enumerate(out_keys)}
-            for r in list(results) + list(values):
-                session.lib.TF_DeleteTensor(r)
-        finally:
-            session.close()
+        got = run_text_signature(directory, batch)
         if directory == preprocess_dir:
             assert_ids_equal(got, want_ids, batch, "C API preprocess")
         else:
@@ -293,3 +302,31 @@ def test_predict_refuses_the_preprocess_part_in_one_line(run, tmp_path):
     assert proc.returncode == 1 and not (tmp_path / "out.h5").exists()
     assert proc.stderr == ("garden: error: --part preprocess: the preprocessing takes strings and runs only in "
                            "TensorFlow (export it); garden tokenize gives its ids\n")
+
+
+def test_classifier_text_in_logits_equal_its_ids_in_logits(train_once, lines, tf, tf_text, tmp_path):
+    """`bert_classifier` (conftest's small classifier, fine-tuned from the small `bert` run):
+    `export.text_input` gives the ids-in export's logits, for one sentence and for pairs; its
+    `--part preprocess` is the tokenizer the ids come from, and TF Serving's C++ loader runs it."""
+    classifier = train_once("bert_classifier")
+    text_dir, pre_dir = tmp_path / "text", tmp_path / "pre"
+    classifier.export(text_dir, "--set", "export.text_input=true")
+    classifier.export(pre_dir, "--part", "preprocess")
+    text_model = tf.saved_model.load(str(text_dir))
+    ids_model = tf.saved_model.load(str(classifier.export_dir))
+    pre = tf.saved_model.load(str(pre_dir))
+    batch = lines[:24] + lines[150:160]
+    ids = numpy(pre(tf.constant(batch)))
+    want = numpy(ids_model.signatures["serving_default"](**{k: tf.constant(v) for k, v in ids.items()}))
+    got = numpy(text_model.signatures["serving_default"](text=tf.constant(batch)))
+    assert sorted(got) == sorted(want) == ["output_0"]
+    assert got["output_0"].shape == (len(batch), 8)
+    assert_close_to_scale(got["output_0"], want["output_0"], "classifier serving_default logits")
+    partners = batch[3:] + batch[:3]
+    pair_ids = numpy(pre.signatures["text_pair"](text=tf.constant(batch), text_b=tf.constant(partners)))
+    got = numpy(text_model.signatures["text_pair"](text=tf.constant(batch), text_b=tf.constant(partners)))
+    want = numpy(ids_model.signatures["serving_default"](**{k: tf.constant(v) for k, v in pair_ids.items()}))
+    assert_close_to_scale(got["output_0"], want["output_0"], "classifier text_pair logits")
+    logits = run_text_signature(text_dir, batch[:4])
+    first = numpy(text_model.signatures["serving_default"](text=tf.constant(batch[:4])))["output_0"]
+    assert_close_to_scale(np.asarray(logits["output_0"]), first, "C++ loader classifier logits")

@@ -119,6 +119,9 @@ public indirect enum Nested<Leaf> {
     }
 }
 
+// A structure of sendable leaves (tensor specs, shapes) crosses threads as its leaves do.
+extension Nested: Sendable where Leaf: Sendable {}
+
 extension Nested {
     /// `single`, `dict` or `list`: the kind of the outermost level.
     public var kind: String {

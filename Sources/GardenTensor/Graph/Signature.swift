@@ -55,8 +55,6 @@ extension Nested: Equatable where Leaf: Equatable {
     }
 }
 
-extension Nested: Sendable where Leaf: Sendable {}
-
 extension Nested where Leaf == TensorSpec {
     /// The first problem of this side (see `Signature.problem`), or nil.
     func problem(_ side: String) -> String? {

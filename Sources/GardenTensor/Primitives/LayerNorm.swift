@@ -46,7 +46,6 @@ struct LayerNorm: Primitive {
         precondition(
             gamma.count == h && beta.count == h,
             "layer_norm: gamma and beta need \(h) values, got \(gamma.count), \(beta.count)")
-        let rows = h == 0 ? 0 : a.count / h
         let out: [Float] = a.withUnsafeBufferPointer { p in
             gamma.withUnsafeBufferPointer { pg in
                 beta.withUnsafeBufferPointer { pb in
