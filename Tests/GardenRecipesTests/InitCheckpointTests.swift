@@ -88,6 +88,9 @@ struct InitCheckpointTests {
         #expect(yaml.hasSuffix("\n# init_checkpoint_sha256: \(sha)\n"))
         #expect(yaml.contains("init_checkpoint: \(dir.appendingPathComponent("source").path)"))
         #expect(yaml == tunedCkpt.recipe)
+        let inspected = try Inspection.describeCheckpoint(
+            dir.appendingPathComponent("tuned/checkpoints/ckpt-000001.h5"))
+        #expect(inspected.contains("\ninit_checkpoint: \(sourceFile.path) (sha256 \(sha))\n"))
     }
 
     /// The export's recipe hash covers the init checkpoint's hash, as the run's stored recipe

@@ -114,6 +114,8 @@ public enum SavedModelInspector {
         case .dtBool: return "bool"
         case .dtString: return "string"
         case .dtResource: return "resource"
+        // The init op's output (`__saved_model_init_op`) is an op to run, not a tensor.
+        case .dtInvalid: return "none (an op)"
         default: return "\(type)"
         }
     }

@@ -27,6 +27,7 @@ public enum Inspection {
         out += "recipe_sha256: \(c.recipeSHA256)\n"
         if let b = c.best { out += "best: \(b.metric) \(b.value) at step \(b.step)\n" }
         if let k = c.blas { out += "blas: \(k.core) (\(k.config))\n" }
+        if let s = c.initSource { out += "init_checkpoint: \(s.path) (sha256 \(s.sha256))\n" }
         out += "variables (\(c.variables.count)):\n"
         for (p, t) in c.variables { out += "  \(p)  \(t.dtype)  \(t.shape)\n" }
         out += "optimizer slots (\(c.optimizerSlots.count)):\n"
