@@ -1,6 +1,8 @@
 """Reproducibility of every recipe in Recipes/: two runs give byte-identical checkpoints,
 metrics.jsonl and exports; a run killed with SIGKILL and resumed ends byte-identical to one
-that never stopped; the checkpoint records its recipe and the recipe's SHA-256."""
+that never stopped; the checkpoint records its recipe and the recipe's SHA-256. The fine-tuning
+recipes start from a short run of their pre-training recipe (`train.init_checkpoint`), so the
+init checkpoint's restore is part of what must repeat."""
 
 from __future__ import annotations
 
@@ -23,6 +25,29 @@ SHORT = [f"train.steps={STEPS}", "train.log_every=2", "train.eval_every=3",
          "train.checkpoint_every=2", "train.keep_checkpoints=2"]
 
 
+# Fine-tuning recipes and the recipe whose run they start from (their `train.init_checkpoint`).
+SOURCES = {"image_classifier": "resnet_tiny", "bert_classifier": "bert_tiny"}
+
+
+@pytest.fixture(scope="module")
+def init_from(tmp_path_factory):
+    """recipe -> the `--set` overrides that point its init checkpoint at a two-step run of its
+    pre-training recipe (at that recipe's own sizes, which the fine-tuning recipe shares)."""
+    runs: dict[str, Path] = {}
+
+    def get(recipe: Path) -> list[str]:
+        source = SOURCES.get(recipe.stem)
+        if source is None:
+            return []
+        if source not in runs:
+            runs[source] = tmp_path_factory.mktemp(f"source-{source}") / "run"
+            garden("train", REPO_ROOT / "Recipes" / f"{source}.yaml", "--model-dir", runs[source],
+                   *set_args(["train.steps=2", "train.checkpoint_every=2", "train.eval_every=2"]))
+        return [f"train.init_checkpoint={runs[source]}"]
+
+    return get
+
+
 def files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -32,26 +57,28 @@ def train(recipe: Path, model_dir: Path, extra: list[str] = ()) -> None:
 
 
 @pytest.mark.parametrize("recipe", RECIPES, ids=lambda p: p.stem)
-def test_two_runs_are_byte_identical(recipe, tmp_path):
+def test_two_runs_are_byte_identical(recipe, tmp_path, init_from):
     a, b = tmp_path / "a", tmp_path / "b"
-    train(recipe, a)
-    train(recipe, b)
+    init = init_from(recipe)
+    train(recipe, a, init)
+    train(recipe, b, init)
     ca, cb = files(a / "checkpoints"), files(b / "checkpoints")
     assert ca and ca.keys() == cb.keys()
     for name in ca:
         assert ca[name] == cb[name], f"{recipe.name}: checkpoints/{name} differs between two runs"
     assert (a / "metrics.jsonl").read_bytes() == (b / "metrics.jsonl").read_bytes()
     for d in (a, b):
-        garden("export", recipe, "--checkpoint", d / "checkpoints", "--out", d / "export", *set_args(SHORT))
+        garden("export", recipe, "--checkpoint", d / "checkpoints", "--out", d / "export",
+               *set_args(SHORT + init))
     ea, eb = files(a / "export"), files(b / "export")
     assert ea.keys() == eb.keys() and all(ea[k] == eb[k] for k in ea), f"{recipe.name}: exports differ"
 
 
 @pytest.mark.parametrize("recipe", RECIPES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("kill_after", ["first-checkpoint", "third-checkpoint"])
-def test_killed_and_resumed_run_ends_byte_identical(recipe, kill_after, tmp_path):
+def test_killed_and_resumed_run_ends_byte_identical(recipe, kill_after, tmp_path, init_from):
     steps = 16
-    extra = [f"train.steps={steps}"]
+    extra = [f"train.steps={steps}"] + init_from(recipe)
     straight, killed = tmp_path / "straight", tmp_path / "killed"
     train(recipe, straight, extra)
     want = 1 if kill_after == "first-checkpoint" else 3
