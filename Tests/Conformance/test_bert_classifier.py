@@ -198,5 +198,5 @@ def test_part_errors_name_the_part(runs, tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines()[-1] == (
         "garden: error: --part masked_lm: model.type bert_classifier has no part 'masked_lm'; "
-        "valid parts: encoder (omit --part for the whole classifier)")
+        "valid parts: encoder, preprocess (omit --part for the whole classifier)")
     assert not (tmp_path / "x").exists()
