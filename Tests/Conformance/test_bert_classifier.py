@@ -1,14 +1,14 @@
 """`model.type: bert_classifier`: pre-train → fine-tune → export, judged by TensorFlow.
 
-A short pre-training of Recipes/bert_tiny.yaml (a smaller encoder by `--set`) initialises
+A pre-training of Recipes/bert_tiny.yaml (a smaller encoder by `--set`) initialises
 Recipes/bert_classifier.yaml through `train.init_checkpoint`; the same classifier recipe also
-runs from scratch (same vocabulary, same steps). The fine-tuned run must beat the scratch run on
-held-out accuracy; its export must give `garden predict`'s logits in TensorFlow, trace
-`training` both ways, carry the regularization losses, the vocabulary and the label list, and
-fine-tune further through `hub.KerasLayer(trainable=True)`; `--part encoder` exports the
-fine-tuned core alone in the encoder layout. The comparison with the scratch run is an expected
-failure for now (see its reason): it runs, prints both accuracies and asserts the real
-comparison, but does not fail the suite.
+runs from scratch (same vocabulary, same steps). The labelled rows train on one half of every
+topic's content words and are judged on the other half (`data.eval_path`), so only what the
+pre-training learnt (which words go together) carries over: the fine-tuned run must beat the
+scratch run clearly on held-out accuracy; its export must give `garden predict`'s logits in
+TensorFlow, trace `training` both ways, carry the regularization losses, the vocabulary and the
+label list, and fine-tune further through `hub.KerasLayer(trainable=True)`; `--part encoder`
+exports the fine-tuned core alone in the encoder layout.
 """
 
 from __future__ import annotations
@@ -26,17 +26,22 @@ from h5io import read_checkpoint
 
 PRETRAIN_RECIPE = REPO_ROOT / "Recipes" / "bert_tiny.yaml"
 RECIPE = REPO_ROOT / "Recipes" / "bert_classifier.yaml"
-TOPICS = REPO_ROOT / "Recipes" / "data" / "topics.csv"
+TOPICS_TRAIN = REPO_ROOT / "Recipes" / "data" / "topics_train.csv"
+TOPICS_EVAL = REPO_ROOT / "Recipes" / "data" / "topics_eval.csv"
 HIDDEN, LAYERS, INTERMEDIATE, L2, CLASSES = 64, 2, 256, 1e-4, 8
 ENCODER = [f"model.hidden_size={HIDDEN}", f"model.num_layers={LAYERS}",
            f"model.intermediate_size={INTERMEDIATE}", f"model.kernel_regularizer.l2={L2}"]
+# Long enough for the masked LM to learn which words share a topic: measured, the fine-tune
+# read 0.34 held out after 1000 pre-training steps, 0.975 after 1500 (scratch 0.115).
 PRETRAIN = ENCODER + [
-    "train.steps=200", "train.checkpoint_every=200", "train.eval_every=200", "train.log_every=50",
-    "train.optimizer.learning_rate.warmup_steps=20", "data.num_examples=2048",
+    "train.steps=1500", "train.checkpoint_every=1500", "train.eval_every=1500",
+    "train.log_every=100", "train.optimizer.learning_rate.initial_learning_rate=3e-3",
+    "train.optimizer.learning_rate.warmup_steps=50", "data.num_examples=4096",
     "data.seq_length=32", "data.batch_size=32",
 ]
-FINETUNE = ENCODER + [f"data.path={TOPICS}", "train.steps=80", "train.checkpoint_every=80",
-                      "train.eval_every=80", "train.optimizer.learning_rate.warmup_steps=8"]
+FINETUNE = ENCODER + [f"data.path={TOPICS_TRAIN}", f"data.eval_path={TOPICS_EVAL}",
+                      "train.steps=80", "train.checkpoint_every=80", "train.eval_every=80",
+                      "train.optimizer.learning_rate.warmup_steps=8"]
 INPUT_KEYS = ("input_word_ids", "input_mask", "input_type_ids")
 
 
@@ -73,15 +78,11 @@ def loaded(runs, tf):
     return tf.saved_model.load(str(runs.tuned / "export"))
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "does not hold yet: measured on Recipes/data/topics.csv, this short pre-training gives 0.35 "
-    "held out against 0.85 from scratch, the full bert_tiny run 0.96 against 0.95 (its [CLS] "
-    "pooled output is trained on next-sentence cues, not on topics); both numbers are printed"))
 def test_finetuning_the_pretrained_core_beats_training_from_scratch(runs):
     tuned, scratch = final_eval(runs.tuned), final_eval(runs.scratch)
     print(f"\nheld-out accuracy: fine-tuned from the pre-trained core {tuned['eval/accuracy']:.4f}, "
           f"from scratch {scratch['eval/accuracy']:.4f} (chance {1 / CLASSES:.3f})")
-    assert tuned["eval/accuracy"] > scratch["eval/accuracy"] + 0.05
+    assert tuned["eval/accuracy"] > scratch["eval/accuracy"] + 0.4
     for i in range(CLASSES):
         assert 0.0 <= tuned[f"eval/f1_{i}"] <= 1.0
 
@@ -197,5 +198,5 @@ def test_part_errors_name_the_part(runs, tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines()[-1] == (
         "garden: error: --part masked_lm: model.type bert_classifier has no part 'masked_lm'; "
-        "valid parts: encoder (omit --part for the whole classifier)")
+        "valid parts: encoder, preprocess (omit --part for the whole classifier)")
     assert not (tmp_path / "x").exists()

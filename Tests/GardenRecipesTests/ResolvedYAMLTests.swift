@@ -30,6 +30,7 @@ struct ResolvedYAMLTests {
           vocab_size: 512
           vocab: null
           eval_fraction: 0.1
+          eval_path: null
           text_column: text
           text_b_column: null
           label_column: label

@@ -118,6 +118,33 @@ struct SentenceClassificationTests {
         )
     }
 
+    /// `data.eval_path`: its table is the evaluation split (labels through `data.path`'s
+    /// classes) and every row of `data.path` trains; a label outside those classes, or the key
+    /// with another source, is one line.
+    @Test func evalPathTableIsTheHeldOutSplit() throws {
+        try Data("text,label\ncat,pos\nthe cat,pos\ndog,neg\n".utf8).write(to: url("e.csv"))
+        let r = try recipe(
+            "text,label\nthe,pos\ndog,neg\n",
+            ["data.eval_path=\(url("e.csv").path)", "data.eval_fraction=0.5"])
+        let (train, heldOut) = try task(r).trainAndEvalInputs()
+        #expect(train.count == 2)
+        let b = try #require(heldOut?.sequentialBatches().first)
+        #expect(b.labels.int32s == [1, 1])
+        #expect(b.inputWordIds.int32s[0..<4] == [2, 6, 3, 0])
+        try Data("text,label\ncat,pos\nred,maybe\n".utf8).write(to: url("e.csv"))
+        #expect(
+            errorMessage { try task(r).trainAndEvalInputs() }
+                == "\(url("e.csv").path):3: label 'maybe' in column 'label' is not a class of data.path's table (neg, pos)"
+        )
+        #expect(
+            errorMessage {
+                try RecipeLoader.load(
+                    yaml: "", sourceName: "r.yaml", overrides: ["data.eval_path=e.csv"])
+            }
+                == "--set data.eval_path=e.csv: 'data.eval_path' needs data.source csv, got synthetic"
+        )
+    }
+
     /// Without `data.vocab`, the vocabulary comes from `train.init_checkpoint`'s run; with
     /// neither, one line says what to give.
     @Test func vocabularyIsRequiredWithoutAnInitCheckpoint() throws {
@@ -145,11 +172,14 @@ struct SentenceClassificationTests {
             Swift.abs(out.loss.scalar - xent - model.root.regularizationLoss().scalar) < 1e-6)
     }
 
-    /// `Recipes/data/topics.csv` is `SyntheticCorpus.topicSentences` (400 rows, seed 13);
-    /// `RECORD_SNAPSHOTS=1 swift test --filter SentenceClassification` rewrites it.
-    @Test func shippedTopicsTableIsTheGeneratedOne() throws {
-        let file = TestPaths.repositoryRoot.appendingPathComponent("Recipes/data/topics.csv")
-        let rows = SyntheticCorpus.topicSentences(count: 400, seed: 13)
+    /// The shipped tables are `SyntheticCorpus.topicSentences`: `Recipes/data/topics_train.csv`
+    /// 200 rows of the first half of every topic's words (seed 13), `topics_eval.csv` 200 rows
+    /// of the other half (seed 14), so the two share no content word;
+    /// `RECORD_SNAPSHOTS=1 swift test --filter SentenceClassification` rewrites them.
+    @Test(arguments: [("topics_train.csv", 0..<3, UInt64(13)), ("topics_eval.csv", 3..<6, 14)])
+    func shippedTopicsTableIsTheGeneratedOne(name: String, words: Range<Int>, seed: UInt64) throws {
+        let file = TestPaths.repositoryRoot.appendingPathComponent("Recipes/data/" + name)
+        let rows = SyntheticCorpus.topicSentences(count: 200, words: words, seed: seed)
         func field(_ text: String) -> String {
             let quoted = text.contains(",") || text.contains("\"") || text.contains("\n")
             return quoted ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
@@ -167,5 +197,20 @@ struct SentenceClassificationTests {
         let table = try CSVTable.read(file)
         #expect(table.rows.map { $0.fields[0] } == rows.map(\.text))
         #expect(Set(table.rows.map { $0.fields[1] }) == Set(SyntheticCorpus.topicNames()))
+    }
+
+    /// The two halves share no content word: every word of a training sentence other than the
+    /// grammar's function words is absent from the evaluation table.
+    @Test func trainingAndEvaluationTopicsShareNoContentWord() {
+        func words(_ range: Range<Int>, _ seed: UInt64) -> Set<Substring> {
+            let rows = SyntheticCorpus.topicSentences(count: 200, words: range, seed: seed)
+            let function: Set<Substring> = ["the", "a", "with", "near", "and", ".", ","]
+            return Set(
+                rows.flatMap { $0.text.split(whereSeparator: { $0 == " " || $0 == "," }) }
+            ).subtracting(function)
+        }
+        let (train, eval) = (words(0..<3, 13), words(3..<6, 14))
+        #expect(train.count == 8 * 9 && eval.count == 8 * 9)
+        #expect(train.isDisjoint(with: eval))
     }
 }

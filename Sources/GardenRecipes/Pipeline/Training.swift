@@ -16,8 +16,7 @@ public enum Training {
     static func train<Task: RecipeTask>(
         _ task: Task, _ recipe: Recipe, modelDir: URL, log: @escaping (String) -> Void
     ) throws -> TrainSummary {
-        let all = try task.buildInputs()
-        let (data, evalData) = all.split(heldOut: recipe.data.evalExamples(of: all.count))
+        let (data, evalData) = try task.trainAndEvalInputs()
         let model = task.buildModel()
         if evalData != nil { try checkBestMetric(recipe, metricNames: task.metricNames) }
         let (optimizer, lr) = OptimizerFactory.make(recipe)

@@ -39,6 +39,9 @@ public struct DataConfig: ConfigSection {
     public var vocab: String?
     /// The fraction of examples held out for evaluation (0: no evaluation).
     public var evalFraction: Float = 0.1
+    /// CSV: a second table of the same columns, the evaluation split instead of
+    /// `evalFraction`'s random one (Model Garden's `validation_data.input_path`).
+    public var evalPath: String?
     /// CSV: the column of the text (the first segment).
     public var textColumn = "text"
     /// CSV: the column of the second text of a sentence pair; nil for single sentences.
@@ -48,7 +51,7 @@ public struct DataConfig: ConfigSection {
 
     /// The number of held-out evaluation examples out of `count`.
     public func evalExamples(of count: Int) -> Int {
-        Int((Double(evalFraction) * Double(count)).rounded(.down))
+        evalPath != nil ? 0 : Int((Double(evalFraction) * Double(count)).rounded(.down))
     }
 
     /// Creates a data config.
@@ -106,6 +109,10 @@ public struct DataConfig: ConfigSection {
         .float(
             "eval_fraction", \.evalFraction,
             "Fraction of the examples held out for evaluation (chosen by the seed); 0 disables evaluation."
+        ),
+        .optionalString(
+            "eval_path", \.evalPath,
+            "CSV: a second table of the same columns to evaluate on, used instead of eval_fraction's random split; null for that split."
         ),
         .string("text_column", \.textColumn, "CSV: the column holding the text (first segment)."),
         .optionalString(

@@ -62,6 +62,9 @@ extension Recipe {
                 "data.source", "csv needs model.type bert_classifier, got \(model.typeName)")
         }
 
+        if data.evalPath != nil && data.source != .csv {
+            rules.fail("data.eval_path", "needs data.source csv, got \(data.source.rawValue)")
+        }
         if data.source == .hdf5 && (data.path ?? "").isEmpty {
             rules.fail("data.path", "is required when data.source is hdf5")
         }

@@ -11,6 +11,9 @@ public protocol RecipeTask: TrainingTask where Model == any GardenModels.Model {
     /// Files the run writes into its model directory besides `recipe.yaml` (a classifier's
     /// `labels.txt`), by name.
     func runFiles() throws -> [(name: String, contents: Data)]
+    /// The evaluation examples when the recipe names them apart (`data.eval_path`); nil when
+    /// `data.eval_fraction` splits them off `buildInputs`.
+    func buildEvalInputs() throws -> InMemoryDataset<Batch>?
 }
 
 extension RecipeTask {
@@ -19,6 +22,16 @@ extension RecipeTask {
     public func parameters(of model: any GardenModels.Model) -> Module { model.root }
 
     public func runFiles() throws -> [(name: String, contents: Data)] { [] }
+
+    public func buildEvalInputs() throws -> InMemoryDataset<Batch>? { nil }
+
+    /// The training and evaluation examples: `buildEvalInputs` when given, else
+    /// `data.eval_fraction`'s split of `buildInputs`.
+    public func trainAndEvalInputs() throws -> (InMemoryDataset<Batch>, InMemoryDataset<Batch>?) {
+        let all = try buildInputs()
+        if let heldOut = try buildEvalInputs() { return (all, heldOut) }
+        return all.split(heldOut: recipe.data.evalExamples(of: all.count))
+    }
 }
 
 extension Recipe {

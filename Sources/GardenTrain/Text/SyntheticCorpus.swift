@@ -61,11 +61,17 @@ public enum SyntheticCorpus {
     /// A labelled set for sentence classification: `count` single sentences of the words of
     /// `paragraphs` (another Philox stream), each labelled with its topic's name. Every
     /// sentence also carries one noun of another topic, so a single word cannot decide the
-    /// class.
+    /// class. `words` restricts every kind of every topic to the words at those indices (of
+    /// `0..<wordsPerKind`): two disjoint ranges make a training and an evaluation table that
+    /// share no content word, which only a model that learnt which words go together (the
+    /// pre-training on `paragraphs`) can carry from one to the other.
     public static func topicSentences(
-        count: Int, topics: Int = 8, wordsPerKind: Int = 6, seed: UInt64
+        count: Int, topics: Int = 8, wordsPerKind: Int = 6, words: Range<Int>? = nil,
+        seed: UInt64
     ) -> [(text: String, label: String)] {
-        let vocab = topicWords(topics: topics, wordsPerKind: wordsPerKind)
+        let vocab = topicWords(topics: topics, wordsPerKind: wordsPerKind).map { kinds in
+            kinds.map { Array($0[words ?? 0..<wordsPerKind]) }
+        }
         let names = topicNames(topics)
         return (0..<count).map { i in
             var r = RandomStream(seed: seed, stream: stableHash("data/bert/topics") &+ UInt64(i))

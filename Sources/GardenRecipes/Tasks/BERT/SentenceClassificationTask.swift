@@ -23,6 +23,14 @@ public struct SentenceClassificationTask: RecipeTask {
             seed: UInt64(truncatingIfNeeded: recipe.seed))
     }
 
+    /// The table of `data.eval_path`, when given, labelled with the training table's classes.
+    public func buildEvalInputs() throws -> InMemoryDataset<SentenceBatch>? {
+        guard let path = recipe.data.evalPath else { return nil }
+        return InMemoryDataset(
+            try SentenceData.load(recipe, config, evalTable: path),
+            batchSize: recipe.data.batchSize, seed: UInt64(truncatingIfNeeded: recipe.seed))
+    }
+
     public var metricNames: [String] {
         (["accuracy", "cross_entropy"] + ClassF1.names(classes: config.numClasses)).sorted()
     }

@@ -14,15 +14,24 @@ import GardenTrain
 /// Python's `sorted`), whose length must be `model.num_classes`. The list is written as
 /// `labels.txt` (one name a line, line i is class i) into the model directory and the export.
 enum SentenceData {
-    /// Every row of the table as a batch.
-    static func load(_ recipe: Recipe, _ c: BertClassifier.Config) throws -> SentenceBatch {
-        let (table, path) = try readTable(recipe)
+    /// Every row of the table of `data.path` (or of `evalTable`, `data.eval_path`, whose labels
+    /// map through the classes of `data.path`'s table) as a batch.
+    static func load(_ recipe: Recipe, _ c: BertClassifier.Config, evalTable: String? = nil)
+        throws -> SentenceBatch
+    {
+        var (table, path) = try readTable(recipe)
+        var ids = try labels(table, recipe, c, file: path).ids
+        if let evalTable {
+            let names = try labels(table, recipe, c, file: path).names
+            path = evalTable
+            table = try CSVTable.read(URL(fileURLWithPath: path))
+            ids = try labels(table, recipe, c, file: path, classes: names).ids
+        }
         let d = recipe.data
         let textColumn = try table.column(d.textColumn, key: "data.text_column", file: path)
         let pairColumn = try d.textBColumn.map {
             try table.column($0, key: "data.text_b_column", file: path)
         }
-        let (ids, _) = try labels(table, recipe, c, file: path)
         let vocab = try BertFamily.vocabulary(recipe)
         let rows = BertFamily.vocabSize(recipe, c.encoder)
         if vocab.count > rows {
@@ -84,9 +93,11 @@ enum SentenceData {
         return (table, path)
     }
 
-    /// The class id of every row and the class names (see the type's comment).
+    /// The class id of every row and the class names (see the type's comment); with
+    /// `classes` (the names of the training table), each label must be one of them.
     static func labels(
-        _ table: CSVTable, _ recipe: Recipe, _ c: BertClassifier.Config, file: String
+        _ table: CSVTable, _ recipe: Recipe, _ c: BertClassifier.Config, file: String,
+        classes given: [String]? = nil
     )
         throws -> (ids: [Int32], names: [String])
     {
@@ -112,6 +123,21 @@ enum SentenceData {
                         "the label in column '\(recipe.data.labelColumn)' holds a line break; expected a class id or a one-line class name"
                 )
             }
+        }
+        if let given {
+            let index = Dictionary(uniqueKeysWithValues: given.enumerated().map { ($1, Int32($0)) })
+            return (
+                try zip(table.rows, values).map { row, value in
+                    guard let id = index[value] else {
+                        throw CSVError(
+                            file: file, line: row.line,
+                            problem:
+                                "label '\(value)' in column '\(recipe.data.labelColumn)' is not a class of data.path's table (\(given.prefix(10).joined(separator: ", "))\(given.count > 10 ? ", ..." : ""))"
+                        )
+                    }
+                    return id
+                }, given
+            )
         }
         if values.allSatisfy(isInteger) {
             var ids: [Int32] = []
