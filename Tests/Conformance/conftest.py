@@ -62,7 +62,8 @@ CLASSIFIER_DATA = ["data.eval_fraction=0.25", "train.eval_every=6", "train.check
 IMAGE_CLASSIFIER_OVERRIDES = RESNET_OVERRIDES + CLASSIFIER_DATA + ["train.init_checkpoint=null"]
 BERT_CLASSIFIER_OVERRIDES = [
     o for o in BERT_OVERRIDES if not o.startswith(("data.num_examples", "data.vocab_size"))
-] + [f"data.path={REPO_ROOT / 'Recipes' / 'data' / 'topics.csv'}"]
+] + [f"data.path={REPO_ROOT / 'Recipes' / 'data' / 'topics_train.csv'}",
+      f"data.eval_path={REPO_ROOT / 'Recipes' / 'data' / 'topics_eval.csv'}"]
 
 OVERRIDES = {
     "bert": BERT_OVERRIDES,
