@@ -111,6 +111,15 @@ def garden(*args: object, check: bool = True, timeout: float = 900) -> subproces
     return proc
 
 
+def assert_l2_losses(losses, kernels, l2: float) -> None:
+    """An export's regularization losses (TF's values, one per kernel) sum to `l2 * sum(k**2)`
+    over the checkpoint's kernels, computed here in float64."""
+    expected = sum(l2 * float(np.sum(np.asarray(k, np.float64) ** 2)) for k in kernels)
+    values = [float(loss) for loss in losses]
+    assert len(values) == len(kernels)
+    assert abs(sum(values) - expected) <= 1e-5 * expected
+
+
 def checkpoints_in(directory: Path) -> dict[int, Path]:
     found = {}
     for p in directory.iterdir():

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import h5io
-from conftest import RECIPES, REPO_ROOT, assert_close_to_scale, garden, set_args
+from conftest import RECIPES, REPO_ROOT, assert_close_to_scale, assert_l2_losses, garden, set_args
 from h5io import read_checkpoint
 
 RECIPE = REPO_ROOT / "Recipes" / "image_classifier.yaml"
@@ -123,10 +123,7 @@ def test_every_weight_is_trainable_for_the_consumer_and_losses_cover_the_kernels
     layer.build([None, 32, 32, 3])
     kernels = [v for k, v in runs.variables.items() if k.endswith("/kernel")]
     assert len(kernels) == 10  # the backbone's 9 and the head's
-    expected = sum(L2 * float(np.sum(k.astype(np.float64) ** 2)) for k in kernels)
-    losses = [float(loss) for loss in layer.losses]
-    assert len(losses) == len(kernels)
-    assert abs(sum(losses) - expected) <= 1e-5 * expected
+    assert_l2_losses(layer.losses, kernels, L2)
 
 
 def test_fine_tuning_in_tensorflow_lowers_the_loss(runs, hub, tf):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import h5io
-from conftest import REL_TOL, RECIPES, RESNET_L2, assert_close_to_scale, garden
+from conftest import REL_TOL, RECIPES, RESNET_L2, assert_close_to_scale, assert_l2_losses, garden
 
 LAYERS = ["stem", "stage1", "stage2", "stage3", "reduce_mean", "fc"]
 FEATURES = 64  # stage3 width of resnet_tiny
@@ -109,10 +109,7 @@ def test_regularization_losses_cover_exactly_the_kernels_below_the_cut(resnet_ru
     kernels = {k: v for k, v in resnet_run.variables.items()
                if k.endswith("/kernel") and not k.startswith("fc/")}
     assert len(kernels) == 9  # stem 1, stage1 2, stage2 3, stage3 3
-    expected = sum(RESNET_L2 * float(np.sum(k.astype(np.float64) ** 2)) for k in kernels.values())
-    losses = [float(loss) for loss in layer.losses]
-    assert len(losses) == len(kernels)
-    assert abs(sum(losses) - expected) <= 1e-5 * expected
+    assert_l2_losses(layer.losses, list(kernels.values()), RESNET_L2)
 
 
 def test_hub_keras_layer_fine_tunes_with_a_new_head(resnet_run, hub, tf):
