@@ -43,10 +43,13 @@ extension BertFamily {
                     "model.type \(type) has no part '\(name)'; valid parts: \(classifierParts.joined(separator: ", ")) (omit --part for the whole classifier)"
                 )
             }
-            if name == "preprocess" { return try preprocessPart(recipe, c.encoder) }
-            return try withTextInput(
-                try encoderPart(recipe, c.encoder, skipping: ["classifier/"]).1, recipe, c.encoder)
+            let vocab = try vocabulary(recipe)
+            if name == "preprocess" { return preprocessPart(vocab, c.encoder) }
+            return withTextInput(
+                encoderPart(recipe, c.encoder, vocab, skipping: ["classifier/"]).1, recipe, vocab,
+                c.encoder)
         }
+        let vocab = try vocabulary(recipe)
         let model = classifier(
             recipe, c, dropoutRate: recipe.export.dropoutRate,
             attentionDropoutRate: recipe.export.attentionDropoutRate)
@@ -54,12 +57,12 @@ extension BertFamily {
         let part = ExportPart(
             model: model,
             assets: [
-                try vocabularyAsset(recipe),
+                vocabularyAsset(vocab),
                 ExportedAsset(
                     name: "labels_file", filename: "labels.txt",
                     contents: SentenceData.labelsFile(labels)),
             ],
             constants: [.bool("do_lower_case", doLowerCase)])
-        return try withTextInput(part, recipe, c.encoder)
+        return withTextInput(part, recipe, vocab, c.encoder)
     }
 }

@@ -98,8 +98,10 @@ public enum BertFamily {
                 "model.type bert_pretrainer has no named layer '\(l)' to extract to (omit --extract-to; use --part encoder)"
             )
         }
-        if name == "preprocess" { return try preprocessPart(recipe, c) }
-        let (encoder, encoderOnly) = try encoderPart(recipe, c, skipping: ["next_sentence/"])
+        // Read (or rebuilt from the corpus) once: the asset, the table and the preprocessing.
+        let vocab = try vocabulary(recipe)
+        if name == "preprocess" { return preprocessPart(vocab, c) }
+        let (encoder, encoderOnly) = encoderPart(recipe, c, vocab, skipping: ["next_sentence/"])
         var part = encoderOnly
         let head = MaskedLM(
             name: "mlm", embeddings: encoder.wordEmbeddings.embeddings,
@@ -114,16 +116,16 @@ public enum BertFamily {
             + head.namedParameters(prefix: "masked_lm/")
         part.children = { [mlmChild(encoder, head)] }
         part.optionalChildren = [("masked_lm/", "mlm")]
-        return try withTextInput(part, recipe, c)
+        return withTextInput(part, recipe, vocab, c)
     }
 
     /// The `encoder` part of a pre-trainer or classifier: a fresh `BertEncoder` with the
     /// export's dropout rates, restored from the checkpoint's `encoder/` items (checkpoint
     /// items under `skipping` are the model's heads), with the vocabulary as the asset
     /// `vocab_file` and `do_lower_case`.
-    static func encoderPart(_ recipe: Recipe, _ c: BertEncoder.Config, skipping: [String])
-        throws -> (BertEncoder, ExportPart)
-    {
+    static func encoderPart(
+        _ recipe: Recipe, _ c: BertEncoder.Config, _ vocab: Vocabulary, skipping: [String]
+    ) -> (BertEncoder, ExportPart) {
         let encoder = BertEncoder(
             encoderConfig(
                 recipe, c, dropoutRate: recipe.export.dropoutRate,
@@ -131,39 +133,34 @@ public enum BertFamily {
             initializer: Initializer(seed: UInt64(truncatingIfNeeded: recipe.seed)))
         let part = ExportPart(
             model: BertHubEncoder(encoder), checkpointPrefix: "encoder/",
-            skippedCheckpointPrefixes: skipping, assets: [try vocabularyAsset(recipe)],
+            skippedCheckpointPrefixes: skipping, assets: [vocabularyAsset(vocab)],
             constants: [.bool("do_lower_case", doLowerCase)])
         return (encoder, part)
     }
 
     /// `assets/vocab.txt`, the vocabulary the model was trained with, as `vocab_file`.
-    static func vocabularyAsset(_ recipe: Recipe) throws -> ExportedAsset {
-        ExportedAsset(
-            name: "vocab_file", filename: "vocab.txt", contents: try vocabulary(recipe).fileContents
-        )
+    static func vocabularyAsset(_ vocab: Vocabulary) -> ExportedAsset {
+        ExportedAsset(name: "vocab_file", filename: "vocab.txt", contents: vocab.fileContents)
     }
 
     /// The tokenizer as TensorFlow ops for the recipe's vocabulary, packing to
     /// `model.max_sequence_length` columns.
-    static func preprocessing(_ recipe: Recipe, _ c: BertEncoder.Config) throws
-        -> BertPreprocessing
-    {
-        BertTextInput.preprocessing(
-            try vocabulary(recipe), seqLength: c.maxSequenceLength, lowerCase: doLowerCase)
+    static func preprocessing(_ vocab: Vocabulary, _ c: BertEncoder.Config) -> BertPreprocessing {
+        BertTextInput.preprocessing(vocab, seqLength: c.maxSequenceLength, lowerCase: doLowerCase)
     }
 
     /// `--part preprocess`: Model Garden's stand-alone preprocessing SavedModel for the
     /// recipe's vocabulary.
-    static func preprocessPart(_ recipe: Recipe, _ c: BertEncoder.Config) throws -> ExportPart {
-        BertTextInput.preprocessPart(try vocabulary(recipe), try preprocessing(recipe, c))
+    static func preprocessPart(_ vocab: Vocabulary, _ c: BertEncoder.Config) -> ExportPart {
+        BertTextInput.preprocessPart(vocab, preprocessing(vocab, c))
     }
 
     /// `part` with `serving_default` taking text when the recipe sets `export.text_input`.
-    static func withTextInput(_ part: ExportPart, _ recipe: Recipe, _ c: BertEncoder.Config)
-        throws -> ExportPart
-    {
+    static func withTextInput(
+        _ part: ExportPart, _ recipe: Recipe, _ vocab: Vocabulary, _ c: BertEncoder.Config
+    ) -> ExportPart {
         guard recipe.export.textInput else { return part }
-        return BertTextInput.wrap(part, try preprocessing(recipe, c))
+        return BertTextInput.wrap(part, preprocessing(vocab, c))
     }
 
     /// The `mlm` child: `__call__(input_word_ids, input_mask, input_type_ids,
