@@ -103,4 +103,70 @@ struct ParallelForTests {
         #expect(passed == kept)
         #expect(kept.filter { $0 }.count > x.count * 7 / 10)
     }
+
+    /// `BLAS.sgemm` splits a large product into blocks of rows or columns, one OpenBLAS call each.
+    /// OpenBLAS's register tiles then sit elsewhere, so an element can differ in its last bits
+    /// from the unsplit product's (as with OpenBLAS's own threads): results are repeatable at a
+    /// given thread count, not across counts. Shapes: split by rows and by columns, remainders
+    /// that are not whole 16-row units, an inner dimension past OpenBLAS's k-blocking, every
+    /// transpose; batched products (whole matrices per thread) and the three convolution kernels
+    /// (im2col/col2im split by images).
+    @Test func productsAndConvolutionsRepeatAtEachThreadCountAndAgreeAcrossCounts() {
+        var products: [(Tensor, Tensor, Bool, Bool)] = []
+        for (m, n, k) in [(203, 70, 700), (37, 301, 129), (128, 256, 784), (129, 10, 256)] {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = TestInputs.uniform(ta ? [k, m] : [m, k], stream: UInt64(730 + m))
+                let b = TestInputs.uniform(tb ? [n, k] : [k, n], stream: UInt64(740 + n))
+                products.append((a, b, ta, tb))
+            }
+        }
+        let q = TestInputs.uniform([16, 64, 64], stream: 750)
+        let kT = TestInputs.uniform([16, 64, 64], stream: 751)
+        let x = TestInputs.uniform([8, 17, 17, 16], stream: 752)
+        let filter = TestInputs.uniform([3, 3, 16, 16], stream: 753)
+        let stem = TestInputs.uniform([3, 3, 16, 24], stream: 754)
+        let compute = { () -> [Tensor] in
+            var out = products.map { $0.0.matmul($0.1, transposeA: $0.2, transposeB: $0.3) }
+            out.append(q.batchMatmul(kT, adjY: true))
+            out.append(q.batchMatmul(kT, adjX: true))
+            for (f, stride) in [(filter, 1), (stem, 2), (filter, 2)] {
+                let y = x.conv2d(f, stride: stride)
+                let dy = y * 0.5 + 0.25
+                out.append(y)
+                out.append(
+                    Tensor.conv2dBackpropInput(
+                        inputShape: x.shape, filter: f, outBackprop: dy, stride: stride,
+                        padding: .same))
+                out.append(
+                    x.conv2dBackpropFilter(
+                        filterShape: f.shape, outBackprop: dy, stride: stride, padding: .same))
+            }
+            return out
+        }
+        let results = Self.atThreadCounts(compute)
+        let again = Self.atThreadCounts(compute)
+        for (count, (first, second)) in zip(results, again).enumerated() {
+            for (i, (t, u)) in zip(first, second).enumerated() {
+                #expect(t.floats == u.floats, "output \(i) repeats at \(count + 1) threads")
+                let scale = t.floats.map(abs).max() ?? 1
+                let worst = zip(t.floats, results[0][i].floats).map { abs($0 - $1) }.max() ?? 0
+                #expect(worst <= 1e-5 * scale, "output \(i) at \(count + 1) threads vs 1")
+            }
+        }
+        // The single-threaded results are right, so equal bits mean right at 2 and 3 threads too.
+        for (i, (a, b, ta, tb)) in products.enumerated() {
+            let (m, k) = ta ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+            let n = tb ? b.shape[0] : b.shape[1]
+            let (av, bv, c) = (a.floats, b.floats, results[0][i].floats)
+            for (r, col) in [(0, 0), (m - 1, n - 1), (m / 2, n / 3)] {
+                var sum = 0.0
+                for j in 0..<k {
+                    sum +=
+                        Double(av[ta ? j * m + r : r * k + j])
+                        * Double(bv[tb ? col * k + j : j * n + col])
+                }
+                #expect(abs(Double(c[r * n + col]) - sum) < 1e-3, "product \(i) at [\(r), \(col)]")
+            }
+        }
+    }
 }

@@ -2,10 +2,12 @@ import COpenBLAS
 
 /// The OpenBLAS entry points the kernels use.
 public enum BLAS {
-    /// Fixes OpenBLAS's thread count, and `ParallelFor`'s (the element-wise kernels'), to the
-    /// same `n`. OpenBLAS's sgemm is bitwise repeatable at a fixed thread count, so a recipe's
-    /// `train.threads` is part of what makes a run reproducible (`ParallelFor`'s kernels give the
-    /// same bits at every count).
+    /// Sets the threads of every kernel to `n`: `ParallelFor`'s pool, which also runs the large
+    /// products (`sgemm` splits them into row or column blocks, one OpenBLAS call each), while
+    /// OpenBLAS itself runs single-threaded on whichever thread calls it. One pool instead of two:
+    /// with OpenBLAS's own threads, its idle worker spun in `sched_yield` beside ours through
+    /// every element-wise kernel (a fifth of resnet_tiny's samples) and the 784-256-10 MLP's
+    /// step got slower with our pool than without it (docs/performance.md).
     ///
     /// It also makes freed memory stay in the process: every op returns a fresh array, and
     /// glibc's default (mmap above an adaptive threshold, the heap's top trimmed once 128 KiB is
@@ -14,18 +16,19 @@ public enum BLAS {
     /// threshold at glibc's maximum (32 MiB) and no trimming, a steady-state step reuses the
     /// memory of the one before. Peak RSS is unchanged (it is the step's live tensors).
     public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(max(1, n)))
+        openblas_set_num_threads(1)
         ParallelFor.setThreads(n)
         #if os(Linux)
             _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
             _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
         #endif
     }
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    public static var threads: Int { ParallelFor.threads }
 
     /// Opt-in GEMM FLOP counter for `garden-bench`: while non-nil, every `sgemm` adds
     /// `2·m·n·k` to it. Nil (off) by default; it only counts, so it never changes a result.
-    /// Not synchronized: the kernels call `sgemm` from one thread (OpenBLAS threads inside).
+    /// Not synchronized: the kernels call `sgemm` and `sgemmBatch` from one thread (the blocks
+    /// they hand to `ParallelFor` are not counted again).
     nonisolated(unsafe) public static var flopCount: Int?
 
     /// An output array for products with `beta = 0`, which write every element (OpenBLAS zeroes
@@ -37,8 +40,19 @@ public enum BLAS {
         return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
+    /// Multiply-adds (`m·n·k`) below which a product stays on one thread: about 10 µs of one
+    /// core's GEMM, a few times what handing a part to a worker costs.
+    public static let parallelWork = 1 << 18
+
     /// C[m,n] = alpha * op(A) * op(B) + beta * C, row-major, contiguous.
-    @inlinable
+    ///
+    /// A product of at least `parallelWork` multiply-adds is split over `ParallelFor` into blocks
+    /// of C's rows (or of its columns, when C is wider than tall), in whole 16-row or 16-column
+    /// units (OpenBLAS's register tiles), one single-threaded `cblas_sgemm` per block. No block
+    /// splits the inner dimension, but OpenBLAS's tiles then fall elsewhere and an element can
+    /// differ from the unsplit product's in its last bits (as with OpenBLAS's own threads); the
+    /// split depends only on the shapes and the thread count, so results repeat at a given
+    /// `train.threads`.
     public static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
@@ -46,9 +60,73 @@ public enum BLAS {
     ) {
         if m == 0 || n == 0 { return }
         if let count = flopCount { flopCount = count &+ 2 * m * n * k }
+        let (lda, ldb) = (transA ? m : k, transB ? k : n)
+        let work = m * n * max(k, 1)
+        let tile = 16
+        guard ParallelFor.threads > 1, work >= 2 * parallelWork else {
+            call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, n)
+            return
+        }
+        // Units of `tile` rows (or columns); a part is worth it at `parallelWork`.
+        let byRows = m >= n
+        let extent = byRows ? m : n
+        let units = (extent + tile - 1) / tile
+        let unitWork = work / units
+        ParallelFor.forEach(units, grain: max(1, parallelWork / max(unitWork, 1))) { part in
+            let first = part.lowerBound * tile
+            let count = min(part.upperBound * tile, extent) - first
+            if byRows {
+                // Rows of op(A): A [m, k] steps by rows, a transposed A [k, m] by columns.
+                let rowsA = transA ? a + first : a + first * lda
+                call(transA, transB, count, n, k, alpha, rowsA, lda, b, ldb, beta, c + first * n, n)
+            } else {
+                // Columns of op(B): B [k, n] steps by columns, a transposed B [n, k] by rows.
+                let columnsB = transB ? b + first * ldb : b + first
+                call(transA, transB, m, count, k, alpha, a, lda, columnsB, ldb, beta, c + first, n)
+            }
+        }
+    }
+
+    /// `count` products of the same shapes, item `i` reading `a + i·strideA` and `b + i·strideB`
+    /// and writing `c + i·m·n` (a stride of 0 shares the operand). The items go to `ParallelFor`'s
+    /// threads whole, one `cblas_sgemm` each (attention's 64×64×64 products are too small to
+    /// split, and too many to run one after another on one core).
+    public static func sgemmBatch(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, count: Int,
+        a: UnsafePointer<Float>, strideA: Int, b: UnsafePointer<Float>, strideB: Int,
+        c: UnsafeMutablePointer<Float>
+    ) {
+        if m == 0 || n == 0 || count == 0 { return }
+        if count == 1 {
+            sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, b: b, c: c)
+            return
+        }
+        if let total = flopCount { flopCount = total &+ 2 * m * n * k * count }
+        let (lda, ldb) = (transA ? m : k, transB ? k : n)
+        let itemWork = max(m * n * max(k, 1), 1)
+        ParallelFor.forEach(count, grain: max(1, parallelWork / itemWork)) { items in
+            for i in items {
+                call(
+                    transA, transB, m, n, k, 1, a + i * strideA, lda, b + i * strideB, ldb, 0,
+                    c + i * m * n, n)
+            }
+        }
+    }
+
+    /// OpenBLAS's own threads are never used (see `setThreads`); set before the first product,
+    /// whether or not `setThreads` was called (tests, tools).
+    private static let openBLASOnOneThread: Void = openblas_set_num_threads(1)
+
+    /// One single-threaded row-major `cblas_sgemm` with explicit leading dimensions.
+    @inline(__always)
+    private static func call(
+        _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        openBLASOnOneThread
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k),
-            b, Int32(transB ? k : n), beta, c, Int32(n))
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }

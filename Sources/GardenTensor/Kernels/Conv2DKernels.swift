@@ -1,6 +1,6 @@
 /// The three GEMM-based convolution kernels: forward, input gradient and filter gradient.
-/// Each works on the chunks of images `forEachChunk` gives, so a range of chunks could go to
-/// another thread (the filter gradient would then sum per-thread parts in a fixed order).
+/// Each works on the chunks of images `forEachChunk` gives; within a chunk, im2col and col2im
+/// split the images over `ParallelFor` and `BLAS.sgemm` splits the product's rows or columns.
 ///
 /// All three see the convolution as one matrix product over im2col rows:
 /// `cols [n * oh * ow, kh * kw * cin] · filter [kh * kw * cin, cout] = y [n * oh * ow, cout]`
@@ -28,7 +28,7 @@ enum Conv2DKernels {
                     }
                     withColumnBuffer(g) { cols in
                         forEachChunk(g) { first, count in
-                            im2col(px, g, first: first, count: count, into: cols)
+                            parallelIm2col(px, g, first: first, count: count, into: cols)
                             BLAS.sgemm(
                                 transA: false, transB: false, m: count * g.outPixels,
                                 n: cout, k: g.patchSize, a: cols, b: pf,
@@ -78,7 +78,7 @@ enum Conv2DKernels {
                                 transA: false, transB: true, m: count * g.outPixels,
                                 n: g.patchSize, k: cout,
                                 a: pdy + first * g.outPixels * cout, b: pf, c: cols)
-                            col2im(cols, g, first: first, count: count, into: pdx)
+                            parallelCol2im(cols, g, first: first, count: count, into: pdx)
                         }
                     }
                 }
@@ -110,7 +110,7 @@ enum Conv2DKernels {
                     }
                     withColumnBuffer(g) { cols in
                         forEachChunk(g) { first, count in
-                            im2col(px, g, first: first, count: count, into: cols)
+                            parallelIm2col(px, g, first: first, count: count, into: cols)
                             BLAS.sgemm(
                                 transA: true, transB: false, m: g.patchSize, n: cout,
                                 k: count * g.outPixels, a: cols,
@@ -141,6 +141,38 @@ enum Conv2DKernels {
             }
         }
         return turned
+    }
+
+    /// `im2col` of a chunk with its images split over `ParallelFor` (each image's rows are its own).
+    private static func parallelIm2col(
+        _ x: UnsafePointer<Float>, _ g: Window2D, first: Int, count: Int,
+        into cols: UnsafeMutablePointer<Float>
+    ) {
+        forEachImageRange(g, count: count) { offset, images, rows in
+            im2col(x, g, first: first + offset, count: images, into: cols + rows)
+        }
+    }
+
+    /// `col2im` of a chunk with its images split over `ParallelFor`: an image's terms all land in
+    /// its own part of `dx`, in the serial order.
+    private static func parallelCol2im(
+        _ cols: UnsafePointer<Float>, _ g: Window2D, first: Int, count: Int,
+        into dx: UnsafeMutablePointer<Float>
+    ) {
+        forEachImageRange(g, count: count) { offset, images, rows in
+            col2im(cols + rows, g, first: first + offset, count: images, into: dx)
+        }
+    }
+
+    /// Splits a chunk's `count` images over `ParallelFor`: `body(offset, images, columnOffset)`,
+    /// the part's first image within the chunk, its image count and where its column rows start.
+    private static func forEachImageRange(
+        _ g: Window2D, count: Int, _ body: (Int, Int, Int) -> Void
+    ) {
+        let perImage = max(g.outPixels * g.patchSize, 1)
+        ParallelFor.forEach(count, grain: max(1, ParallelFor.defaultGrain / perImage)) { images in
+            body(images.lowerBound, images.count, images.lowerBound * perImage)
+        }
     }
 
     /// Runs `body` with a column buffer for one chunk, allocated once for the whole call.

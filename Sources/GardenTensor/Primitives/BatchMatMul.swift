@@ -3,7 +3,7 @@
 ///
 /// Shapes: `x [..., m, k]` (or `[..., k, m]` with `adjX`), `y [..., k, n]` (or `[..., n, k]` with
 /// `adjY`) → `[..., m, n]`. Operands of rank >= 3 must have the same batch dims; a rank-2
-/// operand broadcasts. Kernel: one `sgemm` per batch matrix, or a single `sgemm` over all rows
+/// operand broadcasts. Kernel: one `sgemm` per batch matrix (`BLAS.sgemmBatch`, the matrices over the threads), or a single `sgemm` over all rows
 /// when `y` is shared and `x` is not transposed. TF: `BatchMatMulV2` with `adj_x`/`adj_y`
 /// (output `output`), which supports the same rank-3 × rank-2 broadcast.
 struct BatchMatMul: Primitive {
@@ -58,11 +58,9 @@ struct BatchMatMul: Primitive {
                             a: pa, b: pb, c: pc)
                         return
                     }
-                    for i in 0..<batch {
-                        BLAS.sgemm(
-                            transA: adjX, transB: adjY, m: m, n: n, k: k,
-                            a: pa + i * strideA, b: pb + i * strideB, c: pc + i * m * n)
-                    }
+                    BLAS.sgemmBatch(
+                        transA: adjX, transB: adjY, m: m, n: n, k: k, count: batch,
+                        a: pa, strideA: strideA, b: pb, strideB: strideB, c: pc)
                 }
             }
         }
