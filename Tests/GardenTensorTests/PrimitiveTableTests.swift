@@ -55,19 +55,18 @@ import Testing
         }
     }
 
-    /// The body of `func name(...)` inside `body`, up to its closing brace at the function's
-    /// indentation; empty when there is none.
+    /// The bodies of every `func name(...)` inside `body` (a vjp may have a second overload, the
+    /// one taking `needed:`): a one-line function's, or up to the closing brace at the
+    /// function's indentation; empty when there is none.
     static func function(_ name: String, in body: Substring) -> Substring {
         // The name is one of two literals below, so the patterns always compile.
-        if let oneLine = try? Regex("(?m)^    func \(name)\\(.*\\{ (.*) \\}$"),
-            let match = body.firstMatch(of: oneLine)
-        {
-            return match.output[1].substring ?? ""
+        guard let oneLine = try? Regex("(?m)^    func \(name)\\(.*\\{ (.*) \\}$"),
+            let block = try? Regex("(?m)^    func \(name)\\(.*[^}\\n]\\n((?:.*\\n)*?)    \\}$")
+        else { return "" }
+        let bodies = (body.matches(of: oneLine) + body.matches(of: block)).compactMap {
+            $0.output[1].substring
         }
-        guard let pattern = try? Regex("(?m)^    func \(name)\\(.*\\n((?:.*\\n)*?)    \\}$") else {
-            return ""
-        }
-        return body.firstMatch(of: pattern)?.output[1].substring ?? ""
+        return Substring(bodies.joined(separator: "\n"))
     }
 
     /// What the vjp is written with: a fused kernel (it reads the raw values), or the

@@ -46,6 +46,37 @@ struct TapeTests {
         let (_, grads) = Tape.valueWithGradients { Tensor(1) + w.value }
         #expect(grads.isEmpty)
     }
+
+    /// The tape asks a vjp only for the gradients of inputs on it: a product or convolution of a
+    /// constant (the data) and a parameter computes the parameter's gradient alone, with the
+    /// same bits as when both inputs are taped.
+    @Test func constantInputsOfProductsAndConvolutionsAreNotDifferentiated() {
+        let probe = NeededProbe()
+        let w = Parameter(TestInputs.uniform([4], stream: 61), path: "w")
+        let c = TestInputs.uniform([4], stream: 62)
+        _ = Tape.valueWithGradients { apply(probe, [c, w.read()]).sum() }
+        _ = Tape.valueWithGradients { apply(probe, [w.read(), w.read()]).sum() }
+        #expect(probe.calls.values == [[false, true], [true, true]])
+
+        let x = TestInputs.uniform([6, 9, 9, 3], stream: 63)
+        let filter = TestInputs.uniform([3, 3, 3, 8], stream: 64)
+        let cases: [(Tensor, Tensor, (Tensor, Tensor) -> Tensor)] = [
+            (x, filter, { $0.conv2d($1, stride: 2) }),
+            (x, filter, { $0.conv2d($1, stride: 1) }),
+            (
+                TestInputs.uniform([6, 11], stream: 65), TestInputs.uniform([11, 5], stream: 66),
+                { $0.matmul($1) }
+            ),
+        ]
+        for (input, parameter, f) in cases {
+            let p = Parameter(parameter, path: "p")
+            let both = Parameter(input, path: "input")
+            let (_, alone) = Tape.valueWithGradients { (f(input, p.read()) * 0.5).sum() }
+            let (_, taped) = Tape.valueWithGradients { (f(both.read(), p.read()) * 0.5).sum() }
+            #expect(alone.map(\.0.path) == ["p"])
+            #expect(alone[0].1.floats == taped.first { $0.0 === p }?.1.floats)
+        }
+    }
 }
 
 @Suite("Gradient check harness")
@@ -94,5 +125,24 @@ struct GradientCheckHarnessTests {
             ])
         #expect(report.passed, "\(report)")
         #expect(report.checkedElements == 6)
+    }
+}
+
+/// A primitive that records which of its inputs the tape asked gradients for.
+private final class NeededProbe: Primitive, @unchecked Sendable {
+    var calls = Calls()
+    struct Calls { var values: [[Bool]] = [] }
+    var name: String { "needed_probe" }
+    func outputType(_ t: [TensorType]) -> TensorType { t[0] }
+    func forward(_ x: [Tensor]) -> Tensor { x[0] * x[1] }
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+        vjp(x, y, g, needed: [true, true])
+    }
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, needed: [Bool]) -> [Tensor?] {
+        calls.values.append(needed)
+        return [g * x[1], g * x[0]]
+    }
+    func lower(_ tracer: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
+        preconditionFailure("not traced")
     }
 }

@@ -43,13 +43,19 @@ struct Conv2D: Primitive {
     }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+        vjp(x, y, g, needed: [true, true])
+    }
+
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, needed: [Bool]) -> [Tensor?] {
         [
-            Tensor.conv2dBackpropInput(
-                inputShape: x[0].shape, filter: x[1], outBackprop: g,
-                stride: stride, padding: padding),
-            x[0].conv2dBackpropFilter(
-                filterShape: x[1].shape, outBackprop: g, stride: stride,
-                padding: padding),
+            needed[0]
+                ? Tensor.conv2dBackpropInput(
+                    inputShape: x[0].shape, filter: x[1], outBackprop: g,
+                    stride: stride, padding: padding) : nil,
+            needed[1]
+                ? x[0].conv2dBackpropFilter(
+                    filterShape: x[1].shape, outBackprop: g, stride: stride,
+                    padding: padding) : nil,
         ]
     }
 

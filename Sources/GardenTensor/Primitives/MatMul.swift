@@ -43,16 +43,24 @@ struct MatMul: Primitive {
     }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+        vjp(x, y, g, needed: [true, true])
+    }
+
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, needed: [Bool]) -> [Tensor?] {
         let (a, b) = (x[0], x[1])
         // d/dA of A·B is G·Bᵀ; transposed operands swap roles.
-        let da: Tensor =
-            transposeA
-            ? b.matmul(g, transposeA: transposeB, transposeB: true)
-            : g.matmul(b, transposeA: false, transposeB: !transposeB)
-        let db: Tensor =
-            transposeB
-            ? g.matmul(a, transposeA: true, transposeB: transposeA)
-            : a.matmul(g, transposeA: !transposeA, transposeB: false)
+        let da: Tensor? =
+            !needed[0]
+            ? nil
+            : transposeA
+                ? b.matmul(g, transposeA: transposeB, transposeB: true)
+                : g.matmul(b, transposeA: false, transposeB: !transposeB)
+        let db: Tensor? =
+            !needed[1]
+            ? nil
+            : transposeB
+                ? g.matmul(a, transposeA: true, transposeB: transposeA)
+                : a.matmul(g, transposeA: !transposeA, transposeB: false)
         return [da, db]
     }
 
