@@ -12,6 +12,12 @@ func parallelArray<R>(
     }
 }
 
+/// The element function of `broadcastBinary`, as a type so that the loops specialize on it.
+protocol BinaryElementFunction {
+    associatedtype Element
+    static func apply(_ a: Element, _ b: Element) -> Element
+}
+
 /// The broadcasting loop shared by the elementwise binary kernels, split over the threads by
 /// output elements (equal shapes, a scalar side) or output rows (`parallelArray`).
 ///
@@ -19,10 +25,10 @@ func parallelArray<R>(
 /// trailing-vector broadcast on either side (`[.., n] op [n]`, a bias, and `[n] op [.., n]`).
 /// Everything else walks the output index with per-operand strides (0 on broadcast axes).
 @inline(__always)
-func broadcastBinary<T, R>(
-    _ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int], outShape: [Int],
-    _ f: (T, T) -> R
-) -> [R] {
+func broadcastBinary<F: BinaryElementFunction>(
+    _ a: [F.Element], _ aShape: [Int], _ b: [F.Element], _ bShape: [Int], outShape: [Int],
+    _ f: F.Type
+) -> [F.Element] {
     let n = outShape.reduce(1, *)
     return a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
@@ -32,26 +38,26 @@ func broadcastBinary<T, R>(
 }
 
 @inline(__always)
-private func broadcastBinary<T, R>(
-    _ pa: UnsafeBufferPointer<T>, _ aShape: [Int], _ pb: UnsafeBufferPointer<T>, _ bShape: [Int],
-    outShape: [Int], count n: Int, _ f: (T, T) -> R
-) -> [R] {
+private func broadcastBinary<F: BinaryElementFunction>(
+    _ pa: UnsafeBufferPointer<F.Element>, _ aShape: [Int], _ pb: UnsafeBufferPointer<F.Element>,
+    _ bShape: [Int], outShape: [Int], count n: Int, _ f: F.Type
+) -> [F.Element] {
     if aShape == bShape {
-        return parallelArray(count: n) { out, r in for i in r { out[i] = f(pa[i], pb[i]) } }
+        return parallelArray(count: n) { out, r in for i in r { out[i] = F.apply(pa[i], pb[i]) } }
     }
     if pb.count == 1 {
         let s = pb[0]
-        return parallelArray(count: n) { out, r in for i in r { out[i] = f(pa[i], s) } }
+        return parallelArray(count: n) { out, r in for i in r { out[i] = F.apply(pa[i], s) } }
     }
     if pa.count == 1 {
         let s = pa[0]
-        return parallelArray(count: n) { out, r in for i in r { out[i] = f(s, pb[i]) } }
+        return parallelArray(count: n) { out, r in for i in r { out[i] = F.apply(s, pb[i]) } }
     }
     if let last = bShape.last, bShape.count == 1, pa.count == n, aShape.last == last {
         return parallelRows(count: n, length: last) { out, rows in
             for row in rows {
                 let i = row * last
-                for j in 0..<last { out[i + j] = f(pa[i + j], pb[j]) }
+                for j in 0..<last { out[i + j] = F.apply(pa[i + j], pb[j]) }
             }
         }
     }
@@ -60,7 +66,7 @@ private func broadcastBinary<T, R>(
         return parallelRows(count: n, length: last) { out, rows in
             for row in rows {
                 let i = row * last
-                for j in 0..<last { out[i + j] = f(pa[j], pb[i + j]) }
+                for j in 0..<last { out[i + j] = F.apply(pa[j], pb[i + j]) }
             }
         }
     }
@@ -89,7 +95,7 @@ private func broadcastBinary<T, R>(
         }
         for row in rows {
             let i = row * inner
-            for j in 0..<inner { out[i + j] = f(pa[ia + j * ja], pb[ib + j * jb]) }
+            for j in 0..<inner { out[i + j] = F.apply(pa[ia + j * ja], pb[ib + j * jb]) }
             // Odometer increment of the outer axes, updating both operand offsets.
             var d = rank - 2
             while d >= 0 {

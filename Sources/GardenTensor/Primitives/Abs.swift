@@ -2,7 +2,7 @@
 struct Abs: ElementwiseUnary {
     var name: String { "abs" }
     var tfOp: String { "Abs" }
-    func f(_ x: Float) -> Float { Swift.abs(x) }
+    static func f(_ x: Float) -> Float { Swift.abs(x) }
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g * x[0].sign()] }
 }
 

@@ -2,8 +2,9 @@
 struct Div: ElementwiseBinary {
     var name: String { "div" }
     var tfOp: String { "RealDiv" }
-    func forward(_ x: [Tensor]) -> Tensor {
-        combine(x, /, { _, _ in preconditionFailure("div: integer division is not a primitive") })
+    static func float(_ a: Float, _ b: Float) -> Float { a / b }
+    static func int32(_ a: Int32, _ b: Int32) -> Int32 {
+        preconditionFailure("div: integer division is not a primitive")
     }
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         // d(a/b)/da = 1/b; d(a/b)/db = -a/b² = -y/b.

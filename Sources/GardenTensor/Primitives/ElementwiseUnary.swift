@@ -2,11 +2,10 @@ import Foundation
 
 /// What the elementwise Float32 unary primitives share: shape rule (same shape), kernel (a map),
 /// and a lowering to one TensorFlow op with attr `T`.
-protocol ElementwiseUnary: Primitive {
+protocol ElementwiseUnary: Primitive, UnaryElementFunction {
     var tfOp: String { get }
     /// The output arg name in TensorFlow's op definition (`y`, `activations`, ...).
     var tfOutput: String { get }
-    func f(_ x: Float) -> Float
 }
 
 extension ElementwiseUnary {
@@ -17,7 +16,7 @@ extension ElementwiseUnary {
         return t[0]
     }
 
-    func forward(_ x: [Tensor]) -> Tensor { x[0].mapElements { f($0) } }
+    func forward(_ x: [Tensor]) -> Tensor { x[0].mapElements(Self.self) }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         let id = tr.addNode(tfOp, inputs: x, attrs: ["T": .type(.float32)])
@@ -29,7 +28,7 @@ extension ElementwiseUnary {
 struct Neg: ElementwiseUnary {
     var name: String { "neg" }
     var tfOp: String { "Neg" }
-    func f(_ x: Float) -> Float { -x }
+    static func f(_ x: Float) -> Float { -x }
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [-g] }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 struct Erf: ElementwiseUnary {
     var name: String { "erf" }
     var tfOp: String { "Erf" }
-    func f(_ x: Float) -> Float { Foundation.erf(x) }
+    static func f(_ x: Float) -> Float { Foundation.erf(x) }
     // d erf(x)/dx = 2/√π · exp(-x²).
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [g * (-(x[0] * x[0])).exp() * Float(1.1283791670955126)]

@@ -4,7 +4,7 @@ import Foundation
 struct Exp: ElementwiseUnary {
     var name: String { "exp" }
     var tfOp: String { "Exp" }
-    func f(_ x: Float) -> Float { Foundation.exp(x) }
+    static func f(_ x: Float) -> Float { Foundation.exp(x) }
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g * y] }
 }
 

@@ -18,23 +18,27 @@ struct Gelu: Primitive {
         return t[0]
     }
 
-    func forward(_ x: [Tensor]) -> Tensor {
-        x[0].mapElements(grain: 4096) { v in (v * 0.5) * (1 + Foundation.erf(v * Gelu.invSqrt2)) }
+    func forward(_ x: [Tensor]) -> Tensor { x[0].mapElements(Forward.self, grain: 4096) }
+
+    enum Forward: UnaryElementFunction {
+        static func f(_ v: Float) -> Float { (v * 0.5) * (1 + Foundation.erf(v * Gelu.invSqrt2)) }
     }
 
     // The composite's backward, element by element: through `(x·½)·(1 + erf(x·c))` the two paths
     // to x give `g·(1 + erf)·½` and `g·(x·½)·exp(-t²)·2/√π·c`, summed as the tape sums them.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        [
-            x[0].mapElements(with: g, grain: 4096) { v, gi in
-                let t = v * Gelu.invSqrt2
-                let viaHalf = (gi * (1 + Foundation.erf(t))) * 0.5
-                let viaErf =
-                    (((gi * (v * 0.5)) * Foundation.exp(-(t * t))) * Gelu.twoOverSqrtPi)
-                    * Gelu.invSqrt2
-                return viaErf + viaHalf
-            }
-        ]
+        [x[0].mapElements(with: g, Backward.self, grain: 4096)]
+    }
+
+    enum Backward: BinaryElementFunction {
+        static func apply(_ v: Float, _ gi: Float) -> Float {
+            let t = v * Gelu.invSqrt2
+            let viaHalf = (gi * (1 + Foundation.erf(t))) * 0.5
+            let viaErf =
+                (((gi * (v * 0.5)) * Foundation.exp(-(t * t))) * Gelu.twoOverSqrtPi)
+                * Gelu.invSqrt2
+            return viaErf + viaHalf
+        }
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {

@@ -4,7 +4,7 @@ import Foundation
 struct Log: ElementwiseUnary {
     var name: String { "log" }
     var tfOp: String { "Log" }
-    func f(_ x: Float) -> Float { Foundation.log(x) }
+    static func f(_ x: Float) -> Float { Foundation.log(x) }
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g / x[0]] }
 }
 

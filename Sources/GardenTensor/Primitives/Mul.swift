@@ -2,7 +2,8 @@
 struct Mul: ElementwiseBinary {
     var name: String { "mul" }
     var tfOp: String { "Mul" }
-    func forward(_ x: [Tensor]) -> Tensor { combine(x, *, &*) }
+    static func float(_ a: Float, _ b: Float) -> Float { a * b }
+    static func int32(_ a: Int32, _ b: Int32) -> Int32 { a &* b }
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [(g * x[1]).unbroadcast(to: x[0].shape), (g * x[0]).unbroadcast(to: x[1].shape)]
     }

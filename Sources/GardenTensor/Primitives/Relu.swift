@@ -6,7 +6,7 @@ struct Relu: ElementwiseUnary {
     var name: String { "relu" }
     var tfOp: String { "Relu" }
     var tfOutput: String { "activations" }
-    func f(_ x: Float) -> Float { x > 0 ? x : 0 }
+    static func f(_ x: Float) -> Float { x > 0 ? x : 0 }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let (ys, gs) = (y.floats, g.floats)

@@ -4,7 +4,7 @@ import Foundation
 struct Rsqrt: ElementwiseUnary {
     var name: String { "rsqrt" }
     var tfOp: String { "Rsqrt" }
-    func f(_ x: Float) -> Float { 1 / Foundation.sqrt(x) }
+    static func f(_ x: Float) -> Float { 1 / Foundation.sqrt(x) }
     // d x^(-1/2)/dx = -1/2 · x^(-3/2) = -1/2 · y³.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [g * (y * y * y) * Float(-0.5)]

@@ -2,7 +2,7 @@
 struct Sign: ElementwiseUnary {
     var name: String { "sign" }
     var tfOp: String { "Sign" }
-    func f(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+    static func f(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) }
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [Tensor.zeros(x[0].shape)] }
 }
 

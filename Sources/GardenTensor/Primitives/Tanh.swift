@@ -4,7 +4,7 @@ import Foundation
 struct Tanh: ElementwiseUnary {
     var name: String { "tanh" }
     var tfOp: String { "Tanh" }
-    func f(_ x: Float) -> Float { Foundation.tanh(x) }
+    static func f(_ x: Float) -> Float { Foundation.tanh(x) }
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g * (1 - y * y)] }
 }
 

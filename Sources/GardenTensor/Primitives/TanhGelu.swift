@@ -27,19 +27,23 @@ struct TanhGelu: Primitive {
         Foundation.tanh(sqrtTwoOverPi * (v + coefficient * (v * v * v)))
     }
 
-    func forward(_ x: [Tensor]) -> Tensor {
-        x[0].mapElements(grain: 4096) { v in (0.5 * v) * (1 + TanhGelu.gate(v)) }
+    func forward(_ x: [Tensor]) -> Tensor { x[0].mapElements(Forward.self, grain: 4096) }
+
+    enum Forward: UnaryElementFunction {
+        static func f(_ v: Float) -> Float { (0.5 * v) * (1 + TanhGelu.gate(v)) }
     }
 
     // d/dx [½x·(1 + t)] = ½(1 + t) + ½x·(1 - t²)·√(2/π)·(1 + 3·0.044715·x²), t the gate.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        [
-            x[0].mapElements(with: g, grain: 4096) { v, gi in
-                let t = TanhGelu.gate(v)
-                let slope = TanhGelu.sqrtTwoOverPi * (1 + 3 * TanhGelu.coefficient * (v * v))
-                return gi * (0.5 * (1 + t) + (0.5 * v) * (1 - t * t) * slope)
-            }
-        ]
+        [x[0].mapElements(with: g, Backward.self, grain: 4096)]
+    }
+
+    enum Backward: BinaryElementFunction {
+        static func apply(_ v: Float, _ gi: Float) -> Float {
+            let t = TanhGelu.gate(v)
+            let slope = TanhGelu.sqrtTwoOverPi * (1 + 3 * TanhGelu.coefficient * (v * v))
+            return gi * (0.5 * (1 + t) + (0.5 * v) * (1 - t * t) * slope)
+        }
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
