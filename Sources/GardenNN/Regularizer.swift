@@ -54,7 +54,7 @@ public struct Regularizer: ConfigSection, Hashable {
         var total: Tensor?
         if l1 != 0 { total = w.abs().sum() * l1 }
         if l2 != 0 {
-            let t = (w * w).sum() * l2
+            let t = w.sumOfSquares() * l2
             total = total.map { $0 + t } ?? t
         }
         return total ?? (w * 0).sum()

@@ -4,12 +4,13 @@ import GardenTensor
 /// L2 norm over all gradients exceeds `clipNorm`, every gradient is scaled by
 /// `clipNorm / norm`, so the update keeps its direction.
 public enum GradientClipping {
-    /// The global L2 norm of `gradients`, summed in Double in list order (a fixed order, so
-    /// the result is the same bits in every run).
+    /// The global L2 norm of `gradients`: each one's squares summed in Double (`squaredL2Norm`,
+    /// a fixed order), those sums added in list order, so the result is the same bits in every
+    /// run and at every thread count.
     public static func globalNorm(_ gradients: [(Parameter, Tensor)]) -> Double {
         var sum = 0.0
         for (_, g) in gradients {
-            for v in g.floats { sum += Double(v) * Double(v) }
+            sum += g.squaredL2Norm
         }
         return sum.squareRoot()
     }

@@ -149,5 +149,18 @@ struct FusedPrimitiveTests {
         #expect(
             ops { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-3) }
                 == ops { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: 1e-3) })
+        #expect(ops { $0[0].sumOfSquares() } == ops { $0[0].sumOfSquaresComposite() })
+    }
+
+    /// The L2 penalty's `sumOfSquares` against `(x · x).sum()`: the sum to rounding (Double
+    /// squares in blocks vs Float squares summed in one chain), the gradient bitwise, the traced
+    /// ops the same.
+    @Test func sumOfSquaresAgreesWithTheComposite() {
+        let x = TestInputs.uniform([300, 101], in: -2...2, stream: 640)
+        let (fy, fg) = Self.valueAndGradients({ $0[0].sumOfSquares() }, at: [x])
+        let (cy, cg) = Self.valueAndGradients({ $0[0].sumOfSquaresComposite() }, at: [x])
+        #expect(fy.shape == [])
+        #expect(abs(fy.scalar - cy.scalar) <= 1e-6 * cy.scalar)
+        #expect(fg[0].floats == cg[0].floats)
     }
 }
