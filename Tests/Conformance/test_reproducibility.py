@@ -75,6 +75,27 @@ def test_two_runs_are_byte_identical(recipe, tmp_path, init_from):
 
 
 @pytest.mark.parametrize("recipe", RECIPES, ids=lambda p: p.stem)
+def test_thread_counts_give_the_same_weights(recipe, tmp_path, init_from):
+    """The kernels cut their work by shape, never by thread count (element-wise parts by output,
+    products into blocks of rows or columns): the same recipe at 1 and 3 threads trains the
+    same bits. Only the recorded recipe (its `train.threads`) tells the checkpoints apart."""
+    init = init_from(recipe)
+    runs = {t: tmp_path / f"threads-{t}" for t in (1, 3)}
+    for t, d in runs.items():
+        train(recipe, d, init + [f"train.threads={t}"])
+    found = {t: checkpoints_in(d / "checkpoints") for t, d in runs.items()}
+    last = {t: f[max(f)] for t, f in found.items()}
+    with h5py.File(last[1], "r") as one, h5py.File(last[3], "r") as three:
+        names: list[str] = []
+        one.visit(lambda n: names.append(n) if isinstance(one[n], h5py.Dataset) else None)
+        assert names
+        for n in names:
+            assert one[n][()].tobytes() == three[n][()].tobytes(), f"{recipe.stem}: {n} differs"
+    lines = {t: (d / "metrics.jsonl").read_text().splitlines()[1:] for t, d in runs.items()}
+    assert lines[1] and lines[1] == lines[3]
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("kill_after", ["first-checkpoint", "third-checkpoint"])
 def test_killed_and_resumed_run_ends_byte_identical(recipe, kill_after, tmp_path, init_from):
     steps = 16

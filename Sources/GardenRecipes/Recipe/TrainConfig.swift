@@ -8,7 +8,8 @@ public struct TrainConfig: ConfigSection {
     public var logEvery = 10
     /// Steps between checkpoints (the last step is always saved).
     public var checkpointEvery = 100
-    /// OpenBLAS and kernel threads; results are bit-identical only at a fixed count.
+    /// The kernels' threads (`ParallelFor`'s pool, which also runs the products); results are
+    /// the same bits at every count.
     public var threads = 2
     /// The optimizer (`OptimizerConfig.schema`'s default variant, Adam).
     public var optimizer = OptimizerConfig.adam(AdamConfig())
@@ -53,7 +54,7 @@ public struct TrainConfig: ConfigSection {
             "checkpoint_every", \.checkpointEvery,
             "Steps between checkpoints; the last step is always saved."),
         .int(
-            "threads", \.threads, "Compute threads; runs are bit-identical only at a fixed count."),
+            "threads", \.threads, "Compute threads (results are the same bits at every count)."),
         .oneOf(
             "optimizer", \.optimizer, OptimizerConfig.schema, "The optimizer, chosen by `type`."),
         .float(

@@ -3,7 +3,7 @@ import COpenBLAS
 /// The OpenBLAS entry points the kernels use.
 public enum BLAS {
     /// Sets the threads of every kernel to `n`: `ParallelFor`'s pool, which also runs the large
-    /// products (`sgemm` splits them into row or column blocks, one OpenBLAS call each), while
+    /// products (`sgemm` cuts them into row or column blocks, one OpenBLAS call each), while
     /// OpenBLAS itself runs single-threaded on whichever thread calls it. One pool instead of two:
     /// with OpenBLAS's own threads, its idle worker spun in `sched_yield` beside ours through
     /// every element-wise kernel (a fifth of resnet_tiny's samples) and the 784-256-10 MLP's
@@ -40,19 +40,22 @@ public enum BLAS {
         return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
-    /// Multiply-adds (`m·n·k`) below which a product stays on one thread: about 10 µs of one
-    /// core's GEMM, a few times what handing a part to a worker costs.
-    public static let parallelWork = 1 << 18
+    /// Multiply-adds (`m·n·k`) of the smallest block a product is split into: about 40 µs of one
+    /// core's GEMM, many times what handing a part to a worker costs.
+    public static let blockWork = 1 << 20
+    /// At most this many blocks per product: work for 4 threads, and each thread of 2 packs the
+    /// shared operand twice, not 4 times.
+    public static let maxBlocks = 4
 
     /// C[m,n] = alpha * op(A) * op(B) + beta * C, row-major, contiguous.
     ///
-    /// A product of at least `parallelWork` multiply-adds is split over `ParallelFor` into blocks
-    /// of C's rows (or of its columns, when C is wider than tall), in whole 16-row or 16-column
-    /// units (OpenBLAS's register tiles), one single-threaded `cblas_sgemm` per block. No block
-    /// splits the inner dimension, but OpenBLAS's tiles then fall elsewhere and an element can
-    /// differ from the unsplit product's in its last bits (as with OpenBLAS's own threads); the
-    /// split depends only on the shapes and the thread count, so results repeat at a given
-    /// `train.threads`.
+    /// A product of at least two `blockWork`s is cut into blocks of C's rows (or of its columns,
+    /// when C is wider than tall) in whole 16-row or 16-column units (OpenBLAS's register tiles),
+    /// one single-threaded `cblas_sgemm` per block, the blocks run over `ParallelFor`. The cut
+    /// depends only on the shapes, never on the thread count, so results are the same bits at
+    /// every `train.threads` (OpenBLAS's own threads gave other bits at each count). No block
+    /// splits the inner dimension; an element can still differ in its last bits from an uncut
+    /// product's, as OpenBLAS's tiles then fall elsewhere.
     public static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
@@ -61,28 +64,33 @@ public enum BLAS {
         if m == 0 || n == 0 { return }
         if let count = flopCount { flopCount = count &+ 2 * m * n * k }
         let (lda, ldb) = (transA ? m : k, transB ? k : n)
-        let work = m * n * max(k, 1)
         let tile = 16
-        guard ParallelFor.threads > 1, work >= 2 * parallelWork else {
-            call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, n)
-            return
-        }
-        // Units of `tile` rows (or columns); a part is worth it at `parallelWork`.
         let byRows = m >= n
         let extent = byRows ? m : n
         let units = (extent + tile - 1) / tile
-        let unitWork = work / units
-        ParallelFor.forEach(units, grain: max(1, parallelWork / max(unitWork, 1))) { part in
-            let first = part.lowerBound * tile
-            let count = min(part.upperBound * tile, extent) - first
-            if byRows {
-                // Rows of op(A): A [m, k] steps by rows, a transposed A [k, m] by columns.
-                let rowsA = transA ? a + first : a + first * lda
-                call(transA, transB, count, n, k, alpha, rowsA, lda, b, ldb, beta, c + first * n, n)
-            } else {
-                // Columns of op(B): B [k, n] steps by columns, a transposed B [n, k] by rows.
-                let columnsB = transB ? b + first * ldb : b + first
-                call(transA, transB, m, count, k, alpha, a, lda, columnsB, ldb, beta, c + first, n)
+        let blocks = min(units, maxBlocks, m * n * max(k, 1) / blockWork)
+        guard blocks > 1 else {
+            call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, n)
+            return
+        }
+        ParallelFor.forEach(blocks, grain: 1) { part in
+            for block in part {
+                // Block `block` of `blocks` over the units, as ParallelFor splits a range.
+                let first = block * units / blocks * tile
+                let count = min((block + 1) * units / blocks * tile, extent) - first
+                if byRows {
+                    // Rows of op(A): A [m, k] steps by rows, a transposed A [k, m] by columns.
+                    let rowsA = transA ? a + first : a + first * lda
+                    call(
+                        transA, transB, count, n, k, alpha, rowsA, lda, b, ldb, beta,
+                        c + first * n, n)
+                } else {
+                    // Columns of op(B): B [k, n] steps by columns, a transposed B [n, k] by rows.
+                    let columnsB = transB ? b + first * ldb : b + first
+                    call(
+                        transA, transB, m, count, k, alpha, a, lda, columnsB, ldb, beta, c + first,
+                        n)
+                }
             }
         }
     }
@@ -104,7 +112,7 @@ public enum BLAS {
         if let total = flopCount { flopCount = total &+ 2 * m * n * k * count }
         let (lda, ldb) = (transA ? m : k, transB ? k : n)
         let itemWork = max(m * n * max(k, 1), 1)
-        ParallelFor.forEach(count, grain: max(1, parallelWork / itemWork)) { items in
+        ParallelFor.forEach(count, grain: max(1, blockWork / 4 / itemWork)) { items in
             for i in items {
                 call(
                     transA, transB, m, n, k, 1, a + i * strideA, lda, b + i * strideB, ldb, 0,
