@@ -1,10 +1,12 @@
 import Foundation
+import COpenBLAS
 import GardenRecipes
 import GardenTensor
 
 /// `garden-bench gemm [RECIPE...] [--threads T] [--samples S]`: the tensor layer's GEMM paths
 /// (`matmul`, `batchMatmul`, `conv2d` and its two gradients via im2col) at the recipes' shapes
-/// against a direct `cblas_sgemm` of the same GEMM shape, as one JSON line. Without RECIPEs it
+/// against a direct `cblas_sgemm` of the same GEMM shape (OpenBLAS at the same thread count), as
+/// one JSON line. Without RECIPEs it
 /// takes those of `Recipes/{mlp,bert_tiny,resnet_tiny}.yaml` that exist.
 ///
 /// Each sample times a loop of calls sized to take about 2 ms; layer and direct samples
@@ -46,17 +48,32 @@ enum GemmBenchmark {
             ]).text)
     }
 
-    /// Median seconds per call of `c.layer` and of `c.direct`.
+    /// Median seconds per call of `c.layer` and of `c.direct`. The direct calls run with
+    /// OpenBLAS's own threads at the same count (the best a plain OpenBLAS caller gets); the
+    /// layer's products run single-threaded OpenBLAS calls over `ParallelFor` (`BLAS.setThreads`).
     static func measure(_ c: GemmCase, samples: Int) -> (layer: Double, direct: Double) {
-        for _ in 0..<3 { c.layer(); c.direct() }  // warm caches and OpenBLAS's threads
-        // Calls per sample: enough for ~2 ms of the direct GEMM, so clock reads do not count.
-        let once = Stopwatch.seconds { c.direct() }
-        let reps = max(1, min(100_000, Int(0.002 / max(once, 1e-8))))
-        var layer: [Double] = [], direct: [Double] = []
-        for _ in 0..<samples {
-            layer.append(Stopwatch.seconds { for _ in 0..<reps { c.layer() } } / Double(reps))
-            direct.append(Stopwatch.seconds { for _ in 0..<reps { c.direct() } } / Double(reps))
+        let threads = Int32(BLAS.threads)
+        let direct = {
+            openblas_set_num_threads(threads)
+            c.direct()
         }
-        return (Stopwatch.median(layer), Stopwatch.median(direct))
+        let layer = {
+            openblas_set_num_threads(1)
+            c.layer()
+        }
+        for _ in 0..<3 { layer(); direct() }  // warm caches and the threads
+        // Calls per sample: enough for ~2 ms of the direct GEMM, so clock reads do not count.
+        let once = Stopwatch.seconds { direct() }
+        let reps = max(1, min(100_000, Int(0.002 / max(once, 1e-8))))
+        var layerTimes: [Double] = [], directTimes: [Double] = []
+        for _ in 0..<samples {
+            openblas_set_num_threads(1)
+            layerTimes.append(Stopwatch.seconds { for _ in 0..<reps { c.layer() } } / Double(reps))
+            openblas_set_num_threads(threads)
+            directTimes.append(
+                Stopwatch.seconds { for _ in 0..<reps { c.direct() } } / Double(reps))
+        }
+        openblas_set_num_threads(1)
+        return (Stopwatch.median(layerTimes), Stopwatch.median(directTimes))
     }
 }
