@@ -1,12 +1,13 @@
 /// The three GEMM-based convolution kernels: forward, input gradient and filter gradient.
-/// Each works on the chunks of images `forEachChunk` gives; within a chunk, im2col and col2im
-/// split the images over `ParallelFor` and `BLAS.sgemm` splits the product's rows or columns.
 ///
 /// All three see the convolution as one matrix product over im2col rows:
 /// `cols [n * oh * ow, kh * kw * cin] · filter [kh * kw * cin, cout] = y [n * oh * ow, cout]`
 /// (an HWIO filter is already that matrix, and NHWC `y` is already row-major in it). The batch is
-/// processed in chunks of `Window2D.imagesPerChunk` images, one `sgemm` per chunk (the whole
-/// batch at once when it fits), with one column buffer allocated per call.
+/// cut into blocks of `Window2D.imagesPerBlock` images (a column matrix of about 1 MiB, which
+/// stays in the cache between im2col and its GEMM), the blocks run over `ParallelFor`, each
+/// part with its own column buffer: one im2col and one `sgemm` per block. The cut depends only
+/// on the shapes, so results are the same bits at every thread count; the filter gradient sums
+/// its blocks in fixed groups, then the groups in order.
 enum Conv2DKernels {
     /// `y = conv2d(x, filter)`, NHWC / HWIO.
     static func forward(_ x: [Float], _ filter: [Float], _ g: Window2D, outChannels cout: Int)
@@ -26,14 +27,12 @@ enum Conv2DKernels {
                             k: g.channels, a: px, b: pf, c: py)
                         return
                     }
-                    withColumnBuffer(g) { cols in
-                        forEachChunk(g) { first, count in
-                            parallelIm2col(px, g, first: first, count: count, into: cols)
-                            BLAS.sgemm(
-                                transA: false, transB: false, m: count * g.outPixels,
-                                n: cout, k: g.patchSize, a: cols, b: pf,
-                                c: py + first * g.outPixels * cout)
-                        }
+                    forEachBlock(g) { first, count, cols in
+                        im2col(px, g, first: first, count: count, into: cols)
+                        BLAS.sgemm(
+                            transA: false, transB: false, m: count * g.outPixels,
+                            n: cout, k: g.patchSize, a: cols, b: pf,
+                            c: py + first * g.outPixels * cout)
                     }
                 }
             }
@@ -72,14 +71,12 @@ enum Conv2DKernels {
                             n: g.channels, k: cout, a: pdy, b: pf, c: pdx)
                         return
                     }
-                    withColumnBuffer(g) { cols in
-                        forEachChunk(g) { first, count in
-                            BLAS.sgemm(
-                                transA: false, transB: true, m: count * g.outPixels,
-                                n: g.patchSize, k: cout,
-                                a: pdy + first * g.outPixels * cout, b: pf, c: cols)
-                            parallelCol2im(cols, g, first: first, count: count, into: pdx)
-                        }
+                    forEachBlock(g) { first, count, cols in
+                        BLAS.sgemm(
+                            transA: false, transB: true, m: count * g.outPixels,
+                            n: g.patchSize, k: cout,
+                            a: pdy + first * g.outPixels * cout, b: pf, c: cols)
+                        col2im(cols, g, first: first, count: count, into: pdx)
                     }
                 }
             }
@@ -88,8 +85,8 @@ enum Conv2DKernels {
     }
 
     /// `dfilter = im2col(x)ᵀ · dy`: the gradient of `conv2d` with respect to its filter
-    /// (`[kh * kw * cin, cout]`, i.e. HWIO). Chunks accumulate in a fixed order (`beta = 1` after
-    /// the first), so the result is repeatable.
+    /// (`[kh * kw * cin, cout]`, i.e. HWIO), summed over the blocks in fixed groups
+    /// (`sumOverBlockGroups`), so the result is the same at every thread count.
     static func backpropFilter(
         _ x: [Float], _ dy: [Float], _ g: Window2D,
         outChannels cout: Int
@@ -108,15 +105,13 @@ enum Conv2DKernels {
                             k: g.batch * g.outPixels, a: px, b: pdy, c: pdf)
                         return
                     }
-                    withColumnBuffer(g) { cols in
-                        forEachChunk(g) { first, count in
-                            parallelIm2col(px, g, first: first, count: count, into: cols)
-                            BLAS.sgemm(
-                                transA: true, transB: false, m: g.patchSize, n: cout,
-                                k: count * g.outPixels, a: cols,
-                                b: pdy + first * g.outPixels * cout,
-                                beta: first == 0 ? 0 : 1, c: pdf)
-                        }
+                    sumOverBlockGroups(g, count: g.patchSize * cout, into: pdf) {
+                        first, count, cols, sum, beta in
+                        im2col(px, g, first: first, count: count, into: cols)
+                        BLAS.sgemm(
+                            transA: true, transB: false, m: g.patchSize, n: cout,
+                            k: count * g.outPixels, a: cols,
+                            b: pdy + first * g.outPixels * cout, beta: beta, c: sum)
                     }
                 }
             }
@@ -143,56 +138,59 @@ enum Conv2DKernels {
         return turned
     }
 
-    /// `im2col` of a chunk with its images split over `ParallelFor` (each image's rows are its own).
-    private static func parallelIm2col(
-        _ x: UnsafePointer<Float>, _ g: Window2D, first: Int, count: Int,
-        into cols: UnsafeMutablePointer<Float>
+    /// Calls `body(first, count, cols)` for each block of `Window2D.imagesPerBlock` images, the
+    /// blocks over `ParallelFor`; `cols` is the running part's column buffer (one block's worth).
+    private static func forEachBlock(
+        _ g: Window2D, _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void
     ) {
-        forEachImageRange(g, count: count) { offset, images, rows in
-            im2col(x, g, first: first + offset, count: images, into: cols + rows)
+        let per = g.imagesPerBlock
+        let blocks = (g.batch + per - 1) / per
+        ParallelFor.forEach(blocks, grain: 1) { part in
+            let cols = UnsafeMutablePointer<Float>.allocate(
+                capacity: max(per * g.outPixels * g.patchSize, 1))
+            defer { cols.deallocate() }
+            for block in part {
+                let first = block * per
+                body(first, min(per, g.batch - first), cols)
+            }
         }
     }
 
-    /// `col2im` of a chunk with its images split over `ParallelFor`: an image's terms all land in
-    /// its own part of `dx`, in the serial order.
-    private static func parallelCol2im(
-        _ cols: UnsafePointer<Float>, _ g: Window2D, first: Int, count: Int,
-        into dx: UnsafeMutablePointer<Float>
+    /// Blocks' products summed into `out` (`count` floats) in an order fixed by the shapes: the
+    /// blocks fall into at most `maxGroups` groups of consecutive blocks; a group's blocks add into
+    /// its own sum one after another (`body(first, images, cols, sum, beta)` with `beta` 0 for its
+    /// first block, else 1), the groups run over `ParallelFor`, and their sums are added in
+    /// group order.
+    private static func sumOverBlockGroups(
+        _ g: Window2D, count: Int, into out: UnsafeMutablePointer<Float>,
+        _ body: (Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Float) -> Void
     ) {
-        forEachImageRange(g, count: count) { offset, images, rows in
-            col2im(cols + rows, g, first: first + offset, count: images, into: dx)
+        let per = g.imagesPerBlock
+        let blocks = (g.batch + per - 1) / per
+        let groups = min(blocks, maxGroups)
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: max(groups * count, 1))
+        defer { sums.deallocate() }
+        ParallelFor.forEach(groups, grain: 1) { part in
+            let cols = UnsafeMutablePointer<Float>.allocate(
+                capacity: max(per * g.outPixels * g.patchSize, 1))
+            defer { cols.deallocate() }
+            for group in part {
+                let sum = group == 0 ? out : sums + group * count
+                let range = ParallelFor.range(part: group, of: groups, count: blocks)
+                for block in range {
+                    let first = block * per
+                    body(
+                        first, min(per, g.batch - first), cols, sum,
+                        block == range.lowerBound ? 0 : 1)
+                }
+            }
+        }
+        for group in 1..<max(groups, 1) {
+            let sum = sums + group * count
+            for i in 0..<count { out[i] += sum[i] }
         }
     }
 
-    /// Splits a chunk's `count` images over `ParallelFor`: `body(offset, images, columnOffset)`,
-    /// the part's first image within the chunk, its image count and where its column rows start.
-    private static func forEachImageRange(
-        _ g: Window2D, count: Int, _ body: (Int, Int, Int) -> Void
-    ) {
-        let perImage = max(g.outPixels * g.patchSize, 1)
-        ParallelFor.forEach(count, grain: max(1, ParallelFor.defaultGrain / perImage)) { images in
-            body(images.lowerBound, images.count, images.lowerBound * perImage)
-        }
-    }
-
-    /// Runs `body` with a column buffer for one chunk, allocated once for the whole call.
-    private static func withColumnBuffer(
-        _ g: Window2D,
-        _ body: (UnsafeMutablePointer<Float>) -> Void
-    ) {
-        let size = g.imagesPerChunk * g.outPixels * g.patchSize
-        let cols = UnsafeMutablePointer<Float>.allocate(capacity: max(size, 1))
-        defer { cols.deallocate() }
-        body(cols)
-    }
-
-    /// Calls `body(first, count)` for consecutive chunks of images covering the batch.
-    private static func forEachChunk(_ g: Window2D, _ body: (Int, Int) -> Void) {
-        let chunk = g.imagesPerChunk
-        var first = 0
-        while first < g.batch {
-            body(first, min(chunk, g.batch - first))
-            first += chunk
-        }
-    }
+    /// At most this many partial sums for the filter gradient: work for four threads.
+    private static let maxGroups = 4
 }

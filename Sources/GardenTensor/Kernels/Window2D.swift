@@ -31,12 +31,13 @@ struct Window2D {
     /// input itself is the column matrix.
     var isPointwise: Bool { kH == 1 && kW == 1 && stride == 1 && padTop == 0 && padLeft == 0 }
 
-    /// How many images one im2col chunk holds: the whole batch when its column matrix is small,
-    /// else as many as fit in about 16 MB, so memory stays bounded for large batches while
-    /// small ones still make a single GEMM.
-    var imagesPerChunk: Int {
+    /// How many images one im2col block holds: as many as keep its column matrix near 256 Ki
+    /// floats (1 MiB, about one core's L2 cache, so the GEMM reads what im2col just wrote from
+    /// the cache), at least one. It depends only on the shapes: the blocks, and so every sum, are
+    /// the same at any thread count.
+    var imagesPerBlock: Int {
         let perImage = max(outPixels * patchSize, 1)
-        return max(1, min(batch, (1 << 22) / perImage))
+        return max(1, min(batch, (1 << 18) / perImage))
     }
 
     /// The NHWC output shape with `channels` output channels.
