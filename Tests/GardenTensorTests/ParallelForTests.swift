@@ -108,7 +108,17 @@ struct ParallelForTests {
         let x = TestInputs.uniform([64, 8, 128], in: -3...3, stream: 720)
         let gamma = TestInputs.uniform([128], in: 0.5...1.5, stream: 721)
         let beta = TestInputs.uniform([128], stream: 722)
+        let images = TestInputs.uniform([8, 16, 16, 16], in: -2...3, stream: 723)
+        let (scale, offset) = (TestInputs.uniform([16], stream: 724), Tensor.zeros([16]))
         let results = Self.atThreadCounts { () -> [Tensor] in
+            // Batch norm splits by channels (statistics, gradient) and rows (normalization).
+            let (bn, bnGrads) = FusedPrimitiveTests.valueAndGradients(
+                {
+                    $0[0].batchNormTraining(
+                        scale: $0[1], offset: $0[2], mean: Tensor.zeros([16]),
+                        variance: Tensor.ones([16]), epsilon: 1e-3
+                    ).output
+                }, at: [images, scale, offset])
             let (ln, lnGrads) = FusedPrimitiveTests.valueAndGradients(
                 { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-12) },
                 at: [x, gamma, beta])
@@ -117,7 +127,8 @@ struct ParallelForTests {
             let (ge, geGrads) = FusedPrimitiveTests.valueAndGradients({ $0[0].gelu() }, at: [x])
             let (dr, drGrads) = FusedPrimitiveTests.valueAndGradients(
                 { $0[0].dropout(rate: 0.2, seed: 7, stream: 9) }, at: [x])
-            return [ln] + lnGrads + [sm] + smGrads + [ge] + geGrads + [dr] + drGrads
+            return [ln] + lnGrads + [sm] + smGrads + [ge] + geGrads + [dr] + drGrads + [bn]
+                + bnGrads
         }
         Self.expectSameBits(results, "fused kernels")
         // Dropout keeps the same elements in the forward and the backward pass, at 2 threads too.

@@ -4,8 +4,8 @@ import Foundation
 /// tensors.
 ///
 /// Every reduction walks the rows (`n·h·w`) in increasing order and, within a row, the channels;
-/// each channel has its own Double accumulator, so results are repeatable, and a range of
-/// channels could go to another thread without changing a bit.
+/// each channel has its own Double accumulator, so results are repeatable; ranges of channels
+/// (rows, for the element-wise normalization) go to `ParallelFor`'s threads without changing a bit.
 enum BatchNormKernels {
     /// The biased mean and variance of each of the `channels` trailing-axis channels, over every
     /// other axis. Two passes with Double accumulators in a fixed order, so the result is
@@ -21,16 +21,25 @@ enum BatchNormKernels {
                 squares.withUnsafeMutableBufferPointer { q in
                     mean.withUnsafeMutableBufferPointer { m in
                         guard let x = p.baseAddress, rows > 0 else { return }
-                        for r in 0..<rows {
-                            let row = x + r * c
-                            for j in 0..<c { s[j] += Double(row[j]) }
-                        }
-                        for j in 0..<c { m[j] = s[j] / n }
-                        for r in 0..<rows {
-                            let row = x + r * c
-                            for j in 0..<c {
-                                let d = Double(row[j]) - m[j]
-                                q[j] += d * d
+                        // By channel ranges, both passes per part: the split changes no bit.
+                        forEachChannelRange(c, rows: rows, sums: 2) { channels, acc in
+                            let (lo, width) = (channels.lowerBound, channels.count)
+                            let (ls, lq) = (acc, acc + width)
+                            for r in 0..<rows {
+                                let row = x + r * c + lo
+                                for j in 0..<width { ls[j] += Double(row[j]) }
+                            }
+                            for j in 0..<width { m[lo + j] = ls[j] / n }
+                            for r in 0..<rows {
+                                let row = x + r * c + lo
+                                for j in 0..<width {
+                                    let d = Double(row[j]) - m[lo + j]
+                                    lq[j] += d * d
+                                }
+                            }
+                            for j in 0..<width {
+                                s[lo + j] = ls[j]
+                                q[lo + j] = lq[j]
                             }
                         }
                     }
@@ -57,9 +66,14 @@ enum BatchNormKernels {
                 a.withUnsafeBufferPointer { a in
                     b.withUnsafeBufferPointer { b in
                         guard let x = p.baseAddress, let y = out.baseAddress, c > 0 else { return }
-                        for r in 0..<(p.count / c) {
-                            let (src, dst) = (x + r * c, y + r * c)
-                            for j in 0..<c { dst[j] = src[j] * a[j] + b[j] }
+                        ParallelFor.forEach(
+                            p.count / c, grain: max(1, ParallelFor.defaultGrain / c)
+                        ) {
+                            rows in
+                            for r in rows {
+                                let (src, dst) = (x + r * c, y + r * c)
+                                for j in 0..<c { dst[j] = src[j] * a[j] + b[j] }
+                            }
                         }
                     }
                 }
@@ -86,13 +100,10 @@ enum BatchNormKernels {
         let m = Float(rows)
         let count = Float(max(rows, 1))
         var dScale = [Float](repeating: 0, count: c), dOffset = [Float](repeating: 0, count: c)
-        // Per channel: Σx, Σg, Σ(x - mean)², Σg·x̂ (Double); mean, inv, the dx coefficient.
-        let sums = UnsafeMutablePointer<Double>.allocate(capacity: 4 * max(c, 1))
+        // Per channel: mean, inv, the dx coefficient (the Double sums are each part's own).
         let perChannel = UnsafeMutablePointer<Float>.allocate(capacity: 3 * max(c, 1))
-        defer { sums.deallocate(); perChannel.deallocate() }
-        sums.initialize(repeating: 0, count: 4 * max(c, 1))
+        defer { perChannel.deallocate() }
         perChannel.initialize(repeating: 0, count: 3 * max(c, 1))
-        let (sumX, sumG, squares, sumGX) = (sums, sums + c, sums + 2 * c, sums + 3 * c)
         let (mean, inv, coefficient) = (perChannel, perChannel + c, perChannel + 2 * c)
         let dx = [Float](unsafeUninitializedCapacity: x.count) { out, initialized in
             initialized = x.count
@@ -103,49 +114,62 @@ enum BatchNormKernels {
                             guard rows > 0, let px = px.baseAddress, let pg = pg.baseAddress,
                                 let pdx = out.baseAddress
                             else { return }
-                            // Pass 1: Σx and Σg per channel.
-                            for r in 0..<rows {
-                                let (xr, gr) = (px + r * c, pg + r * c)
-                                for j in 0..<c {
-                                    sumX[j] += Double(xr[j])
-                                    sumG[j] += Double(gr[j])
+                            // Each part takes a range of channels through all four passes:
+                            // a channel's sums and values do not depend on the split.
+                            forEachChannelRange(c, rows: rows, sums: 4) { channels, local in
+                                let (lo, w) = (channels.lowerBound, channels.count)
+                                let (sx, sg, sq, sgx) = (
+                                    local, local + w, local + 2 * w, local + 3 * w
+                                )
+                                let (mu, iv, co) = (mean + lo, inv + lo, coefficient + lo)
+                                // Pass 1: Σx and Σg per channel.
+                                for r in 0..<rows {
+                                    let (xr, gr) = (px + r * c + lo, pg + r * c + lo)
+                                    for j in 0..<w {
+                                        sx[j] += Double(xr[j])
+                                        sg[j] += Double(gr[j])
+                                    }
                                 }
-                            }
-                            for j in 0..<c {
-                                mean[j] = Float(sumX[j]) / count
-                                dOffset[j] = Float(sumG[j])
-                            }
-                            // Pass 2: Σ(x - mean)², then 1/σ as `BatchNorm.inverseStd` builds it.
-                            for r in 0..<rows {
-                                let xr = px + r * c
-                                for j in 0..<c {
-                                    let d = xr[j] - mean[j]
-                                    squares[j] += Double(d * d)
+                                for j in 0..<w {
+                                    mu[j] = Float(sx[j]) / count
+                                    dOffset[lo + j] = Float(sg[j])
                                 }
-                            }
-                            for j in 0..<c {
-                                let variance = Float(squares[j]) / count
-                                inv[j] = Foundation.exp(Foundation.log(variance + epsilon) * -0.5)
-                            }
-                            // Pass 3: Σ g·x̂.
-                            for r in 0..<rows {
-                                let (xr, gr) = (px + r * c, pg + r * c)
-                                for j in 0..<c {
-                                    sumGX[j] += Double(gr[j] * ((xr[j] - mean[j]) * inv[j]))
+                                // Pass 2: Σ(x - mean)², then 1/σ as `BatchNorm.inverseStd` builds it.
+                                for r in 0..<rows {
+                                    let xr = px + r * c + lo
+                                    for j in 0..<w {
+                                        let d = xr[j] - mu[j]
+                                        sq[j] += Double(d * d)
+                                    }
                                 }
-                            }
-                            for j in 0..<c {
-                                dScale[j] = Float(sumGX[j])
-                                coefficient[j] = scale[j] * inv[j] / m
-                            }
-                            // Pass 4: dx.
-                            for r in 0..<rows {
-                                let (xr, gr, dr) = (px + r * c, pg + r * c, pdx + r * c)
-                                for j in 0..<c {
-                                    let xhat = (xr[j] - mean[j]) * inv[j]
-                                    dr[j] =
-                                        coefficient[j]
-                                        * (gr[j] * m - dOffset[j] - xhat * dScale[j])
+                                for j in 0..<w {
+                                    let variance = Float(sq[j]) / count
+                                    iv[j] = Foundation.exp(
+                                        Foundation.log(variance + epsilon) * -0.5)
+                                }
+                                // Pass 3: Σ g·x̂.
+                                for r in 0..<rows {
+                                    let (xr, gr) = (px + r * c + lo, pg + r * c + lo)
+                                    for j in 0..<w {
+                                        sgx[j] += Double(gr[j] * ((xr[j] - mu[j]) * iv[j]))
+                                    }
+                                }
+                                for j in 0..<w {
+                                    dScale[lo + j] = Float(sgx[j])
+                                    co[j] = scale[lo + j] * iv[j] / m
+                                }
+                                // Pass 4: dx.
+                                guard let ds = dScale.baseAddress.map({ $0 + lo }),
+                                    let doff = dOffset.baseAddress.map({ $0 + lo })
+                                else { return }
+                                for r in 0..<rows {
+                                    let (xr, gr, dr) = (
+                                        px + r * c + lo, pg + r * c + lo, pdx + r * c + lo
+                                    )
+                                    for j in 0..<w {
+                                        let xhat = (xr[j] - mu[j]) * iv[j]
+                                        dr[j] = co[j] * (gr[j] * m - doff[j] - xhat * ds[j])
+                                    }
                                 }
                             }
                         }
@@ -154,5 +178,22 @@ enum BatchNormKernels {
             }
         }
         return (dx, dScale, dOffset)
+    }
+
+    /// Splits `c` channels over `ParallelFor` (a part is worth `defaultGrain` elements of `rows`
+    /// rows): `body(channels, accumulators)` with `sums · channels.count` zeroed Doubles of the
+    /// part's own. Parts summing into neighbouring channels of one shared array would share its
+    /// cache lines at every row.
+    private static func forEachChannelRange(
+        _ c: Int, rows: Int, sums: Int,
+        _ body: (Range<Int>, UnsafeMutablePointer<Double>) -> Void
+    ) {
+        ParallelFor.forEach(c, grain: max(1, ParallelFor.defaultGrain / max(rows, 1))) { channels in
+            let count = max(sums * channels.count, 1)
+            let accumulators = UnsafeMutablePointer<Double>.allocate(capacity: count)
+            defer { accumulators.deallocate() }
+            accumulators.initialize(repeating: 0, count: count)
+            body(channels, accumulators)
+        }
     }
 }
