@@ -65,7 +65,8 @@ for name in cases:
     if sw[0]["parameters"] != tf[0]["parameters"]:
         print(f"   WARNING: parameter counts differ: {sw[0]['parameters']} vs {tf[0]['parameters']}")
 
-print("\n-- garden train: whole-process seconds per step (two step counts, differenced) --")
+print("\n-- garden train: whole-process seconds per step (two step counts, differenced),"
+      " against bench steps run beside them --")
 print(f"{'case':<27} {'train ms':>9} {'bench ms':>9} {'ratio':>6}")
 for name in cases:
     runs = lines(work / f"{name}.train.jsonl")
@@ -73,7 +74,9 @@ for name in cases:
         continue
     per_step = statistics.median(
         (r["long_seconds"] - r["short_seconds"]) / (r["long_steps"] - r["short_steps"]) for r in runs)
-    bench = result["recipes"][name]["swift_median_seconds"]
+    # The bench steps run beside these trains (scripts/bench), else the step section's median.
+    adjacent = [r["bench_step_seconds"] for r in runs if "bench_step_seconds" in r]
+    bench = statistics.median(adjacent) if adjacent else result["recipes"][name]["swift_median_seconds"]
     result["train"][name] = {"seconds_per_step": per_step, "bench_step_seconds": bench,
                              "ratio": per_step / bench, "runs": runs}
     print(f"{name:<27} {per_step * 1e3:>9.3f} {bench * 1e3:>9.3f} {per_step / bench:>6.2f}")
