@@ -33,11 +33,13 @@ struct Window2D {
 
     /// How many images one im2col block holds: as many as keep its column matrix near 256 Ki
     /// floats (1 MiB, about one core's L2 cache, so the GEMM reads what im2col just wrote from
-    /// the cache), at least one. It depends only on the shapes: the blocks, and so every sum, are
-    /// the same at any thread count.
+    /// the cache), and at most a quarter of the batch, so that small images (a 1x1 stride-2
+    /// shortcut) still give four blocks for the threads; at least one. It depends only on the
+    /// shapes: the blocks, and so every sum, are the same at any thread count.
     var imagesPerBlock: Int {
         let perImage = max(outPixels * patchSize, 1)
-        return max(1, min(batch, (1 << 18) / perImage))
+        let quarter = (batch + 3) / 4
+        return max(1, min(quarter, (1 << 18) / perImage))
     }
 
     /// The NHWC output shape with `channels` output channels.
