@@ -1,4 +1,5 @@
 import COpenBLAS
+import Synchronization
 
 /// The OpenBLAS entry points the kernels use.
 public enum BLAS {
@@ -27,9 +28,24 @@ public enum BLAS {
 
     /// Opt-in GEMM FLOP counter for `garden-bench`: while non-nil, every `sgemm` adds
     /// `2·m·n·k` to it. Nil (off) by default; it only counts, so it never changes a result.
-    /// Not synchronized: the kernels call `sgemm` and `sgemmBatch` from one thread (the blocks
-    /// they hand to `ParallelFor` are not counted again).
-    nonisolated(unsafe) public static var flopCount: Int?
+    /// Atomic: convolution blocks call `sgemm` from the pool's threads.
+    public static var flopCount: Int? {
+        get { counting.load(ordering: .acquiring) ? flops.load(ordering: .acquiring) : nil }
+        set {
+            flops.store(newValue ?? 0, ordering: .releasing)
+            counting.store(newValue != nil, ordering: .releasing)
+        }
+    }
+    private static let counting = Atomic<Bool>(false)
+    private static let flops = Atomic<Int>(0)
+
+    /// Adds `2·m·n·k·count` to `flopCount` when it counts.
+    @inline(__always)
+    private static func count(m: Int, n: Int, k: Int, times count: Int = 1) {
+        if counting.load(ordering: .relaxed) {
+            flops.add(2 * m * n * k * count, ordering: .relaxed)
+        }
+    }
 
     /// An output array for products with `beta = 0`, which write every element (OpenBLAS zeroes
     /// C itself for beta 0), so it is left unfilled: zero-filling it first cost 5-10 % of BERT's
@@ -62,7 +78,7 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>
     ) {
         if m == 0 || n == 0 { return }
-        if let count = flopCount { flopCount = count &+ 2 * m * n * k }
+        count(m: m, n: n, k: k)
         let (lda, ldb) = (transA ? m : k, transB ? k : n)
         let tile = 16
         let byRows = m >= n
@@ -109,7 +125,7 @@ public enum BLAS {
             sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, b: b, c: c)
             return
         }
-        if let total = flopCount { flopCount = total &+ 2 * m * n * k * count }
+        self.count(m: m, n: n, k: k, times: count)
         let (lda, ldb) = (transA ? m : k, transB ? k : n)
         let itemWork = max(m * n * max(k, 1), 1)
         ParallelFor.forEach(count, grain: max(1, blockWork / 4 / itemWork)) { items in
