@@ -143,15 +143,12 @@ enum Conv2DKernels {
     private static func forEachBlock(
         _ g: Window2D, _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void
     ) {
-        let per = g.imagesPerBlock
-        let blocks = (g.batch + per - 1) / per
-        ParallelFor.forEach(blocks, grain: 1) { part in
-            let cols = UnsafeMutablePointer<Float>.allocate(
-                capacity: max(per * g.outPixels * g.patchSize, 1))
-            defer { cols.deallocate() }
-            for block in part {
-                let first = block * per
-                body(first, min(per, g.batch - first), cols)
+        ParallelFor.forEach(g.blockCount, grain: 1) { part in
+            g.withBlockColumns { cols in
+                for block in part {
+                    let (first, count) = g.images(ofBlock: block)
+                    body(first, count, cols)
+                }
             }
         }
     }
@@ -160,33 +157,29 @@ enum Conv2DKernels {
     /// blocks fall into at most `maxGroups` groups of consecutive blocks; a group's blocks add into
     /// its own sum one after another (`body(first, images, cols, sum, beta)` with `beta` 0 for its
     /// first block, else 1), the groups run over `ParallelFor`, and their sums are added in
-    /// group order.
+    /// group order (group 0 sums into `out` itself).
     private static func sumOverBlockGroups(
         _ g: Window2D, count: Int, into out: UnsafeMutablePointer<Float>,
         _ body: (Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Float) -> Void
     ) {
-        let per = g.imagesPerBlock
-        let blocks = (g.batch + per - 1) / per
+        let blocks = g.blockCount
         let groups = min(blocks, maxGroups)
-        let sums = UnsafeMutablePointer<Float>.allocate(capacity: max(groups * count, 1))
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: max((groups - 1) * count, 1))
         defer { sums.deallocate() }
         ParallelFor.forEach(groups, grain: 1) { part in
-            let cols = UnsafeMutablePointer<Float>.allocate(
-                capacity: max(per * g.outPixels * g.patchSize, 1))
-            defer { cols.deallocate() }
-            for group in part {
-                let sum = group == 0 ? out : sums + group * count
-                let range = ParallelFor.range(part: group, of: groups, count: blocks)
-                for block in range {
-                    let first = block * per
-                    body(
-                        first, min(per, g.batch - first), cols, sum,
-                        block == range.lowerBound ? 0 : 1)
+            g.withBlockColumns { cols in
+                for group in part {
+                    let sum = group == 0 ? out : sums + (group - 1) * count
+                    let range = ParallelFor.range(part: group, of: groups, count: blocks)
+                    for block in range {
+                        let (first, images) = g.images(ofBlock: block)
+                        body(first, images, cols, sum, block == range.lowerBound ? 0 : 1)
+                    }
                 }
             }
         }
         for group in 1..<max(groups, 1) {
-            let sum = sums + group * count
+            let sum = sums + (group - 1) * count
             for i in 0..<count { out[i] += sum[i] }
         }
     }

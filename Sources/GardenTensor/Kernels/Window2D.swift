@@ -42,6 +42,23 @@ struct Window2D {
         return max(1, min(quarter, (1 << 18) / perImage))
     }
 
+    /// How many blocks of `imagesPerBlock` images cover the batch.
+    var blockCount: Int { (batch + imagesPerBlock - 1) / imagesPerBlock }
+
+    /// The images of block `b`: its first image and how many it holds.
+    func images(ofBlock b: Int) -> (first: Int, count: Int) {
+        let first = b * imagesPerBlock
+        return (first, min(imagesPerBlock, batch - first))
+    }
+
+    /// Runs `body` with a column buffer for one block (`imagesPerBlock` images' im2col rows).
+    func withBlockColumns(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+        let cols = UnsafeMutablePointer<Float>.allocate(
+            capacity: max(imagesPerBlock * outPixels * patchSize, 1))
+        defer { cols.deallocate() }
+        body(cols)
+    }
+
     /// The NHWC output shape with `channels` output channels.
     func outputShape(channels c: Int) -> [Int] { [batch, outH, outW, c] }
 }
