@@ -71,7 +71,7 @@ public final class Adam: Optimizer {
             let mi = c.b1 * UnsafeRawPointer(pm + i).loadUnaligned(as: V.self) + c1 * gi
             let vi = c.b2 * UnsafeRawPointer(pv + i).loadUnaligned(as: V.self) + c2 * gi * gi
             let wi = UnsafeRawPointer(pw + i).loadUnaligned(as: V.self)
-            let wn = wi - (c.alpha * mi / (vi.squareRoot() + c.eps) + c.lrwd * wi)
+            let wn = wi - (c.alpha * mi / (vi.laneSquareRoot() + c.eps) + c.lrwd * wi)
             UnsafeMutableRawPointer(pm + i).storeBytes(of: mi, as: V.self)
             UnsafeMutableRawPointer(pv + i).storeBytes(of: vi, as: V.self)
             UnsafeMutableRawPointer(pw + i).storeBytes(of: wn, as: V.self)

@@ -38,6 +38,32 @@ import Testing
         for i in 0..<2 { #expect(Swift.abs(Double(p.value.floats[i]) - w[i]) < 1e-5) }
     }
 
+    @Test func adamVectorLanesAreTheScalarFormulaBitForBit() {
+        // 19 elements: two groups of eight lanes and a scalar tail of three. The expected values
+        // are Keras' per-element Float operations written out here, in Adam's documented order.
+        let count = 19
+        let w0 = (0..<count).map { Float($0) * 0.37 - 3 }
+        let grads: [[Float]] = (1...3).map { t in
+            (0..<count).map { i -> Float in Float((i * 7 + t) % 11) * 0.21 - 1 }
+        }
+        let p = Parameter(Tensor(w0, shape: [count]), path: "w")
+        let opt = Adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.01)
+        var w = w0, m = [Float](repeating: 0, count: count), v = m
+        for (index, g) in grads.enumerated() {
+            let t = Float(index + 1), lr: Float = 0.01
+            opt.apply([(p, Tensor(g, shape: [count]))], learningRate: lr, step: index + 1)
+            let alpha =
+                lr * (1 - Foundation.pow(Float(0.999), t)).squareRoot()
+                / (1 - Foundation.pow(Float(0.9), t))
+            for i in 0..<count {
+                m[i] = 0.9 * m[i] + (1 - 0.9) * g[i]
+                v[i] = 0.999 * v[i] + (1 - 0.999) * g[i] * g[i]
+                w[i] -= alpha * m[i] / (v[i].squareRoot() + 1e-7) + lr * 0.01 * w[i]
+            }
+        }
+        #expect(p.value.floats.map(\.bitPattern) == w.map(\.bitPattern))
+    }
+
     @Test func adamSlotsRestoreToTheSameTrajectory() throws {
         let g = Tensor([0.3, -0.2], shape: [2])
         let a = Parameter(Tensor([1, 1], shape: [2]), path: "w")
