@@ -12,6 +12,8 @@ import Testing
         "PackageDescription",
         // ICU as Foundation ships it; GardenTrain links it by linkerSettings (the tokenizer).
         "_FoundationICU",
+        // Clang's x86 intrinsics (SSE's `sqrtps`), as the compiler ships them.
+        "_Builtin_intrinsics.intel",
     ]
 
     /// The modules a package product brings: its targets that sources may import.
