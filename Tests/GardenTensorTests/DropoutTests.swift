@@ -57,4 +57,19 @@ struct DropoutTests {
         #expect(y.scalar.isFinite)
         expectClose(grads[0].1, expected, shape: [7, 9], absolute: 1e-6, relative: 1e-6)
     }
+
+    /// The vjp multiplies the incoming gradient by the mask the forward recorded: bitwise
+    /// `g · (kept ? 1 / (1 - rate) : 0)`, on a tensor large enough to split over threads and
+    /// ending in a partial Philox block (17 030 = 4 · 4257 + 2 elements).
+    @Test func gradientIsTheIncomingGradientTimesTheRecordedMaskBitForBit() {
+        let p = Parameter(TestInputs.uniform([131, 130], in: 0.5...2, stream: 43))
+        let weights = TestInputs.uniform([131, 130], in: -2...2, stream: 44)
+        let (_, grads) = Tape.valueWithGradients {
+            (p.read().dropout(rate: 0.3, seed: 4, stream: 8) * weights).sum()
+        }
+        let forward = p.value.dropout(rate: 0.3, seed: 4, stream: 8).floats
+        let scale: Float = 1 / (1 - 0.3)
+        let expected = zip(forward, weights.floats).map { y, w in w * (y != 0 ? scale : 0) }
+        #expect(grads[0].1.floats.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
 }
