@@ -13,6 +13,9 @@ struct GemmCase {
     var gemm: (count: Int, m: Int, n: Int, k: Int)
     var layer: () -> Void
     var direct: () -> Void
+    /// For convolutions: the same step done the textbook way, im2col (or col2im) of the whole
+    /// batch plus one `cblas_sgemm` (`Im2colReference`), which the layer should beat.
+    var im2colSgemm: (() -> Void)? = nil
 
     var flops: Int { 2 * gemm.count * gemm.m * gemm.n * gemm.k }
 
@@ -21,9 +24,10 @@ struct GemmCase {
     init(
         name: String, op: String, count: Int = 1, m: Int, n: Int, k: Int,
         transA: Bool = false, transB: Bool = false, shareB: Bool = false,
-        layer: @escaping () -> Void
+        im2colSgemm: (() -> Void)? = nil, layer: @escaping () -> Void
     ) {
         self.name = name; self.op = op; self.gemm = (count, m, n, k); self.layer = layer
+        self.im2colSgemm = im2colSgemm
         let buffers = GemmBuffers(
             a: count * m * k, b: (shareB ? 1 : count) * k * n, c: count * m * n)
         direct = {

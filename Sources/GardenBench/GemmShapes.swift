@@ -80,17 +80,22 @@ enum GemmShapes {
             let (rows, patch, cout) = (n * o * o, f[0] * f[1] * f[2], f[3])
             let x = benchTensor([n, h, h, f[2]]), w = benchTensor(f),
                 dy = benchTensor([n, o, o, cout])
+            let reference = Im2colReference(
+                n: n, h: h, cin: f[2], k: f[0], cout: cout, stride: conv.stride,
+                threads: BLAS.threads)
             let (stride, shape) = (
                 conv.stride, "\(recipe) \(label) x[\(n),\(h),\(h),\(f[2])] f\(f) s\(conv.stride)"
             )
             out += [
-                GemmCase(name: shape + " forward", op: "conv2d", m: rows, n: cout, k: patch) {
+                GemmCase(
+                    name: shape + " forward", op: "conv2d", m: rows, n: cout, k: patch,
+                    im2colSgemm: reference.forward
+                ) {
                     _ = x.conv2d(w, stride: stride)
                 },
                 GemmCase(
                     name: shape + " input grad", op: "conv2d_backprop_input", m: rows, n: patch,
-                    k: cout,
-                    transB: true
+                    k: cout, transB: true, im2colSgemm: reference.inputGradient
                 ) {
                     _ = Tensor.conv2dBackpropInput(
                         inputShape: x.shape, filter: w, outBackprop: dy,
@@ -98,8 +103,7 @@ enum GemmShapes {
                 },
                 GemmCase(
                     name: shape + " filter grad", op: "conv2d_backprop_filter", m: patch, n: cout,
-                    k: rows,
-                    transA: true
+                    k: rows, transA: true, im2colSgemm: reference.filterGradient
                 ) {
                     _ = x.conv2dBackpropFilter(
                         filterShape: f, outBackprop: dy, stride: stride, padding: .same)
