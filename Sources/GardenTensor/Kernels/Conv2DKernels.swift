@@ -57,7 +57,11 @@ enum Conv2DKernels {
                 dy, turnedFilter(filter, g, outChannels: cout),
                 g.transposedAtStrideOne(outChannels: cout), outChannels: g.channels)
         }
-        var dx = [Float](repeating: 0, count: g.inputCount)
+        // Zeroed by the blocks, each its own images just before adding into them: in parallel,
+        // and while they are in the cache (one zeroing pass of a 2 MiB gradient on the caller's
+        // thread took a third of the time of a 1x1 stride-2 shortcut's input gradient).
+        // (A pointwise product writes every element.)
+        var dx = BLAS.outputBuffer(count: g.inputCount, zeroed: dy.isEmpty || cout == 0)
         if dx.isEmpty || dy.isEmpty || cout == 0 { return dx }
         filter.withUnsafeBufferPointer { pf in
             dy.withUnsafeBufferPointer { pdy in
@@ -71,7 +75,10 @@ enum Conv2DKernels {
                             n: g.channels, k: cout, a: pdy, b: pf, c: pdx)
                         return
                     }
+                    let floatsPerImage = g.inputCount / g.batch
                     forEachBlock(g) { first, count, cols in
+                        (pdx + first * floatsPerImage).initialize(
+                            repeating: 0, count: count * floatsPerImage)
                         BLAS.sgemm(
                             transA: false, transB: true, m: count * g.outPixels,
                             n: g.patchSize, k: cout,
