@@ -36,7 +36,8 @@ struct ConvolutionKernelTests {
         ConvolutionCase(input: [3, 4, 5, 6], filter: [1, 1, 6, 2], stride: 1, padding: .same),
         ConvolutionCase(input: [2, 7, 5, 3], filter: [1, 1, 3, 4], stride: 2, padding: .same),
         // Many im2col blocks (one image each: 11 blocks, the filter gradient in 4 groups), and
-        // a strided one whose input gradient goes through col2im (2 images a block, 5 blocks).
+        // a strided one whose input gradient goes through col2im, each block zeroing its own
+        // images first (9 images in 8 blocks: one of two images, the others of one).
         ConvolutionCase(
             input: [11, 24, 24, 32], filter: [3, 3, 32, 4], stride: 1, padding: .same),
         ConvolutionCase(input: [9, 40, 40, 32], filter: [3, 3, 32, 4], stride: 2, padding: .same),

@@ -3,7 +3,7 @@
 /// All three see the convolution as one matrix product over im2col rows:
 /// `cols [n * oh * ow, kh * kw * cin] · filter [kh * kw * cin, cout] = y [n * oh * ow, cout]`
 /// (an HWIO filter is already that matrix, and NHWC `y` is already row-major in it). The batch is
-/// cut into blocks of `Window2D.imagesPerBlock` images (a column matrix of about 1 MiB, which
+/// cut into `Window2D.blockCount` blocks of images (a column matrix of about 1 MiB, which
 /// stays in the cache between im2col and its GEMM), the blocks run over `ParallelFor`, each
 /// part with its own column buffer: one im2col and one `sgemm` per block. The cut depends only
 /// on the shapes, so results are the same bits at every thread count; the filter gradient sums
@@ -145,7 +145,7 @@ enum Conv2DKernels {
         return turned
     }
 
-    /// Calls `body(first, count, cols)` for each block of `Window2D.imagesPerBlock` images, the
+    /// Calls `body(first, count, cols)` for each of `Window2D.blockCount` blocks of images, the
     /// blocks over `ParallelFor`; `cols` is the running part's column buffer (one block's worth).
     private static func forEachBlock(
         _ g: Window2D, _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void

@@ -31,24 +31,26 @@ struct Window2D {
     /// input itself is the column matrix.
     var isPointwise: Bool { kH == 1 && kW == 1 && stride == 1 && padTop == 0 && padLeft == 0 }
 
-    /// How many images one im2col block holds: as many as keep its column matrix near 256 Ki
-    /// floats (1 MiB, about one core's L2 cache, so the GEMM reads what im2col just wrote from
-    /// the cache), and at most a quarter of the batch, so that small images (a 1x1 stride-2
-    /// shortcut) still give four blocks for the threads; at least one. It depends only on the
-    /// shapes: the blocks, and so every sum, are the same at any thread count.
-    var imagesPerBlock: Int {
-        let perImage = max(outPixels * patchSize, 1)
-        let quarter = (batch + 3) / 4
-        return max(1, min(quarter, (1 << 18) / perImage))
+    /// How many im2col blocks the batch is cut into: enough that a block's column matrix is
+    /// near 256 Ki floats (1 MiB, about one core's L2 cache, so the GEMM reads what im2col just
+    /// wrote from the cache), rounded up to a multiple of four so that two or four threads get
+    /// equal shares (five blocks left one of two threads idle for a fifth of the call), and at
+    /// most one per image. It depends only on the shapes: the blocks, and so every sum, are the
+    /// same at any thread count.
+    var blockCount: Int {
+        let fitting = max(1, (1 << 18) / max(outPixels * patchSize, 1))
+        let needed = (batch + fitting - 1) / fitting
+        return max(1, min(batch, (needed + 3) / 4 * 4))
     }
 
-    /// How many blocks of `imagesPerBlock` images cover the batch.
-    var blockCount: Int { (batch + imagesPerBlock - 1) / imagesPerBlock }
+    /// The most images a block holds.
+    var imagesPerBlock: Int { (batch + blockCount - 1) / blockCount }
 
-    /// The images of block `b`: its first image and how many it holds.
+    /// The images of block `b`: its first image and how many it holds (the blocks split the
+    /// batch as evenly as whole images allow, as `ParallelFor.range` splits a range).
     func images(ofBlock b: Int) -> (first: Int, count: Int) {
-        let first = b * imagesPerBlock
-        return (first, min(imagesPerBlock, batch - first))
+        let range = ParallelFor.range(part: b, of: blockCount, count: batch)
+        return (range.lowerBound, range.count)
     }
 
     /// Runs `body` with a column buffer for one block (`imagesPerBlock` images' im2col rows).
