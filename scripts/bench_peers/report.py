@@ -83,11 +83,14 @@ for name in cases:
 
 gemm = one(work / "gemm.json")
 if gemm:
-    print("\n-- GEMM path: tensor layer vs direct cblas_sgemm (ratio 1.00 = no overhead) --")
-    print(f"{'ratio':>6} {'layer us':>10} {'direct us':>10} {'GFLOP/s':>8}  case")
+    print("\n-- GEMM path: tensor layer vs direct cblas_sgemm (ratio 1.00 = no overhead); "
+          "convolutions also vs im2col + cblas_sgemm (below 1.00: the layer beats it) --")
+    print(f"{'ratio':>6} {'layer us':>10} {'direct us':>10} {'GFLOP/s':>8} {'vs im2col':>9}  case")
     for c in gemm["cases"]:
+        textbook = c.get("ratio_to_im2col_sgemm")
         print(f"{c['ratio']:>6.2f} {c['layer_seconds'] * 1e6:>10.1f} {c['direct_seconds'] * 1e6:>10.1f} "
-              f"{c['direct_gflops_per_second']:>8.1f}  {c['case']}")
+              f"{c['direct_gflops_per_second']:>8.1f} {'' if textbook is None else f'{textbook:.2f}':>9}"
+              f"  {c['case']}")
     result["gemm"] = gemm["cases"]
 
 print("\n-- BERT encoder export (random weights) and tf.saved_model.load + first call --")
