@@ -67,6 +67,9 @@ public final class Tape {
         for i in stride(from: root, through: 0, by: -1) {
             guard let g = grads[i], let backward = entries[i].backward else { continue }
             let inputGrads = backward(g)
+            // The vjp holds the tensors its forward saved: let them go once it has run, so the
+            // activations shrink as the gradients grow instead of all staying to the end.
+            entries[i].backward = nil
             for (k, input) in entries[i].inputs.enumerated() {
                 guard let j = input, k < inputGrads.count, let ig = inputGrads[k] else { continue }
                 grads[j] = grads[j].map { $0 + ig } ?? ig
