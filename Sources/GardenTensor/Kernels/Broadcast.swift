@@ -14,8 +14,18 @@ func parallelArray<R>(
 
 /// The element function of `broadcastBinary`, as a type so that the loops specialize on it.
 protocol BinaryElementFunction {
-    associatedtype Element
+    associatedtype Element: SIMDScalar
     static func apply(_ a: Element, _ b: Element) -> Element
+    /// `apply` on four lanes at once (`mapElements(with:)`'s loop); each lane must equal
+    /// `apply` on it. The default applies `apply` lane by lane.
+    static func applyLanes(_ a: SIMD4<Element>, _ b: SIMD4<Element>) -> SIMD4<Element>
+}
+
+extension BinaryElementFunction {
+    @inline(__always)
+    static func applyLanes(_ a: SIMD4<Element>, _ b: SIMD4<Element>) -> SIMD4<Element> {
+        SIMD4(apply(a[0], b[0]), apply(a[1], b[1]), apply(a[2], b[2]), apply(a[3], b[3]))
+    }
 }
 
 /// The broadcasting loop shared by the elementwise binary kernels, split over the threads by

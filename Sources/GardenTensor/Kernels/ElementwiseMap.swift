@@ -3,6 +3,16 @@
 /// element; see `BinaryElementFunction`).
 protocol UnaryElementFunction {
     static func f(_ x: Float) -> Float
+    /// `f` on four lanes at once; each lane must equal `f` on it (a kernel runs groups of four,
+    /// then the tail one by one). The default applies `f` lane by lane.
+    static func lanes(_ x: SIMD4<Float>) -> SIMD4<Float>
+}
+
+extension UnaryElementFunction {
+    @inline(__always)
+    static func lanes(_ x: SIMD4<Float>) -> SIMD4<Float> {
+        SIMD4(f(x[0]), f(x[1]), f(x[2]), f(x[3]))
+    }
 }
 
 /// One pass over float32 elements without temporaries: the kernels of fused elementwise
@@ -18,7 +28,15 @@ extension Tensor {
     {
         let out: [Float] = floats.withUnsafeBufferPointer { p in
             parallelArray(count: p.count, grain: grain) { buf, r in
-                for i in r { buf[i] = F.f(p[i]) }
+                guard let from = p.baseAddress else { return }
+                var i = r.lowerBound
+                while i + 4 <= r.upperBound {
+                    let x = UnsafeRawPointer(from + i).loadUnaligned(as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(buf + i).storeBytes(
+                        of: F.lanes(x), as: SIMD4<Float>.self)
+                    i += 4
+                }
+                for i in i..<r.upperBound { buf[i] = F.f(p[i]) }
             }
         }
         return Tensor(out, shape: shape)
@@ -35,7 +53,16 @@ extension Tensor {
         let out: [Float] = a.withUnsafeBufferPointer { p in
             b.withUnsafeBufferPointer { q in
                 parallelArray(count: p.count, grain: grain) { buf, r in
-                    for i in r { buf[i] = F.apply(p[i], q[i]) }
+                    guard let x = p.baseAddress, let g = q.baseAddress else { return }
+                    var i = r.lowerBound
+                    while i + 4 <= r.upperBound {
+                        let xi = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+                        let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD4<Float>.self)
+                        UnsafeMutableRawPointer(buf + i).storeBytes(
+                            of: F.applyLanes(xi, gi), as: SIMD4<Float>.self)
+                        i += 4
+                    }
+                    for i in i..<r.upperBound { buf[i] = F.apply(p[i], q[i]) }
                 }
             }
         }

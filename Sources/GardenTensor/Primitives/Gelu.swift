@@ -1,5 +1,3 @@
-import Foundation
-
 /// Exact GELU, `0.5 · x · (1 + erf(x / √2))`, fused: one pass forward and one pass backward
 /// instead of the composite's five ops and their temporaries (bert_tiny profile, issue 6).
 ///
@@ -21,7 +19,11 @@ struct Gelu: Primitive {
     func forward(_ x: [Tensor]) -> Tensor { x[0].mapElements(Forward.self, grain: 4096) }
 
     enum Forward: UnaryElementFunction {
-        static func f(_ v: Float) -> Float { (v * 0.5) * (1 + Foundation.erf(v * Gelu.invSqrt2)) }
+        static func f(_ v: Float) -> Float { lanes(SIMD4(repeating: v))[0] }
+        @inline(__always)
+        static func lanes(_ v: SIMD4<Float>) -> SIMD4<Float> {
+            (v * 0.5) * (1 + VectorMath.erf(v * Gelu.invSqrt2))
+        }
     }
 
     // The composite's backward, element by element: through `(x·½)·(1 + erf(x·c))` the two paths
@@ -32,10 +34,14 @@ struct Gelu: Primitive {
 
     enum Backward: BinaryElementFunction {
         static func apply(_ v: Float, _ gi: Float) -> Float {
+            applyLanes(SIMD4(repeating: v), SIMD4(repeating: gi))[0]
+        }
+        @inline(__always)
+        static func applyLanes(_ v: SIMD4<Float>, _ gi: SIMD4<Float>) -> SIMD4<Float> {
             let t = v * Gelu.invSqrt2
-            let viaHalf = (gi * (1 + Foundation.erf(t))) * 0.5
+            let viaHalf = (gi * (1 + VectorMath.erf(t))) * 0.5
             let viaErf =
-                (((gi * (v * 0.5)) * Foundation.exp(-(t * t))) * Gelu.twoOverSqrtPi)
+                (((gi * (v * 0.5)) * VectorMath.expOfNonPositive(-(t * t))) * Gelu.twoOverSqrtPi)
                 * Gelu.invSqrt2
             return viaErf + viaHalf
         }
