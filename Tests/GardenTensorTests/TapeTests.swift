@@ -145,4 +145,40 @@ private final class NeededProbe: Primitive, @unchecked Sendable {
     func lower(_ tracer: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         preconditionFailure("not traced")
     }
+
+    /// A primitive that says its vjp reads input 0 but neither input 1 nor its output, and
+    /// records what its vjp was given.
+    struct ReadsFirstInputOnly: Primitive {
+        final class Seen { var descriptions: [String] = [] }
+        let seen: Seen
+        var name: String { "reads_first_input_only" }
+        func outputType(_ inputs: [TensorType]) -> TensorType { inputs[0] }
+        func forward(_ x: [Tensor]) -> Tensor {
+            Tensor(zip(x[0].floats, x[1].floats).map { $0 + $1 }, shape: x[0].shape)
+        }
+        func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { index == 0 }
+        var vjpReadsOutput: Bool { false }
+        func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+            seen.descriptions = (x + [y]).map(\.description)
+            return [g, g]
+        }
+        func lower(_ tracer: Tracer, _ inputs: [GraphRef], _ types: [TensorType]) -> GraphRef {
+            fatalError("not traced")
+        }
+    }
+
+    @Test func theTapeKeepsOnlyWhatAVjpReads() {
+        let seen = ReadsFirstInputOnly.Seen()
+        let a = Parameter(Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3]), path: "a")
+        let b = Parameter(Tensor([6, 5, 4, 3, 2, 1], shape: [2, 3]), path: "b")
+        let (value, grads) = Tape.valueWithGradients {
+            apply(ReadsFirstInputOnly(seen: seen), [a.read(), b.read()]).sum()
+        }
+        #expect(value.scalar == 42)
+        #expect(grads.map { $0.1.floats } == [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]])
+        // The read input with its values; the others as their dtype and shape only.
+        #expect(seen.descriptions[0] == a.value.description)
+        #expect(seen.descriptions[1] == "Tensor(released float32, [2, 3])")
+        #expect(seen.descriptions[2] == "Tensor(released float32, [2, 3])")
+    }
 }

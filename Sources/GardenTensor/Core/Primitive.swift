@@ -26,6 +26,13 @@ public protocol Primitive {
     /// default computes every one; products and convolutions skip the rest (the first layer's
     /// data input needs none: a third of an MLP's GEMM work, the ResNet stem's costly col2im).
     func vjp(_ inputs: [Tensor], _ output: Tensor, _ grad: Tensor, needed: [Bool]) -> [Tensor?]
+    /// Whether the vjp reads the values of input `index` when `needed` marks the inputs whose
+    /// gradients it computes; if not, the tape keeps only that input's shape and dtype. The
+    /// default is true. What no vjp reads (a product's output, a bias sum's inputs, a reshape's)
+    /// is freed as soon as the forward pass moves on instead of living until the backward pass.
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool
+    /// Whether the vjp reads the forward's output (default true); see `vjpReadsInput`.
+    var vjpReadsOutput: Bool { get }
     /// Appends the TensorFlow ops computing this primitive and returns the output reference.
     func lower(_ tracer: Tracer, _ inputs: [GraphRef], _ types: [TensorType]) -> GraphRef
 }
@@ -36,6 +43,9 @@ extension Primitive {
     {
         vjp(inputs, output, grad)
     }
+
+    public func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { true }
+    public var vjpReadsOutput: Bool { true }
 }
 
 /// Runs `primitive` in the current mode: traced inputs lower to graph nodes; otherwise the kernel
@@ -58,15 +68,19 @@ public func apply(_ primitive: Primitive, _ inputs: [Tensor]) -> Tensor {
     guard let tape = ctx.tape, inputs.contains(where: { $0.tapeIndex != nil }) else {
         return output
     }
-    let detachedInputs = inputs.map { $0.detached }
-    let detachedOutput = output
     let tapeInputs = inputs.map { $0.tapeIndex }
-    let everyInput = !tapeInputs.contains(nil)
+    let needed = tapeInputs.map { $0 != nil }
+    let everyInput = !needed.contains(false)
+    // Only what the vjp reads stays alive with the tape entry.
+    let detachedInputs = inputs.indices.map { i in
+        primitive.vjpReadsInput(i, needed: needed) ? inputs[i].detached : inputs[i].shapeOnly
+    }
+    let detachedOutput = primitive.vjpReadsOutput ? output : output.shapeOnly
     let index = tape.record(inputs: tapeInputs, shape: output.shape) { grad in
         everyInput
             ? primitive.vjp(detachedInputs, detachedOutput, grad)
             : primitive.vjp(
-                detachedInputs, detachedOutput, grad, needed: tapeInputs.map { $0 != nil })
+                detachedInputs, detachedOutput, grad, needed: needed)
     }
     return output.onTape(index)
 }

@@ -9,9 +9,11 @@ public struct Tensor {
         case float([Float])
         case int([Int32])
         case symbolic(SymbolicValue)
+        /// No values: a tape entry's record of a tensor its vjp does not read (`shapeOnly`).
+        case released
     }
 
-    let storage: Storage
+    private(set) var storage: Storage
     /// The dimensions. For a symbolic tensor, `-1` marks an unknown size and an unknown rank is
     /// stored as `[]` with `symbolicShape == .unknownRank`.
     public let shape: [Int]
@@ -61,6 +63,15 @@ public struct Tensor {
         return t
     }
 
+    /// This tensor's shape and dtype without its values, as a tape entry keeps a tensor its vjp
+    /// does not read (`Primitive.vjpReadsInput`); reading its values is a programming error.
+    var shapeOnly: Tensor {
+        var t = self
+        t.storage = .released
+        t.tapeIndex = nil
+        return t
+    }
+
     public var isSymbolic: Bool {
         if case .symbolic = storage { return true }
         return false
@@ -72,8 +83,7 @@ public struct Tensor {
     /// The Float32 values (row-major). Precondition: a concrete Float32 tensor.
     public var floats: [Float] {
         guard case .float(let f) = storage else {
-            preconditionFailure(
-                "Tensor.floats on a \(dtype) \(isSymbolic ? "symbolic " : "")tensor")
+            preconditionFailure("Tensor.floats on a \(dtype) \(storageKind)tensor")
         }
         return f
     }
@@ -81,10 +91,18 @@ public struct Tensor {
     /// The Int32 values (row-major). Precondition: a concrete Int32 tensor.
     public var int32s: [Int32] {
         guard case .int(let i) = storage else {
-            preconditionFailure(
-                "Tensor.int32s on a \(dtype) \(isSymbolic ? "symbolic " : "")tensor")
+            preconditionFailure("Tensor.int32s on a \(dtype) \(storageKind)tensor")
         }
         return i
+    }
+
+    /// "symbolic ", "released " (a vjp read what it said it would not) or "".
+    private var storageKind: String {
+        switch storage {
+        case .symbolic: return "symbolic "
+        case .released: return "released "
+        case .float, .int: return ""
+        }
     }
 
     /// The single value of a one-element Float32 tensor.
@@ -95,7 +113,7 @@ public struct Tensor {
         switch storage {
         case .float(let f): return f.withUnsafeBytes { Array($0) }
         case .int(let i): return i.withUnsafeBytes { Array($0) }
-        case .symbolic: preconditionFailure("Tensor.bytes on a symbolic tensor")
+        case .symbolic, .released: preconditionFailure("Tensor.bytes on a \(storageKind)tensor")
         }
     }
 }
@@ -116,6 +134,7 @@ extension Tensor: CustomStringConvertible {
             return "Tensor(symbolic \(s.ref.functionBodyName), \(dtype), \(symbolicShape))"
         case .float(let f): return "Tensor(\(shape), \(f.prefix(8))\(f.count > 8 ? "…" : ""))"
         case .int(let i): return "Tensor(int32 \(shape), \(i.prefix(8))\(i.count > 8 ? "…" : ""))"
+        case .released: return "Tensor(released \(dtype), \(shape))"
         }
     }
 }

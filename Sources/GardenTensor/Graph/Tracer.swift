@@ -105,7 +105,7 @@ public final class Tracer {
         switch t.storage {
         case .float(let f): value = GraphConstant(floats: f, shape: t.shape)
         case .int(let i): value = GraphConstant(ints: i, shape: t.shape)
-        case .symbolic: preconditionFailure("constant() of a symbolic tensor")
+        case .symbolic, .released: preconditionFailure("constant() of a \(t) tensor")
         }
         let id = addNode(
             "Const", inputs: [],

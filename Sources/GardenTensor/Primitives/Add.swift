@@ -4,6 +4,10 @@ struct Add: ElementwiseBinary {
     var tfOp: String { "AddV2" }
     static func float(_ a: Float, _ b: Float) -> Float { a + b }
     static func int32(_ a: Int32, _ b: Int32) -> Int32 { a &+ b }
+    // Only the shapes, to unbroadcast.
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [g.unbroadcast(to: x[0].shape), g.unbroadcast(to: x[1].shape)]
     }

@@ -42,6 +42,10 @@ struct BatchGather: Primitive {
         return Tensor(out, shape: [b, p] + x[0].shape.dropFirst(2))
     }
 
+    // The positions; of the sequence only its shape.
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { index == 1 }
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [g.batchScatterAdd(positions: x[1], length: x[0].shape[1]), nil]
     }

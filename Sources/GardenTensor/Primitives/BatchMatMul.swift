@@ -67,6 +67,8 @@ struct BatchMatMul: Primitive {
         return Tensor(c, shape: out)
     }
 
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let (a, b) = (x[0], x[1])
         let batchAxes = Array(0..<(g.rank - 2))

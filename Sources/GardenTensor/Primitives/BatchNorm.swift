@@ -58,6 +58,8 @@ struct BatchNorm: Primitive {
     /// `1 / sqrt(v + epsilon)` from primitives.
     func inverseStd(_ v: Tensor) -> Tensor { ((v + epsilon).log() * -0.5).exp() }
 
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let (input, scale) = (x[0], x[1])
         if training {

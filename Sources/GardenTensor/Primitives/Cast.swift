@@ -25,6 +25,8 @@ struct Cast: Primitive {
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [x[0].dtype == .float32 && to == .float32 ? g : nil]
     }
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+    var vjpReadsOutput: Bool { false }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         let id = tr.addNode(

@@ -42,6 +42,10 @@ struct Conv2D: Primitive {
         return Tensor(y, shape: g.outputShape(channels: f[3]))
     }
 
+    // The input gradient reads the filter, the filter gradient the input; not the output.
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { needed[1 - index] }
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         vjp(x, y, g, needed: [true, true])
     }

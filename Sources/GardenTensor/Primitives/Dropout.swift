@@ -91,6 +91,10 @@ struct Dropout: Primitive {
         return Tensor(y, shape: x[0].shape)
     }
 
+    // The recorded mask; of the input only its shape, the rate input not at all.
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+    var vjpReadsOutput: Bool { false }
+
     // The same mask (a pure function of seed, stream and position) applied to the gradient.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let gradient: [Float]

@@ -7,6 +7,8 @@ struct Erf: ElementwiseUnary {
     @inline(__always)
     static func lanes(_ x: SIMD4<Float>) -> SIMD4<Float> { VectorMath.erf(x) }
 
+    var vjpReadsOutput: Bool { false }
+
     // d erf(x)/dx = 2/√π · exp(-x²), fused: `g · exp(-(x·x)) · 2/√π` in that order, the
     // operations `Gelu`'s vjp repeats for its erf path.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {

@@ -5,6 +5,8 @@ struct Exp: ElementwiseUnary {
     var name: String { "exp" }
     var tfOp: String { "Exp" }
     static func f(_ x: Float) -> Float { Foundation.exp(x) }
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g * y] }
 }
 

@@ -22,9 +22,12 @@ struct ExpandDims: Primitive {
         switch x[0].storage {
         case .float(let f): return Tensor(f, shape: dims)
         case .int(let i): return Tensor(int32: i, shape: dims)
-        case .symbolic: preconditionFailure("expand_dims: symbolic input in forward")
+        case .symbolic, .released: preconditionFailure("expand_dims: \(x[0]) in forward")
         }
     }
+
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+    var vjpReadsOutput: Bool { false }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [x[0].dtype == .float32 ? g.reshaped(x[0].shape) : nil]

@@ -37,6 +37,10 @@ struct Gather: Primitive {
         return Tensor(out, shape: x[1].shape + x[0].shape.dropFirst())
     }
 
+    // The indices; of the table only its shape.
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { index == 1 }
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [g.scatterAddRows(indices: x[1], rowCount: x[0].shape[0]), nil]
     }

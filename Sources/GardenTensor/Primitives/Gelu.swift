@@ -26,6 +26,8 @@ struct Gelu: Primitive {
         }
     }
 
+    var vjpReadsOutput: Bool { false }
+
     // The composite's backward, element by element: through `(x·½)·(1 + erf(x·c))` the two paths
     // to x give `g·(1 + erf)·½` and `g·(x·½)·exp(-t²)·2/√π·c`, summed as the tape sums them.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {

@@ -65,6 +65,8 @@ struct LayerNorm: Primitive {
         return Tensor(out, shape: x[0].shape)
     }
 
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let a = x[0].floats, gamma = x[1].floats, gs = g.floats
         let h = x[0].shape.last ?? 1

@@ -42,6 +42,10 @@ struct MatMul: Primitive {
         return Tensor(c, shape: [m, n])
     }
 
+    // Each operand's gradient reads the other operand; the product is never read.
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { needed[1 - index] }
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         vjp(x, y, g, needed: [true, true])
     }

@@ -24,6 +24,9 @@ struct Mean: Primitive {
             v.map { $0 / n }, shape: reducedShape(x[0].shape, axes: ax, keepDims: keepDims))
     }
 
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let kept = reducedShape(x[0].shape, axes: resolved(x[0].rank), keepDims: true)
         let n = Float(max(count(x[0].shape), 1))

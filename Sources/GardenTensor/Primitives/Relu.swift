@@ -8,6 +8,8 @@ struct Relu: ElementwiseUnary {
     var tfOutput: String { "activations" }
     static func f(_ x: Float) -> Float { x > 0 ? x : 0 }
 
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let (ys, gs) = (y.floats, g.floats)
         precondition(ys.count == gs.count, "relu: gradient \(g.shape) for output \(y.shape)")

@@ -29,11 +29,13 @@ struct ReshapeTrailing: Primitive {
         switch x[0].storage {
         case .float(let f): return Tensor(f, shape: out)
         case .int(let i): return Tensor(int32: i, shape: out)
-        case .symbolic: preconditionFailure("reshape_trailing: symbolic input in forward")
+        case .symbolic, .released: preconditionFailure("reshape_trailing: \(x[0]) in forward")
         }
     }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g.reshaped(x[0].shape)] }
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+    var vjpReadsOutput: Bool { false }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
         let leading = Array((t[0].shape.dims ?? [])[..<keep])

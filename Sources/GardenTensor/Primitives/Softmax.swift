@@ -28,6 +28,8 @@ struct Softmax: Primitive {
         return Tensor(out, shape: x[0].shape)
     }
 
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+
     // One pass per row instead of four ops and three full-size temporaries (attention
     // probabilities are the largest tensors of a BERT step). Same Float operations in the same
     // order as `y * (g - (g * y).sum(axes: [-1], keepDims: true))`, row sum in Double as

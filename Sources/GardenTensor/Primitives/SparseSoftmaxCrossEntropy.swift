@@ -42,6 +42,8 @@ struct SparseSoftmaxCrossEntropy: Primitive {
         return Tensor(softmaxAndLoss(x[0].floats, x[1].int32s, b: b, c: c).1, shape: [b])
     }
 
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let (b, c) = (x[0].shape[0], x[0].shape[1])
         var (p, _) = softmaxAndLoss(x[0].floats, x[1].int32s, b: b, c: c)

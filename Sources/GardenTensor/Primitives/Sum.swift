@@ -21,6 +21,9 @@ struct Sum: Primitive {
         return Tensor(v, shape: reducedShape(x[0].shape, axes: ax, keepDims: keepDims))
     }
 
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let kept = reducedShape(x[0].shape, axes: resolved(x[0].rank), keepDims: true)
         return [g.reshaped(kept).broadcast(to: x[0].shape)]

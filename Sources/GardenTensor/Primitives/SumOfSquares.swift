@@ -17,6 +17,8 @@ struct SumOfSquares: Primitive {
 
     func forward(_ x: [Tensor]) -> Tensor { Tensor(Float(x[0].squaredL2Norm)) }
 
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let scale = g.floats[0]
         let dx: [Float] = x[0].floats.withUnsafeBufferPointer { p in

@@ -33,6 +33,8 @@ struct TanhGelu: Primitive {
         static func f(_ v: Float) -> Float { (0.5 * v) * (1 + TanhGelu.gate(v)) }
     }
 
+    var vjpReadsOutput: Bool { false }
+
     // d/dx [½x·(1 + t)] = ½(1 + t) + ½x·(1 - t²)·√(2/π)·(1 + 3·0.044715·x²), t the gate.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [x[0].mapElements(with: g, Backward.self, grain: 4096)]

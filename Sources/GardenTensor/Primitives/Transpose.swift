@@ -49,6 +49,9 @@ struct Transpose: Primitive {
         return Tensor(out, shape: outShape)
     }
 
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
+    var vjpReadsOutput: Bool { false }
+
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         var inverse = [Int](repeating: 0, count: perm.count)
         for (i, p) in perm.enumerated() { inverse[p] = i }
