@@ -50,6 +50,24 @@ struct ReductionKernelTests {
             absolute: 1e-6, relative: 1e-6)
     }
 
+    /// `isAllFinite` against `isFinite` element by element: finite extremes pass; one infinity
+    /// or NaN anywhere (a first element, a vector lane, a second block, the tail) fails.
+    @Test func allFiniteFindsAnInfinityOrNaNAnywhere() {
+        let count = 2 * 16_384 + 13
+        var values = (0..<count).map { Float($0 % 97) - 48 }
+        values[1] = .greatestFiniteMagnitude; values[2] = -.greatestFiniteMagnitude
+        values[3] = .leastNonzeroMagnitude; values[4] = -0.0
+        #expect(Tensor(values, shape: [count]).isAllFinite)
+        for position in [0, 7, 16_390, count - 1] {
+            for bad in [Float.infinity, -.infinity, .nan, -.nan] {
+                var v = values
+                v[position] = bad
+                #expect(!Tensor(v, shape: [count]).isAllFinite, "\(bad) at \(position)")
+            }
+        }
+        #expect(Tensor.zeros([0]).isAllFinite)
+    }
+
     @Test func reducingAllAxesByDefaultGivesAScalar() {
         let x = TestInputs.uniform([2, 3, 4], stream: 22)
         let expected = NaiveReference.sum(

@@ -146,4 +146,44 @@ extension Tensor {
             p.baseAddress.map { blockedSum($0, count: p.count, squares: true) } ?? 0
         }
     }
+
+    /// Whether every element of this float tensor is finite (no infinity, no NaN): a check of
+    /// each exponent field, eight lanes of integer operations at a time, where the sum of
+    /// squares is a chain of Double additions.
+    public var isAllFinite: Bool {
+        floats.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return true }
+            let blocks = (p.count + sumBlock - 1) / sumBlock
+            var infinite = [Bool](repeating: false, count: blocks)
+            infinite.withUnsafeMutableBufferPointer { flags in
+                ParallelFor.forEach(blocks, grain: 1) { part in
+                    for b in part {
+                        let first = b * sumBlock
+                        flags[b] = hasNonFinite(base + first, count: min(sumBlock, p.count - first))
+                    }
+                }
+            }
+            return !infinite.contains(true)
+        }
+    }
+}
+
+/// Whether any of `p[0..<n]` has an all-ones exponent (±infinity or NaN): adding 2²³ to the
+/// exponent field carries into bit 31 exactly then, and the lanes OR those carries together.
+@inline(__always)
+private func hasNonFinite(_ p: UnsafePointer<Float>, count n: Int) -> Bool {
+    let exponent: UInt32 = 0x7F80_0000, carry: UInt32 = 0x0080_0000
+    var lanes = SIMD8<UInt32>()
+    var j = 0
+    while j + 8 <= n {
+        let bits = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD8<UInt32>.self)
+        lanes |= (bits & exponent) &+ carry
+        j += 8
+    }
+    var any = lanes.lowHalf | lanes.highHalf
+    while j < n {
+        any[0] |= (p[j].bitPattern & exponent) &+ carry
+        j += 1
+    }
+    return (any[0] | any[1] | any[2] | any[3]) & 0x8000_0000 != 0
 }

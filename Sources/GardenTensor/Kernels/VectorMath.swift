@@ -11,8 +11,8 @@
 enum VectorMath {
     typealias Lanes = SIMD4<Float>
 
-    /// erf(x) as the rational approximation TensorFlow's CPU kernels evaluate (Eigen's
-    /// `generic_fast_erf_float`): `x·P(x²) / Q(x²)` on x clamped to [-4, 4], degrees 13 and 8.
+    /// erf(x) as the rational approximation of Eigen's `generic_fast_erf_float` (XLA's f32 erf
+    /// has used it too): `x·P(x²) / Q(x²)` on x clamped to [-4, 4], degrees 13 and 8.
     /// Beyond |x| = 3.9 erf(x) rounds to ±1 in float32, which it returns. NaN stays NaN.
     @inline(__always)
     static func erf(_ v: Lanes) -> Lanes {
