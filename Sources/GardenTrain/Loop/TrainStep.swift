@@ -35,8 +35,9 @@ public struct TrainStep<Task: TrainingTask> {
         }
         let value = loss.scalar
         // The global norm only when clipping uses it; otherwise a finiteness check of every
-        // element says the same (a finite norm of finite gradients) in a fraction of the time,
-        // and the norm is computed for the error only.
+        // element says the same in a fraction of the time (float squares summed in Double
+        // cannot overflow, so the norm is finite exactly when every element is), and the norm
+        // is computed for the error only.
         let norm = clipNorm > 0 ? GradientClipping.globalNorm(grads) : nil
         let finite = norm.map { $0.isFinite } ?? grads.allSatisfy { $0.1.isAllFinite }
         guard value.isFinite, finite else {
