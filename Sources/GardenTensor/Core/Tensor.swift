@@ -13,7 +13,7 @@ public struct Tensor {
         case released
     }
 
-    private(set) var storage: Storage
+    let storage: Storage
     /// The dimensions. For a symbolic tensor, `-1` marks an unknown size and an unknown rank is
     /// stored as `[]` with `symbolicShape == .unknownRank`.
     public let shape: [Int]
@@ -65,11 +65,11 @@ public struct Tensor {
 
     /// This tensor's shape and dtype without its values, as a tape entry keeps a tensor its vjp
     /// does not read (`Primitive.vjpReadsInput`); reading its values is a programming error.
-    var shapeOnly: Tensor {
-        var t = self
-        t.storage = .released
-        t.tapeIndex = nil
-        return t
+    var shapeOnly: Tensor { Tensor(releasing: self) }
+
+    private init(releasing t: Tensor) {
+        storage = .released; shape = t.shape; dtype = t.dtype; symbolicShape = t.symbolicShape
+        tapeIndex = nil
     }
 
     public var isSymbolic: Bool {
