@@ -94,18 +94,25 @@ let sumBlock = 16_384
 /// thread count. One running sum of 200 k elements was a chain of dependent additions
 /// (~0.3 ms, the L2 penalty of the 784-256-10 MLP's kernel and the global gradient norm).
 func blockedSum(_ p: UnsafePointer<Float>, count n: Int, squares: Bool = false) -> Double {
+    if n <= sumBlock { return laneSum(p, count: n, squares: squares) }
+    return perSumBlock(n, initial: 0.0) { laneSum(p + $0, count: $1, squares: squares) }
+        .reduce(0, +)
+}
+
+/// `body(first, count)` for each block of `sumBlock` elements of `0..<n`, the blocks over
+/// `ParallelFor`'s threads; the results in block order.
+private func perSumBlock<R>(_ n: Int, initial: R, _ body: (Int, Int) -> R) -> [R] {
     let blocks = (n + sumBlock - 1) / sumBlock
-    if blocks <= 1 { return laneSum(p, count: n, squares: squares) }
-    var partial = [Double](repeating: 0, count: blocks)
-    partial.withUnsafeMutableBufferPointer { q in
+    var results = [R](repeating: initial, count: blocks)
+    results.withUnsafeMutableBufferPointer { out in
         ParallelFor.forEach(blocks, grain: 1) { part in
             for b in part {
                 let first = b * sumBlock
-                q[b] = laneSum(p + first, count: min(sumBlock, n - first), squares: squares)
+                out[b] = body(first, min(sumBlock, n - first))
             }
         }
     }
-    return partial.reduce(0, +)
+    return results
 }
 
 /// The Double sum of `p[0..<n]` (or of their squares) in four interleaved lanes, element `j`
@@ -153,17 +160,8 @@ extension Tensor {
     public var isAllFinite: Bool {
         floats.withUnsafeBufferPointer { p in
             guard let base = p.baseAddress else { return true }
-            let blocks = (p.count + sumBlock - 1) / sumBlock
-            var infinite = [Bool](repeating: false, count: blocks)
-            infinite.withUnsafeMutableBufferPointer { flags in
-                ParallelFor.forEach(blocks, grain: 1) { part in
-                    for b in part {
-                        let first = b * sumBlock
-                        flags[b] = hasNonFinite(base + first, count: min(sumBlock, p.count - first))
-                    }
-                }
-            }
-            return !infinite.contains(true)
+            return !perSumBlock(p.count, initial: false) { hasNonFinite(base + $0, count: $1) }
+                .contains(true)
         }
     }
 }
