@@ -29,7 +29,7 @@ struct CheckpointKeeper {
     /// Writes the checkpoint of `step` (with the best evaluation so far) and prunes old ones.
     func save(step: Int, best: BestEvaluation?) throws -> URL {
         let named = parameters.namedParameters()
-        for (path, p) in named where !p.value.floats.allSatisfy(\.isFinite) {
+        for (path, p) in named where !p.value.isAllFinite {
             throw NonFiniteLossError(
                 step: step, value: .nan, quantity: "parameter \(path)", lastGood: try latest())
         }
