@@ -91,9 +91,10 @@ public enum BLAS {
         }
         ParallelFor.forEach(blocks, grain: 1) { part in
             for block in part {
-                // Block `block` of `blocks` over the units, as ParallelFor splits a range.
-                let first = block * units / blocks * tile
-                let count = min((block + 1) * units / blocks * tile, extent) - first
+                // Block `block` of `blocks` over the 16-row (or column) units.
+                let blockUnits = ParallelFor.range(part: block, of: blocks, count: units)
+                let first = blockUnits.lowerBound * tile
+                let count = min(blockUnits.upperBound * tile, extent) - first
                 if byRows {
                     // Rows of op(A): A [m, k] steps by rows, a transposed A [k, m] by columns.
                     let rowsA = transA ? a + first : a + first * lda
