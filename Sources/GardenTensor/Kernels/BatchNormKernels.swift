@@ -13,40 +13,34 @@ enum BatchNormKernels {
     static func moments(_ x: [Float], channels c: Int) -> (mean: [Float], variance: [Float]) {
         let rows = c == 0 ? 0 : x.count / c
         let n = Double(max(rows, 1))
-        var sum = [Double](repeating: 0, count: c)
         var squares = [Double](repeating: 0, count: c)
         var mean = [Double](repeating: 0, count: c)
         x.withUnsafeBufferPointer { p in
-            sum.withUnsafeMutableBufferPointer { s in
-                squares.withUnsafeMutableBufferPointer { q in
-                    mean.withUnsafeMutableBufferPointer { m in
-                        guard let x = p.baseAddress, rows > 0 else { return }
-                        // By channel ranges, both passes per part: the split changes no bit.
-                        forEachChannelRange(c, rows: rows, sums: 2) { channels, acc in
-                            let (lo, width) = (channels.lowerBound, channels.count)
-                            let (ls, lq) = (acc, acc + width)
-                            for r in 0..<rows {
-                                let row = x + r * c + lo
-                                for j in 0..<width { ls[j] += Double(row[j]) }
-                            }
-                            for j in 0..<width { m[lo + j] = ls[j] / n }
-                            for r in 0..<rows {
-                                let row = x + r * c + lo
-                                for j in 0..<width {
-                                    let d = Double(row[j]) - m[lo + j]
-                                    lq[j] += d * d
-                                }
-                            }
+            squares.withUnsafeMutableBufferPointer { q in
+                mean.withUnsafeMutableBufferPointer { m in
+                    guard let x = p.baseAddress, rows > 0 else { return }
+                    // By channel ranges, both passes per part: the split changes no bit.
+                    forEachChannelRange(c, rows: rows, sums: 2) { channels, acc in
+                        let (lo, width) = (channels.lowerBound, channels.count)
+                        let (ls, lq) = (acc, acc + width)
+                        for r in 0..<rows {
+                            let row = x + r * c + lo
+                            for j in 0..<width { ls[j] += Double(row[j]) }
+                        }
+                        for j in 0..<width { m[lo + j] = ls[j] / n }
+                        for r in 0..<rows {
+                            let row = x + r * c + lo
                             for j in 0..<width {
-                                s[lo + j] = ls[j]
-                                q[lo + j] = lq[j]
+                                let d = Double(row[j]) - m[lo + j]
+                                lq[j] += d * d
                             }
                         }
+                        for j in 0..<width { q[lo + j] = lq[j] }
                     }
                 }
             }
         }
-        return (sum.map { Float($0 / n) }, squares.map { Float($0 / n) })
+        return (mean.map { Float($0) }, squares.map { Float($0 / n) })
     }
 
     /// `(x - mean) * scale / sqrt(variance + epsilon) + offset`, per channel.
