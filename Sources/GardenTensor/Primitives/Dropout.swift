@@ -18,8 +18,7 @@ struct Dropout: Primitive {
     /// The keep decisions the eager forward drew, for the vjp: one byte per Philox block (bit
     /// `j` keeps element `4c + j`), so the backward pass applies the same mask without running
     /// the cipher again (drawing was ~9 % of the 784-256-10 MLP's step, half of it the vjp's).
-    /// The mask is a pure function of seed, stream and position, so a vjp without a recorded
-    /// mask of its size (a forward not run eagerly, or on another shape) draws it again.
+    /// `apply` runs the forward before it records the vjp, so the mask is always there.
     let drawn = DrawnMask()
     var name: String { "dropout" }
 
@@ -30,7 +29,7 @@ struct Dropout: Primitive {
     /// bert_tiny step). The same draws, comparisons and products as `Philox.uniform` followed by
     /// a `u >= rate ? scale : 0` mask and a multiply, so the values are unchanged. `record`
     /// receives each block's keep bits.
-    func masked(_ a: [Float], record: UnsafeMutablePointer<UInt8>? = nil) -> [Float] {
+    func masked(_ a: [Float], record: UnsafeMutableBufferPointer<UInt8>) -> [Float] {
         let scale = 1 / (1 - rate), rate = rate
         let philox = Philox(seed: seed, stream: stream)
         let unit = Float(1.0 / 16_777_216.0)
@@ -53,7 +52,7 @@ struct Dropout: Primitive {
                     let (philox, scale, input, out, record) = (philox, scale, input, out, record)
                     for c in part {
                         let bits = keeps(philox.block(UInt64(c)))
-                        record?[c] = bits
+                        record[c] = bits
                         Dropout.multiply(input, out, block: c, count: n, bits: bits, scale: scale)
                     }
                 }
@@ -84,9 +83,7 @@ struct Dropout: Primitive {
     func forward(_ x: [Tensor]) -> Tensor {
         let n = x[0].count
         var recorded = [UInt8](repeating: 0, count: (n + 3) / 4)
-        let y = recorded.withUnsafeMutableBufferPointer {
-            masked(x[0].floats, record: $0.baseAddress)
-        }
+        let y = recorded.withUnsafeMutableBufferPointer { masked(x[0].floats, record: $0) }
         drawn.record(recorded, elements: n)
         return Tensor(y, shape: x[0].shape)
     }
@@ -97,26 +94,23 @@ struct Dropout: Primitive {
 
     // The same mask (a pure function of seed, stream and position) applied to the gradient.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        let gradient: [Float]
-        if let bits = drawn.bits(elements: g.count) {
-            let scale = 1 / (1 - rate), n = g.count
-            gradient = g.floats.withUnsafeBufferPointer { p in
-                [Float](unsafeUninitializedCapacity: n) { buf, count in
-                    guard let out = buf.baseAddress, let input = p.baseAddress else { return }
-                    bits.withUnsafeBufferPointer { bits in
-                        ParallelFor.forEach(bits.count, grain: ParallelFor.defaultGrain / 4) {
-                            part in
-                            for c in part {
-                                Dropout.multiply(
-                                    input, out, block: c, count: n, bits: bits[c], scale: scale)
-                            }
+        let scale = 1 / (1 - rate), n = g.count
+        guard let bits = drawn.bits(elements: n) else {
+            preconditionFailure("dropout: a vjp of \(n) elements without its forward's mask")
+        }
+        let gradient = g.floats.withUnsafeBufferPointer { p in
+            [Float](unsafeUninitializedCapacity: n) { buf, count in
+                guard let out = buf.baseAddress, let input = p.baseAddress else { return }
+                bits.withUnsafeBufferPointer { bits in
+                    ParallelFor.forEach(bits.count, grain: ParallelFor.defaultGrain / 4) { part in
+                        for c in part {
+                            Dropout.multiply(
+                                input, out, block: c, count: n, bits: bits[c], scale: scale)
                         }
                     }
-                    count = n
                 }
+                count = n
             }
-        } else {
-            gradient = masked(g.floats)
         }
         return [Tensor(gradient, shape: x[0].shape)] + (x.count > 1 ? [nil] : [])
     }
