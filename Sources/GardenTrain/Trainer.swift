@@ -62,6 +62,8 @@ public final class Trainer<Task: TrainingTask> {
                 lastStep: options.steps, metric: options.bestMetric, seed: options.seed)
         }
         var means = RunningMeans(start: start)
+        // A run that throws still leaves its last submitted checkpoint whole on disk.
+        defer { try? checkpoints.finish() }
         for step in (start + 1)...options.steps {
             let record: StepRecord
             do {
@@ -98,6 +100,7 @@ public final class Trainer<Task: TrainingTask> {
             }
             summary.endStep = step
         }
+        try checkpoints.finish()
         observers.forEach { $0.finished() }
         return summary
     }

@@ -3,6 +3,10 @@ import GardenNN
 
 /// The checkpoints of a run in `<model-dir>/checkpoints`: resuming from the latest, writing
 /// one (refusing non-finite parameters) and pruning to the latest `keepLast` plus the best.
+///
+/// `save` takes a snapshot of the values (copy-on-write arrays: the optimizer's next in-place
+/// update copies what the snapshot still holds) and writes it in the background; `finish`
+/// waits for that write. Every file is written whole or not at all, as before.
 struct CheckpointKeeper {
     let directory: URL
     let parameters: Module
@@ -14,8 +18,17 @@ struct CheckpointKeeper {
     let keepLast: Int
     /// The checkpoint the run was initialised from, if any.
     var initSource: CheckpointSource? = nil
+    let writer = CheckpointWriter()
 
-    func latest() throws -> URL? { try Checkpoint.latest(in: directory) }
+    /// The latest checkpoint on disk, once the write in flight has finished.
+    func latest() throws -> URL? {
+        try writer.finish()
+        return try Checkpoint.latest(in: directory)
+    }
+
+    /// Waits for the checkpoint being written, if any.
+    /// - Throws: Its write's error.
+    func finish() throws { try writer.finish() }
 
     /// Restores the parameters and optimizer slots from the latest checkpoint, if any.
     /// - Returns: the checkpoint and its file, nil when the directory has none.
@@ -26,8 +39,13 @@ struct CheckpointKeeper {
         return (checkpoint, url)
     }
 
-    /// Writes the checkpoint of `step` (with the best evaluation so far) and prunes old ones.
+    /// Starts writing the checkpoint of `step` (with the best evaluation so far), then pruning
+    /// old ones, in the background.
+    /// - Returns: The file being written; it is whole on disk once `finish` (or the next
+    ///   `save`) returns.
+    /// - Throws: `NonFiniteLossError` for a non-finite parameter; the previous write's error.
     func save(step: Int, best: BestEvaluation?) throws -> URL {
+        try writer.finish()
         let named = parameters.namedParameters()
         for (path, p) in named where !p.value.isAllFinite {
             throw NonFiniteLossError(
@@ -40,8 +58,11 @@ struct CheckpointKeeper {
             variables: named.map { ($0.path, $0.parameter.value) },
             optimizerSlots: optimizer.slots(), best: best)
         checkpoint.initSource = initSource
-        try checkpoint.write(to: url)
-        try CheckpointRetention.prune(directory, keepLast: keepLast, bestStep: best?.step)
+        let (directory, keepLast) = (self.directory, self.keepLast)
+        try writer.submit {
+            try checkpoint.write(to: url)
+            try CheckpointRetention.prune(directory, keepLast: keepLast, bestStep: best?.step)
+        }
         return url
     }
 }
