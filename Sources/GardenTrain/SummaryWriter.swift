@@ -38,7 +38,11 @@ public final class SummaryWriter {
         header.wallTime = now
         header.fileVersion = "brain.Event:2"
         try records.write(header.serializedData())
+        records.flush()
     }
+
+    /// Writes the events written so far to the file (they reach it within a second anyway).
+    public func flush() { records.flush() }
 
     /// Writes the scalars of one step, tags in name order.
     /// - Parameters:

@@ -6,7 +6,7 @@ import TFProto
 /// bytes, the data, masked CRC-32C of the data (all little-endian), as TensorFlow's
 /// `RecordWriter` writes event files.
 final class TFRecordWriter {
-    private let handle: FileHandle
+    private let file: BufferedAppender
 
     /// Creates (or truncates) the file at `url`.
     init(url: URL) throws {
@@ -15,16 +15,18 @@ final class TFRecordWriter {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
-        handle = try FileHandle(forWritingTo: url)
+        file = try BufferedAppender(appendingTo: url)
     }
 
-    deinit { try? handle.close() }
-
-    /// Frames `data` as one record and writes it at once, so a reader never sees half a frame
-    /// header followed by nothing from this writer.
+    /// Frames `data` as one record and appends it whole, so a reader never sees half a frame
+    /// header followed by nothing from this writer. It reaches the file within a second or at
+    /// `flush`.
     func write(_ data: Data) {
-        handle.write(Self.frame(data))
+        file.append(Self.frame(data))
     }
+
+    /// Writes the records appended so far.
+    func flush() { file.flush() }
 
     /// The framed bytes of one record.
     static func frame(_ data: Data) -> Data {

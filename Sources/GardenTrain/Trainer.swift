@@ -53,6 +53,8 @@ public final class Trainer<Task: TrainingTask> {
             return summary
         }
         let observers = try ownObservers(start: start) + self.observers
+        // Told on every way out, errors too, so that what they buffered reaches their files.
+        defer { observers.forEach { $0.finished() } }
         let trainStep = TrainStep(
             task: task, model: model, optimizer: optimizer, learningRate: options.learningRate,
             clipNorm: options.gradientClipNorm, seed: options.seed)
@@ -69,7 +71,6 @@ public final class Trainer<Task: TrainingTask> {
             do {
                 record = try trainStep(step, data.batch(at: step - 1))
             } catch var error as NonFiniteLossError {
-                observers.forEach { $0.finished() }
                 error.lastGood = try checkpoints.latest()
                 throw error
             }
@@ -101,7 +102,6 @@ public final class Trainer<Task: TrainingTask> {
             summary.endStep = step
         }
         try checkpoints.finish()
-        observers.forEach { $0.finished() }
         return summary
     }
 

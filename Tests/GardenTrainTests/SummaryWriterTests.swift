@@ -27,6 +27,7 @@ import Testing
         let dir = try TemporaryDirectory()
         let w = try SummaryWriter(directory: dir.url, startStep: 0, clock: { 1_700_000_000.5 })
         w.write(scalars: ["loss": 0.5, "learning_rate": 0.01], step: 10)
+        w.flush()
         #expect(w.url.lastPathComponent.hasPrefix("events.out.tfevents.1700000000."))
         let events = try records(Data(contentsOf: w.url)).map {
             try Tensorflow_Event(serializedBytes: $0)

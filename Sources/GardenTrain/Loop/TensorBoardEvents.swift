@@ -27,4 +27,13 @@ final class TensorBoardEvents: TrainingObserver {
     func evaluated(_ evaluation: EvaluationResult) {
         eval?.write(scalars: evaluation.values, step: evaluation.step)
     }
+
+    func checkpointed(step: Int, at url: URL) { flush() }
+
+    func finished() { flush() }
+
+    private func flush() {
+        train.flush()
+        eval?.flush()
+    }
 }
