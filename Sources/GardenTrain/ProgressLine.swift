@@ -51,7 +51,7 @@ final class ProgressLine: TrainingObserver {
     static func printf(_ format: StaticString, _ value: some BinaryFloatingPoint) -> String {
         // 400 bytes hold any Double in %.Nf with a small N (309 digits at most before the point).
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
-            let base = buffer.baseAddress!
+            guard let base = buffer.baseAddress else { return "" }
             let cFormat = UnsafeRawPointer(format.utf8Start).assumingMemoryBound(to: CChar.self)
             _ = withVaList([Double(value)]) { vsnprintf(base, buffer.count, cFormat, $0) }
             return String(cString: base)
