@@ -63,16 +63,29 @@ public func gatherRows(_ t: Tensor, _ rows: [Int]) -> Tensor {
     let width = t.shape.dropFirst().reduce(1, *)
     let shape = [rows.count] + t.shape.dropFirst()
     switch t.dtype {
-    case .float32:
-        let src = t.floats
-        var out = [Float](); out.reserveCapacity(rows.count * width)
-        for r in rows { out.append(contentsOf: src[r * width..<(r + 1) * width]) }
-        return Tensor(out, shape: shape)
-    default:
-        let src = t.int32s
-        var out = [Int32](); out.reserveCapacity(rows.count * width)
-        for r in rows { out.append(contentsOf: src[r * width..<(r + 1) * width]) }
-        return Tensor(int32: out, shape: shape)
+    case .float32: return Tensor(copyRows(t.floats, rows, width: width), shape: shape)
+    default: return Tensor(int32: copyRows(t.int32s, rows, width: width), shape: shape)
+    }
+}
+
+/// `rows` of `width` elements each, copied whole into an array that is not zeroed first, split
+/// over the threads by rows: `garden train` gathers every batch while the step's threads wait
+/// (0.07 ms of the 784-256-10 MLP's 1.1 ms step when one thread appended row by row).
+private func copyRows<Element: BitwiseCopyable>(
+    _ source: [Element], _ rows: [Int], width: Int
+) -> [Element] {
+    let count = rows.count * width
+    return [Element](unsafeUninitializedCapacity: count) { out, initialized in
+        source.withUnsafeBufferPointer { from in
+            guard let to = out.baseAddress, let from = from.baseAddress else { return }
+            let grain = max(1, ParallelFor.defaultGrain / max(width, 1))
+            ParallelFor.forEach(rows.count, grain: grain) { part in
+                for i in part {
+                    (to + i * width).initialize(from: from + rows[i] * width, count: width)
+                }
+            }
+        }
+        initialized = count
     }
 }
 

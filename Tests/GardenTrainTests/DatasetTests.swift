@@ -26,6 +26,25 @@ import Testing
         }
     }
 
+    /// Wide rows split over the threads (a 784-wide batch of 128 rows is 100 K elements): each
+    /// row lands whole at its place, Float and Int32 alike, at one thread and at three.
+    @Test func gatheredRowsAreTheSourceRowsInOrderAtAnyThreadCount() {
+        let width = 1000, count = 300
+        let source = Tensor((0..<width * count).map { Float($0) }, shape: [count, 10, 100])
+        let ids = Tensor(int32: (0..<width * count).map { Int32($0) }, shape: [count, width])
+        let rows = (0..<count).map { ($0 * 7 + 3) % count }
+        let saved = ParallelFor.threads
+        defer { ParallelFor.setThreads(saved) }
+        for threads in [1, 3] {
+            ParallelFor.setThreads(threads)
+            let floats = gatherRows(source, rows), ints = gatherRows(ids, rows)
+            #expect(floats.shape == [count, 10, 100] && ints.shape == [count, width])
+            let expected = rows.flatMap { r in (r * width..<(r + 1) * width) }
+            #expect(floats.floats == expected.map { Float($0) })
+            #expect(ints.int32s == expected.map { Int32($0) })
+        }
+    }
+
     @Test func syntheticDataIsDeterministicAndSeeded() {
         let (x1, y1) = SyntheticData.blobs(count: 50, features: 4, classes: 3, noise: 0.5, seed: 1)
         let (x2, y2) = SyntheticData.blobs(count: 50, features: 4, classes: 3, noise: 0.5, seed: 1)
