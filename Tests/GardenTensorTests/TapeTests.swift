@@ -79,6 +79,67 @@ struct TapeTests {
     }
 }
 
+/// Doubles its input; recomputes its output for a later vjp, counting the recomputations.
+private struct RecomputedDoubling: Primitive {
+    final class Count { var recomputations = 0 }
+    let count: Count
+    /// Whether its own vjp keeps the input (as GELU's does; dropout's does not).
+    let readsInput: Bool
+    var recomputes = true
+    var name: String { "recomputed_doubling" }
+    func outputType(_ t: [TensorType]) -> TensorType { t[0] }
+    func forward(_ x: [Tensor]) -> Tensor { Tensor(x[0].floats.map { $0 * 2 }, shape: x[0].shape) }
+    var recomputesOutput: Bool { recomputes }
+    func recompute(_ x: [Tensor]) -> Tensor {
+        count.recomputations += 1
+        return forward(x)
+    }
+    func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { readsInput }
+    var vjpReadsOutput: Bool { false }
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] { [g * 2] }
+    func lower(_ tracer: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
+        preconditionFailure("not traced")
+    }
+}
+
+@Suite("Tape recomputation")
+struct TapeRecomputationTests {
+    /// `input → doubling → matmul(w)`: w's gradient reads the doubled values, and the count of
+    /// recomputations they took.
+    func weightGradient(
+        _ input: (Parameter) -> Tensor, rows: Int, readsInput: Bool, recomputes: Bool = true
+    ) -> (gradient: [Float], recomputations: Int) {
+        let x = Parameter(TestInputs.uniform([rows, 1024], stream: 71), path: "x")
+        let w = Parameter(TestInputs.uniform([1024, 1], stream: 72), path: "w")
+        let doubling = RecomputedDoubling(
+            count: .init(), readsInput: readsInput, recomputes: recomputes)
+        let (_, gradients) = Tape.valueWithGradients {
+            apply(doubling, [input(x)]).matmul(w.read()).sum()
+        }
+        let gradient = gradients.first { $0.0 === w }?.1.floats ?? []
+        return (gradient, doubling.count.recomputations)
+    }
+
+    @Test func largeOutputsAreRecomputedForTheVJPThatReadsThemWithTheSameValues() {
+        // 2048 × 1024 elements: 8 MiB, at the size where recomputing starts.
+        let read: (Parameter) -> Tensor = { $0.read() }
+        let kept = weightGradient(read, rows: 2048, readsInput: true, recomputes: false)
+        let recomputed = weightGradient(read, rows: 2048, readsInput: true)
+        #expect(kept.recomputations == 0 && recomputed.recomputations == 1)
+        #expect(recomputed.gradient == kept.gradient)
+        // A parameter's value is alive anyway: recomputing from it keeps nothing more.
+        #expect(weightGradient(read, rows: 2048, readsInput: false).recomputations == 1)
+    }
+
+    @Test func smallOutputsAndInputsOnlyTheRecomputationWouldKeepAreNotRecomputed() {
+        #expect(weightGradient({ $0.read() }, rows: 8, readsInput: true).recomputations == 0)
+        // The sum's output is kept by no vjp; holding it to recompute would keep it alive.
+        let sum: (Parameter) -> Tensor = { $0.read() + 1 }
+        #expect(weightGradient(sum, rows: 2048, readsInput: false).recomputations == 0)
+        #expect(weightGradient(sum, rows: 2048, readsInput: true).recomputations == 1)
+    }
+}
+
 @Suite("Gradient check harness")
 struct GradientCheckHarnessTests {
     /// x² with a vjp that forgets the factor 2, to prove the harness catches a wrong rule.

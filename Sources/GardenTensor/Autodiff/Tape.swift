@@ -5,9 +5,15 @@ public final class Tape {
         var inputs: [Int?]
         var backward: ((Tensor) -> [Tensor?])?
         var shape: [Int]
+        /// Whether the entry's vjp keeps its output alive (a parameter's value is alive anyway).
+        var keepsOutput: Bool
     }
 
     private(set) var entries: [Entry] = []
+    /// How to compute an entry's output again for a later vjp that reads it
+    /// (`Primitive.recomputesOutput`), by entry; few entries have one.
+    // Read for every recorded op: no dynamic exclusivity check (one thread owns a tape).
+    @exclusivity(unchecked) private var recomputations: [Int: () -> Tensor] = [:]
     private var leaves: [ObjectIdentifier: (index: Int, parameter: Parameter)] = [:]
     private var leafOrder: [ObjectIdentifier] = []
 
@@ -45,16 +51,31 @@ public final class Tape {
         let key = ObjectIdentifier(parameter)
         if let leaf = leaves[key] { return parameter.value.onTape(leaf.index) }
         let index = entries.count
-        entries.append(Entry(inputs: [], backward: nil, shape: parameter.value.shape))
+        entries.append(
+            Entry(inputs: [], backward: nil, shape: parameter.value.shape, keepsOutput: true))
         leaves[key] = (index, parameter)
         leafOrder.append(key)
         return parameter.value.onTape(index)
     }
 
-    func record(inputs: [Int?], shape: [Int], backward: @escaping (Tensor) -> [Tensor?]) -> Int {
-        entries.append(Entry(inputs: inputs, backward: backward, shape: shape))
+    func record(
+        inputs: [Int?], shape: [Int], keepsOutput: Bool, recompute: (() -> Tensor)?,
+        backward: @escaping (Tensor) -> [Tensor?]
+    ) -> Int {
+        entries.append(
+            Entry(inputs: inputs, backward: backward, shape: shape, keepsOutput: keepsOutput))
+        if let recompute { recomputations[entries.count - 1] = recompute }
         return entries.count - 1
     }
+
+    /// Whether any entry's output can be recomputed.
+    var recomputes: Bool { !recomputations.isEmpty }
+
+    /// Whether entry `index`'s output stays alive until its vjp has run.
+    func keepsOutput(of index: Int) -> Bool { entries[index].keepsOutput }
+
+    /// How to compute entry `index`'s output again, if its primitive recomputes it.
+    func recomputation(of index: Int) -> (() -> Tensor)? { recomputations[index] }
 
     private func backward(from loss: Tensor) -> [Tensor?] {
         var grads = [Tensor?](repeating: nil, count: entries.count)
@@ -70,6 +91,7 @@ public final class Tape {
             // The vjp holds the tensors its forward saved: let them go once it has run, so the
             // activations shrink as the gradients grow instead of all staying to the end.
             entries[i].backward = nil
+            if recomputes { recomputations[i] = nil }
             for (k, input) in entries[i].inputs.enumerated() {
                 guard let j = input, k < inputGrads.count, let ig = inputGrads[k] else { continue }
                 grads[j] = grads[j].map { $0 + ig } ?? ig

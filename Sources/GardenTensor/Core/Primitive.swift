@@ -33,6 +33,13 @@ public protocol Primitive {
     func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool
     /// Whether the vjp reads the forward's output (default true); see `vjpReadsInput`.
     var vjpReadsOutput: Bool { get }
+    /// Whether a later vjp that reads this primitive's output gets it computed again by
+    /// `recompute` in the backward pass instead of keeping it from the forward (default false).
+    /// For cheap element-wise primitives (GELU, dropout): `apply` takes it up only when every
+    /// input stays alive for the backward pass anyway, so memory never grows.
+    var recomputesOutput: Bool { get }
+    /// The forward's output again, bit for bit, from the same inputs (default: `forward`).
+    func recompute(_ inputs: [Tensor]) -> Tensor
     /// Appends the TensorFlow ops computing this primitive and returns the output reference.
     func lower(_ tracer: Tracer, _ inputs: [GraphRef], _ types: [TensorType]) -> GraphRef
 }
@@ -46,6 +53,8 @@ extension Primitive {
 
     public func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { true }
     public var vjpReadsOutput: Bool { true }
+    public var recomputesOutput: Bool { false }
+    public func recompute(_ inputs: [Tensor]) -> Tensor { forward(inputs) }
 }
 
 /// Runs `primitive` in the current mode: traced inputs lower to graph nodes; otherwise the kernel
@@ -71,16 +80,69 @@ public func apply(_ primitive: Primitive, _ inputs: [Tensor]) -> Tensor {
     let tapeInputs = inputs.map { $0.tapeIndex }
     let needed = tapeInputs.map { $0 != nil }
     let everyInput = !needed.contains(false)
-    // Only what the vjp reads stays alive with the tape entry.
-    let detachedInputs = inputs.indices.map { i in
+    // Only what the vjp reads stays alive with the tape entry; an input whose producer
+    // recomputes it is not kept at all, but computed again when the vjp runs.
+    var kept = inputs.indices.map { i in
         primitive.vjpReadsInput(i, needed: needed) ? inputs[i].detached : inputs[i].shapeOnly
     }
-    let detachedOutput = primitive.vjpReadsOutput ? output : output.shapeOnly
-    let index = tape.record(inputs: tapeInputs, shape: output.shape) { grad in
-        everyInput
-            ? primitive.vjp(detachedInputs, detachedOutput, grad)
-            : primitive.vjp(
-                detachedInputs, detachedOutput, grad, needed: needed)
+    var recomputed: [(input: Int, again: () -> Tensor)] = []
+    if tape.recomputes {
+        for (i, j) in tapeInputs.enumerated() {
+            guard let j, let again = tape.recomputation(of: j),
+                primitive.vjpReadsInput(i, needed: needed)
+            else { continue }
+            kept[i] = inputs[i].shapeOnly
+            recomputed.append((i, again))
+        }
     }
+    let keptOutput = primitive.vjpReadsOutput ? output : output.shapeOnly
+    let recompute =
+        primitive.recomputesOutput && output.count >= recomputedElements
+        ? recomputation(of: primitive, inputs, tape: tape) : nil
+    // Two closures so that the common one (nothing recomputed) captures no more than it uses.
+    let backward: (Tensor) -> [Tensor?] =
+        recomputed.isEmpty
+        ? { [kept] grad in
+            vjp(primitive, kept, keptOutput, grad, needed: everyInput ? nil : needed)
+        }
+        : { [kept] grad in
+            var inputs = kept
+            for (i, again) in recomputed { inputs[i] = again() }
+            return vjp(primitive, inputs, keptOutput, grad, needed: everyInput ? nil : needed)
+        }
+    let index = tape.record(
+        inputs: tapeInputs, shape: output.shape, keepsOutput: primitive.vjpReadsOutput,
+        recompute: recompute, backward: backward)
     return output.onTape(index)
 }
+
+/// `primitive`'s vjp, of every input (`needed` nil) or of those `needed` marks.
+@inline(__always)
+private func vjp(
+    _ primitive: Primitive, _ inputs: [Tensor], _ output: Tensor, _ grad: Tensor, needed: [Bool]?
+) -> [Tensor?] {
+    guard let needed else { return primitive.vjp(inputs, output, grad) }
+    return primitive.vjp(inputs, output, grad, needed: needed)
+}
+
+/// How a later vjp gets the output of `primitive` (which `recomputesOutput`) again instead of
+/// keeping it, or nil to keep it.
+///
+/// `apply` asks only for outputs of at least `recomputedElements` elements: recomputing trades time for memory
+/// (GELU's erf is not free), which pays where activations are large (a BERT layer at 4×
+/// intermediate size and sequence 128) and not in small models. And only when that keeps
+/// nothing alive that would otherwise be freed: each input is read by the primitive's own vjp,
+/// kept by its producer's, or a scalar (dropout's rate).
+func recomputation(of primitive: Primitive, _ inputs: [Tensor], tape: Tape) -> (() -> Tensor)? {
+    let needed = inputs.map { $0.tapeIndex != nil }
+    for (i, input) in inputs.enumerated()
+    where !primitive.vjpReadsInput(i, needed: needed) && input.count > 1 {
+        guard let j = input.tapeIndex, tape.keepsOutput(of: j) else { return nil }
+    }
+    let detached = inputs.map { $0.detached }
+    return { primitive.recompute(detached) }
+}
+
+/// 8 MiB of Float32 (2^21 elements): a BERT-base-sized layer's attention probabilities and
+/// intermediate activations are above, the bench's bert_tiny and MLPs below.
+let recomputedElements = 1 << 21

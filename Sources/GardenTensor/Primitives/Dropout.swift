@@ -92,13 +92,26 @@ struct Dropout: Primitive {
     func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
     var vjpReadsOutput: Bool { false }
 
+    // Attention probabilities are kept by their softmax's vjp: the product after dropout need
+    // not keep the dropped ones too (`apply` decides, from what the producer keeps).
+    var recomputesOutput: Bool { true }
+
+    /// The forward's output again: the recorded mask applied to the input, as the forward
+    /// applied it (`multiply`), so the same bits without drawing again.
+    func recompute(_ x: [Tensor]) -> Tensor { Tensor(applyMask(x[0].floats), shape: x[0].shape) }
+
     // The same mask (a pure function of seed, stream and position) applied to the gradient.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        let scale = 1 / (1 - rate), n = g.count
+        [Tensor(applyMask(g.floats), shape: x[0].shape)] + (x.count > 1 ? [nil] : [])
+    }
+
+    /// `values` times the forward's recorded mask and scale.
+    private func applyMask(_ values: [Float]) -> [Float] {
+        let scale = 1 / (1 - rate), n = values.count
         guard let bits = drawn.bits(elements: n) else {
-            preconditionFailure("dropout: a vjp of \(n) elements without its forward's mask")
+            preconditionFailure("dropout: \(n) elements without its forward's mask")
         }
-        let gradient = g.floats.withUnsafeBufferPointer { p in
+        return values.withUnsafeBufferPointer { p in
             [Float](unsafeUninitializedCapacity: n) { buf, count in
                 guard let out = buf.baseAddress, let input = p.baseAddress else { return }
                 bits.withUnsafeBufferPointer { bits in
@@ -112,7 +125,6 @@ struct Dropout: Primitive {
                 count = n
             }
         }
-        return [Tensor(gradient, shape: x[0].shape)] + (x.count > 1 ? [nil] : [])
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {

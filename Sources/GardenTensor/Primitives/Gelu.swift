@@ -27,6 +27,9 @@ struct Gelu: Primitive {
     }
 
     var vjpReadsOutput: Bool { false }
+    // Its vjp keeps the input, so the product after it need not keep the output too (a
+    // quarter of a BERT layer's activations at 4× intermediate size).
+    var recomputesOutput: Bool { true }
 
     // The composite's backward, element by element: through `(x·½)·(1 + erf(x·c))` the two paths
     // to x give `g·(1 + erf)·½` and `g·(x·½)·exp(-t²)·2/√π·c`, summed as the tape sums them.

@@ -34,6 +34,9 @@ struct TanhGelu: Primitive {
     }
 
     var vjpReadsOutput: Bool { false }
+    // Its vjp keeps the input, so the product after it need not keep the output too (a
+    // quarter of a BERT layer's activations at 4× intermediate size).
+    var recomputesOutput: Bool { true }
 
     // d/dx [½x·(1 + t)] = ½(1 + t) + ½x·(1 - t²)·√(2/π)·(1 + 3·0.044715·x²), t the gate.
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
