@@ -131,6 +131,21 @@ struct TapeRecomputationTests {
         #expect(weightGradient(read, rows: 2048, readsInput: false).recomputations == 1)
     }
 
+    @Test func aRecomputedInputIsRecomputedForTheRecomputationToo() {
+        // doubling(doubling(x)), neither vjp reading its input: the outer output is recomputed
+        // from the inner one recomputed from x (a parameter), nothing kept in between.
+        func twice(_ recomputes: Bool) -> ([Float], Int) {
+            let inner = RecomputedDoubling(count: .init(), readsInput: false)
+            let (gradient, outer) = weightGradient(
+                { apply(inner, [$0.read()]) }, rows: 2048, readsInput: false,
+                recomputes: recomputes)
+            return (gradient, outer + inner.count.recomputations)
+        }
+        let (kept, none) = twice(false), (recomputed, both) = twice(true)
+        #expect(none == 0 && both == 2)
+        #expect(recomputed == kept)
+    }
+
     @Test func smallOutputsAndInputsOnlyTheRecomputationWouldKeepAreNotRecomputed() {
         #expect(weightGradient({ $0.read() }, rows: 8, readsInput: true).recomputations == 0)
         // The sum's output is kept by no vjp; holding it to recompute would keep it alive.

@@ -128,19 +128,28 @@ private func vjp(
 /// How a later vjp gets the output of `primitive` (which `recomputesOutput`) again instead of
 /// keeping it, or nil to keep it.
 ///
-/// `apply` asks only for outputs of at least `recomputedElements` elements: recomputing trades time for memory
-/// (GELU's erf is not free), which pays where activations are large (a BERT layer at 4×
-/// intermediate size and sequence 128) and not in small models. And only when that keeps
-/// nothing alive that would otherwise be freed: each input is read by the primitive's own vjp,
-/// kept by its producer's, or a scalar (dropout's rate).
+/// `apply` asks only for outputs of at least `recomputedElements` elements: recomputing trades
+/// time for memory (GELU's erf is not free), which pays where activations are large (a BERT
+/// layer at 4× intermediate size and sequence 128) and not in small models. And only when that
+/// keeps nothing alive that would otherwise be freed: each input is recomputed by its own
+/// producer, read by the primitive's own vjp, kept by its producer's vjp, or a scalar (dropout's
+/// rate).
 func recomputation(of primitive: Primitive, _ inputs: [Tensor], tape: Tape) -> (() -> Tensor)? {
     let needed = inputs.map { $0.tapeIndex != nil }
-    for (i, input) in inputs.enumerated()
-    where !primitive.vjpReadsInput(i, needed: needed) && input.count > 1 {
-        guard let j = input.tapeIndex, tape.keepsOutput(of: j) else { return nil }
+    var sources: [() -> Tensor] = []
+    for (i, input) in inputs.enumerated() {
+        if let j = input.tapeIndex, let again = tape.recomputation(of: j) {
+            sources.append(again)
+            continue
+        }
+        let alive =
+            primitive.vjpReadsInput(i, needed: needed) || input.count == 1
+            || input.tapeIndex.map { tape.keepsOutput(of: $0) } ?? false
+        guard alive else { return nil }
+        let value = input.detached
+        sources.append { value }
     }
-    let detached = inputs.map { $0.detached }
-    return { primitive.recompute(detached) }
+    return { primitive.recompute(sources.map { $0() }) }
 }
 
 /// 8 MiB of Float32 (2^21 elements): a BERT-base-sized layer's attention probabilities and
