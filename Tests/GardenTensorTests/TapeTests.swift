@@ -146,12 +146,34 @@ struct TapeRecomputationTests {
         #expect(recomputed == kept)
     }
 
+    @Test func anOutputTwoVJPsReadIsRecomputedOnce() {
+        let x = Parameter(TestInputs.uniform([2048, 1024], stream: 73), path: "x")
+        let w = Parameter(TestInputs.uniform([1024, 1], stream: 74), path: "w")
+        let v = Parameter(TestInputs.uniform([1024, 1], stream: 75), path: "v")
+        let doubling = RecomputedDoubling(count: .init(), readsInput: false)
+        let (_, gradients) = Tape.valueWithGradients {
+            let y = apply(doubling, [x.read()])
+            return (y.matmul(w.read()) + y.matmul(v.read())).sum()
+        }
+        #expect(doubling.count.recomputations == 1)
+        // Both products got the doubled values: each weight's gradient is 2·x summed over rows.
+        let columnSums = (0..<1024).map { c in
+            (0..<2048).reduce(Float(0)) { $0 + 2 * x.value.floats[$1 * 1024 + c] }
+        }
+        for p in [w, v] {
+            let g = gradients.first { $0.0 === p }?.1.floats ?? []
+            #expect(g.count == 1024)
+            #expect(zip(g, columnSums).allSatisfy { abs($0 - $1) <= 1e-3 * max(1, abs($1)) })
+        }
+    }
+
     @Test func smallOutputsAndInputsOnlyTheRecomputationWouldKeepAreNotRecomputed() {
         #expect(weightGradient({ $0.read() }, rows: 8, readsInput: true).recomputations == 0)
-        // The sum's output is kept by no vjp; holding it to recompute would keep it alive.
-        let sum: (Parameter) -> Tensor = { $0.read() + 1 }
-        #expect(weightGradient(sum, rows: 2048, readsInput: false).recomputations == 0)
-        #expect(weightGradient(sum, rows: 2048, readsInput: true).recomputations == 1)
+        // The product's output is kept by no vjp and not recomputed: holding it to recompute
+        // from would keep it alive.
+        let scaled: (Parameter) -> Tensor = { $0.read() * 3 }
+        #expect(weightGradient(scaled, rows: 2048, readsInput: false).recomputations == 0)
+        #expect(weightGradient(scaled, rows: 2048, readsInput: true).recomputations == 1)
     }
 }
 

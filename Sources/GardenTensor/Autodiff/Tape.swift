@@ -13,7 +13,7 @@ public final class Tape {
     /// How to compute an entry's output again for a later vjp that reads it
     /// (`Primitive.recomputesOutput`), by entry; few entries have one.
     // Read for every recorded op: no dynamic exclusivity check (one thread owns a tape).
-    @exclusivity(unchecked) private var recomputations: [Int: () -> Tensor] = [:]
+    @exclusivity(unchecked) private var recomputations: [Int: Recomputation] = [:]
     private var leaves: [ObjectIdentifier: (index: Int, parameter: Parameter)] = [:]
     private var leafOrder: [ObjectIdentifier] = []
 
@@ -59,7 +59,7 @@ public final class Tape {
     }
 
     func record(
-        inputs: [Int?], shape: [Int], keepsOutput: Bool, recompute: (() -> Tensor)?,
+        inputs: [Int?], shape: [Int], keepsOutput: Bool, recompute: Recomputation?,
         backward: @escaping (Tensor) -> [Tensor?]
     ) -> Int {
         entries.append(
@@ -75,7 +75,7 @@ public final class Tape {
     func keepsOutput(of index: Int) -> Bool { entries[index].keepsOutput }
 
     /// How to compute entry `index`'s output again, if its primitive recomputes it.
-    func recomputation(of index: Int) -> (() -> Tensor)? { recomputations[index] }
+    func recomputation(of index: Int) -> Recomputation? { recomputations[index] }
 
     private func backward(from loss: Tensor) -> [Tensor?] {
         var grads = [Tensor?](repeating: nil, count: entries.count)

@@ -85,14 +85,15 @@ public func apply(_ primitive: Primitive, _ inputs: [Tensor]) -> Tensor {
     var kept = inputs.indices.map { i in
         primitive.vjpReadsInput(i, needed: needed) ? inputs[i].detached : inputs[i].shapeOnly
     }
-    var recomputed: [(input: Int, again: () -> Tensor)] = []
+    var recomputed: [(input: Int, source: Recomputation)] = []
     if tape.recomputes {
         for (i, j) in tapeInputs.enumerated() {
-            guard let j, let again = tape.recomputation(of: j),
+            guard let j, let source = tape.recomputation(of: j),
                 primitive.vjpReadsInput(i, needed: needed)
             else { continue }
             kept[i] = inputs[i].shapeOnly
-            recomputed.append((i, again))
+            source.addReader()
+            recomputed.append((i, source))
         }
     }
     let keptOutput = primitive.vjpReadsOutput ? output : output.shapeOnly
@@ -107,7 +108,7 @@ public func apply(_ primitive: Primitive, _ inputs: [Tensor]) -> Tensor {
         }
         : { [kept] grad in
             var inputs = kept
-            for (i, again) in recomputed { inputs[i] = again() }
+            for (i, source) in recomputed { inputs[i] = source.read() }
             return vjp(primitive, inputs, keptOutput, grad, needed: everyInput ? nil : needed)
         }
     let index = tape.record(
@@ -134,22 +135,21 @@ private func vjp(
 /// keeps nothing alive that would otherwise be freed: each input is recomputed by its own
 /// producer, read by the primitive's own vjp, kept by its producer's vjp, or a scalar (dropout's
 /// rate).
-func recomputation(of primitive: Primitive, _ inputs: [Tensor], tape: Tape) -> (() -> Tensor)? {
+func recomputation(of primitive: Primitive, _ inputs: [Tensor], tape: Tape) -> Recomputation? {
     let needed = inputs.map { $0.tapeIndex != nil }
-    var sources: [() -> Tensor] = []
+    var sources: [Recomputation.Input] = []
     for (i, input) in inputs.enumerated() {
-        if let j = input.tapeIndex, let again = tape.recomputation(of: j) {
-            sources.append(again)
+        if let j = input.tapeIndex, let source = tape.recomputation(of: j) {
+            sources.append(.recomputed(source))
             continue
         }
         let alive =
             primitive.vjpReadsInput(i, needed: needed) || input.count == 1
             || input.tapeIndex.map { tape.keepsOutput(of: $0) } ?? false
         guard alive else { return nil }
-        let value = input.detached
-        sources.append { value }
+        sources.append(.value(input.detached))
     }
-    return { primitive.recompute(sources.map { $0() }) }
+    return Recomputation(inputs: sources) { primitive.recompute($0) }
 }
 
 /// 8 MiB of Float32 (2^21 elements): a BERT-base-sized layer's attention probabilities and

@@ -7,6 +7,8 @@ struct Add: ElementwiseBinary {
     // Only the shapes, to unbroadcast.
     func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
     var vjpReadsOutput: Bool { false }
+    // A bias after a recomputed product (see `BatchMatMul`).
+    var recomputesOutput: Bool { true }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         [g.unbroadcast(to: x[0].shape), g.unbroadcast(to: x[1].shape)]

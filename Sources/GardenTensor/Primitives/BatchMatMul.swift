@@ -68,6 +68,11 @@ struct BatchMatMul: Primitive {
     }
 
     var vjpReadsOutput: Bool { false }
+    // A product again costs a GEMM, but the tape asks only for large outputs that a later vjp
+    // reads through element-wise steps (BERT's intermediate dense → bias → GELU, whose input
+    // is a quarter of a layer's activations at 4× intermediate size): one product per layer
+    // instead of keeping 16 MiB of it at sequence 128.
+    var recomputesOutput: Bool { true }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
         let (a, b) = (x[0], x[1])
