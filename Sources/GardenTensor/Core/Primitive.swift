@@ -99,7 +99,7 @@ public func apply(_ primitive: Primitive, _ inputs: [Tensor]) -> Tensor {
     let keptOutput = primitive.vjpReadsOutput ? output : output.shapeOnly
     let recompute =
         primitive.recomputesOutput && output.count >= recomputedElements
-        ? recomputation(of: primitive, inputs, tape: tape) : nil
+        ? recomputation(of: primitive, inputs, needed: needed, tape: tape) : nil
     // Two closures so that the common one (nothing recomputed) captures no more than it uses.
     let backward: (Tensor) -> [Tensor?] =
         recomputed.isEmpty
@@ -134,9 +134,10 @@ private func vjp(
 /// layer at 4× intermediate size and sequence 128) and not in small models. And only when that
 /// keeps nothing alive that would otherwise be freed: each input is recomputed by its own
 /// producer, read by the primitive's own vjp, kept by its producer's vjp, or a scalar (dropout's
-/// rate).
-func recomputation(of primitive: Primitive, _ inputs: [Tensor], tape: Tape) -> Recomputation? {
-    let needed = inputs.map { $0.tapeIndex != nil }
+/// rate). `needed` marks the inputs on the tape, as `apply` hands them to the vjp.
+func recomputation(
+    of primitive: Primitive, _ inputs: [Tensor], needed: [Bool], tape: Tape
+) -> Recomputation? {
     var sources: [Recomputation.Input] = []
     for (i, input) in inputs.enumerated() {
         if let j = input.tapeIndex, let source = tape.recomputation(of: j) {
