@@ -35,8 +35,9 @@ public protocol Primitive {
     var vjpReadsOutput: Bool { get }
     /// Whether a later vjp that reads this primitive's output gets it computed again by
     /// `recompute` in the backward pass instead of keeping it from the forward (default false).
-    /// For cheap element-wise primitives (GELU, dropout): `apply` takes it up only when every
-    /// input stays alive for the backward pass anyway, so memory never grows.
+    /// GELU, dropout, batched products and sums say so; `apply` takes it up only for large
+    /// outputs whose every input stays alive anyway or is recomputed itself, so memory never
+    /// grows (`recomputation(of:_:needed:tape:)`).
     var recomputesOutput: Bool { get }
     /// The forward's output again, bit for bit, from the same inputs (default: `forward`).
     func recompute(_ inputs: [Tensor]) -> Tensor
