@@ -17,7 +17,8 @@ public final class Trainer<Task: TrainingTask> {
     public let evalData: InMemoryDataset<Task.Batch>?
     public let options: TrainerOptions
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-    /// Observers told after the trainer's own (progress line, metrics.jsonl, events).
+    /// Observers told on the training thread, after the trainer's own (progress line,
+    /// metrics.jsonl, events) were handed the same news for their thread.
     public var observers: [TrainingObserver] = []
 
     public init(
@@ -106,7 +107,7 @@ public final class Trainer<Task: TrainingTask> {
     }
 
     /// The progress line, metrics.jsonl (cut back to `start`) and the event files, in the order
-    /// they are told.
+    /// they are told, on a thread of their own (`BackgroundObservers`).
     func ownObservers(start: Int) throws -> [TrainingObserver] {
         let metrics = MetricsLog(url: options.modelDir.appendingPathComponent("metrics.jsonl"))
         try metrics.truncate(after: start)
@@ -120,6 +121,6 @@ public final class Trainer<Task: TrainingTask> {
                     directory: options.modelDir.appendingPathComponent("events"),
                     evaluates: evalData != nil, startStep: start))
         }
-        return observers
+        return [BackgroundObservers(observers)]
     }
 }

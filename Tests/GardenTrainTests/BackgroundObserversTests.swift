@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import GardenTrain
+
+@Suite struct BackgroundObserversTests {
+    struct LogFailed: Error, Equatable { let step: Int }
+
+    /// Hears on the background thread, slowly enough that a checkpoint that did not wait for
+    /// the news before it would find it missing.
+    final class SlowRecorder: TrainingObserver, @unchecked Sendable {
+        let events = Mutex<[String]>([])
+        var failAt: Int?
+
+        func logged(_ means: LoggedMeans) throws {
+            usleep(2000)
+            if means.step == failAt { throw LogFailed(step: means.step) }
+            events.withLock { $0.append("logged \(means.step)") }
+        }
+        func evaluated(_ evaluation: EvaluationResult) {
+            events.withLock { $0.append("evaluated \(evaluation.step)") }
+        }
+        func checkpointed(step: Int, at url: URL) {
+            events.withLock { $0.append("checkpointed \(step)") }
+        }
+        func finished() { events.withLock { $0.append("finished") } }
+    }
+
+    static func means(_ step: Int) -> LoggedMeans {
+        LoggedMeans(step: step, loss: 1, metrics: [:], learningRate: 0.1, stepsPerSecond: 1)
+    }
+
+    @Test func aCheckpointWaitsForEveryNoticeBeforeIt() throws {
+        let recorder = SlowRecorder()
+        let background = BackgroundObservers([recorder])
+        background.logged(Self.means(1))
+        background.logged(Self.means(2))
+        background.evaluated(EvaluationResult(step: 2, values: [:], best: nil, isNewBest: false))
+        try background.checkpointed(step: 2, at: URL(fileURLWithPath: "/ckpt-000002.h5"))
+        #expect(
+            recorder.events.withLock { $0 }
+                == ["logged 1", "logged 2", "evaluated 2", "checkpointed 2"])
+        background.logged(Self.means(3))
+        background.finished()
+        #expect(recorder.events.withLock { $0.suffix(2) } == ["logged 3", "finished"])
+    }
+
+    @Test func anErrorOnTheThreadIsThrownOnceByTheNextCheckpoint() throws {
+        let recorder = SlowRecorder()
+        recorder.failAt = 1
+        let background = BackgroundObservers([recorder])
+        background.logged(Self.means(1))
+        background.logged(Self.means(2))
+        let url = URL(fileURLWithPath: "/ckpt-000002.h5")
+        #expect(throws: LogFailed(step: 1)) { try background.checkpointed(step: 2, at: url) }
+        // Once: the next checkpoint has nothing to report.
+        try background.checkpointed(step: 3, at: url)
+        #expect(
+            recorder.events.withLock { $0 } == ["logged 2", "checkpointed 2", "checkpointed 3"])
+    }
+}
