@@ -51,8 +51,9 @@ struct CheckpointKeeper {
             throw NonFiniteLossError(
                 step: step, value: .nan, quantity: "parameter \(path)", lastGood: try latest())
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent(Checkpoint.fileName(step: step))
+        // Not a directory: without the hint, Foundation asks the file system (a `stat`).
+        let url = directory.appendingPathComponent(
+            Checkpoint.fileName(step: step), isDirectory: false)
         var checkpoint = Checkpoint(
             step: step, seed: seed, recipe: recipeYAML,
             variables: named.map { ($0.path, $0.parameter.value) },
@@ -60,6 +61,8 @@ struct CheckpointKeeper {
         checkpoint.initSource = initSource
         let (directory, keepLast) = (self.directory, self.keepLast)
         try writer.submit {
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true)
             try checkpoint.write(to: url)
             try CheckpointRetention.prune(directory, keepLast: keepLast, bestStep: best?.step)
         }
