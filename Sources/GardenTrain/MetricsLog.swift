@@ -8,17 +8,18 @@ import Foundation
 final class MetricsLog: TrainingObserver {
     let url: URL
     /// The file opened for appending at the first line, kept open for the run: opening and
-    /// closing it per line was a third of a log line's cost. Lines reach the file within a
-    /// second, at each checkpoint (a resumed run keeps exactly the lines up to its checkpoint)
-    /// and when the run ends. (`truncate` and `writeHeader` replace the file, so they come
-    /// before.)
-    private var appending: BufferedAppender?
+    /// closing it per line was a third of a log line's cost. Each line is written as it is
+    /// heard (on the checkpoint writer's thread, `BackgroundObservers`, before any later
+    /// checkpoint's file), so a resumed run finds every line up to its checkpoint.
+    /// (`truncate` and `writeHeader` replace the file, so they come before.)
+    private var appending: FileHandle?
 
     init(url: URL) { self.url = url }
 
-    func checkpointed(step: Int, at url: URL) { appending?.flush() }
-
-    func finished() { appending = nil }
+    func finished() {
+        try? appending?.close()
+        appending = nil
+    }
 
     /// `{"step": s, "learning_rate": ..., "loss": ..., <metrics>}`.
     func logged(_ means: LoggedMeans) {
@@ -63,9 +64,11 @@ final class MetricsLog: TrainingObserver {
         let line = "{" + (["\"step\": \(step)"] + body).joined(separator: ", ") + "}\n"
         if appending == nil {
             if !FileManager.default.fileExists(atPath: url.path) { try? Data().write(to: url) }
-            appending = try? BufferedAppender(appendingTo: url)
+            appending = try? FileHandle(forWritingTo: url)
+            _ = try? appending?.seekToEnd()
         }
-        appending?.append(Data(line.utf8))
+        // A failed write (a full disk) loses the line rather than stop the run: it is a log.
+        try? appending?.write(contentsOf: Data(line.utf8))
     }
 
     /// A JSON string literal, escaped by Foundation's encoder.

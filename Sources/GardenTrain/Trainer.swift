@@ -53,7 +53,8 @@ public final class Trainer<Task: TrainingTask> {
             summary.lastCheckpoint = try checkpoints.latest()
             return summary
         }
-        let observers = try ownObservers(start: start) + self.observers
+        let observers =
+            try ownObservers(start: start, on: checkpoints.writer.queue) + self.observers
         // Told on every way out, errors too, so that what they buffered reaches their files.
         defer { observers.forEach { $0.finished() } }
         let trainStep = TrainStep(
@@ -107,8 +108,8 @@ public final class Trainer<Task: TrainingTask> {
     }
 
     /// The progress line, metrics.jsonl (cut back to `start`) and the event files, in the order
-    /// they are told, on a thread of their own (`BackgroundObservers`).
-    func ownObservers(start: Int) throws -> [TrainingObserver] {
+    /// they are told, on `queue` (the checkpoint writer's thread: `BackgroundObservers`).
+    func ownObservers(start: Int, on queue: DispatchQueue) throws -> [TrainingObserver] {
         let metrics = MetricsLog(url: options.modelDir.appendingPathComponent("metrics.jsonl"))
         try metrics.truncate(after: start)
         if start == 0 { try metrics.writeHeader(BLASKernel.current) }
@@ -121,6 +122,6 @@ public final class Trainer<Task: TrainingTask> {
                     directory: options.modelDir.appendingPathComponent("events"),
                     evaluates: evalData != nil, startStep: start))
         }
-        return [BackgroundObservers(observers)]
+        return [BackgroundObservers(observers, on: queue)]
     }
 }

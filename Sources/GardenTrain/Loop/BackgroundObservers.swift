@@ -1,53 +1,58 @@
 import Dispatch
 import Foundation
+import Synchronization
 
-/// Tells observers on a thread of their own, in the order the trainer told this one: the
-/// progress line, metrics.jsonl and the event files format numbers, encode protocol buffers
-/// and write, about 45 µs a log line, which was 5 % of the 4-32-32-3 mlp's 0.08 ms step at
-/// one line every 10 steps. The training thread now only hands the means over.
+/// Tells observers on another thread, in the order the trainer told this one: the progress
+/// line, metrics.jsonl and the event files format numbers, encode protocol buffers and write,
+/// about 45 µs a log line, which was 5 % of the 4-32-32-3 mlp's 0.08 ms step at one line every
+/// 10 steps. The training thread now only hands the news over and never waits for it, except
+/// at the end of the run, so that the run's last line is printed before `run` returns.
 ///
-/// Log lines and evaluations are handed over without waiting. A checkpoint and the end of the
-/// run wait until the observers have heard everything before them: metrics.jsonl then holds
-/// every line up to the checkpoint before the checkpoint's file can be whole on disk (a
-/// resumed run keeps exactly those), and the run's last line is printed before `run` returns.
-/// An error an observer throws on the thread is thrown by the next checkpoint, or lost if the
-/// run ends first (the trainer checkpoints its last step, so only an error of that last
-/// checkpoint's own notice could be; the trainer's own observers throw none).
+/// The trainer uses the checkpoint writer's thread (`CheckpointWriter.queue`): a checkpoint's
+/// write then starts only after every notice before it was handled, so metrics.jsonl, which
+/// writes each line as it hears it, holds every line up to the checkpoint's step before the
+/// checkpoint's file is whole on disk (a resumed run keeps exactly those lines).
+/// An error an observer throws there is thrown by the next notice the trainer sends (the
+/// trainer's own observers throw none).
 final class BackgroundObservers: TrainingObserver, @unchecked Sendable {
     private let observers: [TrainingObserver]
-    private let queue = DispatchQueue(label: "swiftgarden.observers")
-    /// Set on the queue, read on the queue (by `sync`).
-    private var failure: Error?
+    private let queue: DispatchQueue
+    /// The first error an observer threw on `queue`, not yet thrown to the trainer.
+    private let failure = Mutex<Error?>(nil)
 
-    /// - Parameter observers: Used only on this object's thread from now on.
-    init(_ observers: [TrainingObserver]) { self.observers = observers }
-
-    func logged(_ means: LoggedMeans) {
-        queue.async { self.tell { try $0.logged(means) } }
+    /// - Parameters:
+    ///   - observers: Used only on `queue` from now on.
+    ///   - queue: A serial queue.
+    init(_ observers: [TrainingObserver], on queue: DispatchQueue) {
+        self.observers = observers; self.queue = queue
     }
 
-    func evaluated(_ evaluation: EvaluationResult) {
-        queue.async { self.tell { try $0.evaluated(evaluation) } }
+    func logged(_ means: LoggedMeans) throws {
+        try tell { try $0.logged(means) }
+    }
+
+    func evaluated(_ evaluation: EvaluationResult) throws {
+        try tell { try $0.evaluated(evaluation) }
     }
 
     func checkpointed(step: Int, at url: URL) throws {
-        try queue.sync {
-            tell { try $0.checkpointed(step: step, at: url) }
-            if let failure {
-                self.failure = nil
-                throw failure
-            }
-        }
+        try tell { try $0.checkpointed(step: step, at: url) }
     }
 
     func finished() {
         queue.sync { for observer in observers { observer.finished() } }
     }
 
-    /// Tells every observer, keeping the first error.
-    private func tell(_ event: (TrainingObserver) throws -> Void) {
-        for observer in observers {
-            do { try event(observer) } catch { failure = failure ?? error }
+    /// Hands `event` over for every observer.
+    /// - Throws: The first error an earlier event threw on the queue (once).
+    private func tell(_ event: @escaping (TrainingObserver) throws -> Void) throws {
+        if let error = failure.withLock({ $0.take() }) { throw error }
+        queue.async {
+            for observer in self.observers {
+                do { try event(observer) } catch {
+                    self.failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
         }
     }
 }

@@ -8,7 +8,9 @@ import Dispatch
 /// at most one snapshot besides the live values and files appear in step order. A failed
 /// write is thrown by the next `submit` or `finish`.
 final class CheckpointWriter: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "swiftgarden.checkpoint-writer")
+    /// The writer's thread; the trainer's own observers are told on it too, in order with the
+    /// writes (`BackgroundObservers`).
+    let queue = DispatchQueue(label: "swiftgarden.checkpoint-writer")
     private let inFlight = DispatchGroup()
     /// Set by the writing thread, read after `inFlight.wait()` (which orders the two).
     private var failure: Error?
