@@ -119,8 +119,10 @@ struct FusedPrimitiveTests {
     }
 
     @Test func dropoutEqualsPhiloxUniformMaskTimesInput() {
-        // 4·k + 3 elements: whole Philox blocks and a partial last one.
-        for count in [1, 2, 3, 4, 103] {
+        // 4·k + 3 elements: whole Philox blocks and a partial last one; eight blocks at a time
+        // and the blocks left over (151: 37 blocks and 3 elements; 70 001: parts over the
+        // threads).
+        for count in [1, 2, 3, 4, 103, 151, 70_001] {
             let x = TestInputs.uniform([count], in: -2...2, stream: 609)
             let rate: Float = 0.3
             let u = Philox(seed: 5, stream: 7).uniform(count: count)

@@ -42,6 +42,18 @@ struct PhiloxTests {
         #expect([out.0, out.1, out.2, out.3].map(hex) == kat.expected.map(hex))
     }
 
+    /// Counters whose low word carries into the high one inside the eight, and a key of ones.
+    @Test(arguments: [UInt64(0), 0xFFFF_FFFD, 0x1234_5678_9ABC_DEF0])
+    func blocks8LaneJIsTheBlockOfCounterFirstPlusJ(_ first: UInt64) {
+        for g in [Philox(seed: 42, stream: 7), Philox(key: (.max, .max))] {
+            let (w0, w1, w2, w3) = g.blocks8(first)
+            for j in 0..<8 {
+                let one = g.block(first &+ UInt64(j))
+                #expect([w0[j], w1[j], w2[j], w3[j]] == [one.0, one.1, one.2, one.3])
+            }
+        }
+    }
+
     @Test func uniformUsesTheTop24BitsOfEachWordInCounterOrder() {
         let g = Philox(key: (0, 0))
         let (a, b, c, d) = g.block(1)

@@ -38,6 +38,40 @@ public struct Philox: Sendable {
         return (c0, c1, c2, c3)
     }
 
+    /// The blocks of the eight counters `first ..< first + 8` at once: lane `j` of each of the
+    /// four words is `block(first + j)`'s. The same rounds on vectors (each 32×32→64-bit
+    /// product is a lane of a 64-bit vector product), twice as fast as eight `block` calls.
+    @inline(__always)
+    public func blocks8(_ first: UInt64) -> (
+        SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>
+    ) {
+        // A 64-bit lane's low and high words are the even and odd 32-bit lanes (little-endian):
+        // widening and narrowing by reinterpretation, where the generic `truncatingIfNeeded`
+        // conversions stayed calls inside the dropout loop.
+        @inline(__always) func products(_ c: SIMD8<UInt32>, _ m: SIMD8<UInt64>) -> (
+            low: SIMD8<UInt32>, high: SIMD8<UInt32>
+        ) {
+            var wide = SIMD16<UInt32>()
+            wide.evenHalf = c
+            let p = unsafeBitCast(
+                m &* unsafeBitCast(wide, to: SIMD8<UInt64>.self), to: SIMD16<UInt32>.self)
+            return (p.evenHalf, p.oddHalf)
+        }
+        let counters = unsafeBitCast(
+            SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7) &+ first, to: SIMD16<UInt32>.self)
+        var c0 = counters.evenHalf, c1 = counters.oddHalf
+        var c2 = SIMD8<UInt32>(), c3 = SIMD8<UInt32>()
+        var k0 = key.0, k1 = key.1
+        let m0 = SIMD8<UInt64>(repeating: 0xD251_1F53), m1 = SIMD8<UInt64>(repeating: 0xCD9E_8D57)
+        for _ in 0..<10 {
+            let p0 = products(c0, m0), p1 = products(c2, m1)
+            let n0 = p1.high ^ c1 ^ k0, n2 = p0.high ^ c3 ^ k1
+            c0 = n0; c1 = p1.low; c2 = n2; c3 = p0.low
+            k0 = k0 &+ 0x9E37_79B9; k1 = k1 &+ 0xBB67_AE85
+        }
+        return (c0, c1, c2, c3)
+    }
+
     /// `count` uniform floats in [0, 1) for counters starting at `offset` (4 values per counter),
     /// using the top 24 bits of each word so every value is exactly representable.
     public func uniform(count: Int, offset: UInt64 = 0) -> [Float] {
