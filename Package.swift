@@ -4,7 +4,8 @@ import PackageDescription
 // Each target lists exactly the modules its sources import (Tests/PackageManifestTests checks
 // this), so the dependencies below are the architecture. They point down only:
 //   garden, garden-bench -> GardenRecipes -> {GardenTrain, GardenExport, GardenModels, GardenArchive}
-//   GardenModels -> GardenNN -> GardenTensor -> COpenBLAS; GardenModels, GardenNN -> GardenConfig
+//   GardenModels -> GardenNN -> GardenTensor -> {COpenBLAS, CFloatingPoint}
+//   GardenModels, GardenNN -> GardenConfig
 //   GardenTrain -> {GardenNN, GardenHDF5 -> {CHDF5, CHDF5Verifier}, GardenCRC32C, TFProto}
 //   GardenExport -> {GardenTensor, GardenCRC32C -> CCRC32C, TFProto -> SwiftProtobuf}
 //   GardenArchive -> CZlib
@@ -30,7 +31,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Tensors, kernels, autodiff and tracing; layers; models.
-        .target(name: "GardenTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "CFloatingPoint"),
+        .target(name: "GardenTensor", dependencies: ["CFloatingPoint", "COpenBLAS"]),
         // The recipe-schema vocabulary (keys, types, defaults, docs, typed reading and errors)
         // without YAML, so models declare their own config sections.
         .target(name: "GardenConfig"),

@@ -16,7 +16,11 @@ public enum BLAS {
     /// on the next step: 7.5-29 K page faults per bert_tiny step, 10-25 % of its time. With the
     /// threshold at glibc's maximum (32 MiB) and no trimming, a steady-state step reuses the
     /// memory of the one before. Peak RSS is unchanged (it is the step's live tensors).
+    ///
+    /// And the calling thread flushes subnormals to zero from now on, as the pool's workers do
+    /// (`FloatingPoint.flushSubnormals`).
     public static func setThreads(_ n: Int) {
+        FloatingPoint.flushSubnormals()
         openblas_set_num_threads(1)
         ParallelFor.setThreads(n)
         #if os(Linux)

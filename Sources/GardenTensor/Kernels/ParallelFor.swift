@@ -164,6 +164,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// A worker: waits for each new generation (spinning, then sleeping), then claims parts.
     private func work() {
+        FloatingPoint.flushSubnormals()
         var seen = 0
         while true {
             let deadline = DispatchTime.now().uptimeNanoseconds + WorkerPool.spinNanoseconds
