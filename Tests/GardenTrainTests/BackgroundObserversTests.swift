@@ -40,7 +40,7 @@ import Testing
         try background.evaluated(
             EvaluationResult(step: 2, values: [:], best: nil, isNewBest: false))
         let heardBeforeWrite = Mutex<[String]>([])
-        try writer.submit {
+        try writer.submit(bytes: 1) {
             heardBeforeWrite.withLock { $0 = recorder.events.withLock { $0 } }
         }
         try background.checkpointed(step: 2, at: URL(fileURLWithPath: "/ckpt-000002.h5"))

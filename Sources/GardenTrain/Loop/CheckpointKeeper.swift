@@ -5,8 +5,8 @@ import GardenNN
 /// one (refusing non-finite parameters) and pruning to the latest `keepLast` plus the best.
 ///
 /// `save` takes a snapshot of the values (copy-on-write arrays: the optimizer's next in-place
-/// update copies what the snapshot still holds) and writes it in the background; `finish`
-/// waits for that write. Every file is written whole or not at all, as before.
+/// update copies what the snapshot still holds) and queues its write (`CheckpointWriter`);
+/// `finish` waits for the writes. Every file is written whole or not at all, as before.
 struct CheckpointKeeper {
     let directory: URL
     let parameters: Module
@@ -39,13 +39,11 @@ struct CheckpointKeeper {
         return (checkpoint, url)
     }
 
-    /// Starts writing the checkpoint of `step` (with the best evaluation so far), then pruning
-    /// old ones, in the background.
-    /// - Returns: The file being written; it is whole on disk once `finish` (or the next
-    ///   `save`) returns.
-    /// - Throws: `NonFiniteLossError` for a non-finite parameter; the previous write's error.
+    /// Queues the writing of the checkpoint of `step` (with the best evaluation so far), then
+    /// the pruning of old ones, in the background.
+    /// - Returns: The file being written; it is whole on disk once `finish` returns.
+    /// - Throws: `NonFiniteLossError` for a non-finite parameter; an earlier write's error.
     func save(step: Int, best: BestEvaluation?) throws -> URL {
-        try writer.finish()
         let named = parameters.namedParameters()
         for (path, p) in named where !p.value.isAllFinite {
             throw NonFiniteLossError(
@@ -60,7 +58,9 @@ struct CheckpointKeeper {
             optimizerSlots: optimizer.slots(), best: best)
         checkpoint.initSource = initSource
         let (directory, keepLast) = (self.directory, self.keepLast)
-        try writer.submit {
+        let tensors = checkpoint.variables.map(\.value) + checkpoint.optimizerSlots.map(\.value)
+        let bytes = tensors.reduce(0) { $0 + 4 * $1.count }
+        try writer.submit(bytes: bytes) {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true)
             try checkpoint.write(to: url)

@@ -9,7 +9,7 @@ public protocol TrainingObserver: AnyObject {
     /// An evaluation on the held-out split.
     func evaluated(_ evaluation: EvaluationResult) throws
     /// A checkpoint of `step` was taken. Its file at `url` is written in the background and is
-    /// whole on disk before the next checkpoint is taken and before the run returns.
+    /// whole on disk before the run returns.
     func checkpointed(step: Int, at url: URL) throws
     /// The run ended: trained to the last step, or stopped by a non-finite loss.
     func finished()
