@@ -31,8 +31,8 @@ struct Dropout: Primitive {
     /// receives each block's keep bits.
     ///
     /// Eight blocks at a time (`Philox.blocks8`): each word's keep decisions for the eight blocks
-    /// as one vector, so no vector is assembled lane by lane; 0.17 → 0.08 ms for 32 768
-    /// elements on one thread.
+    /// as one vector, so no vector is assembled lane by lane (the mask went from 6.9 to 4.0 % of
+    /// the mlp's step samples).
     func masked(_ a: [Float], record: UnsafeMutableBufferPointer<UInt8>) -> [Float] {
         let scale = 1 / (1 - rate), rate = rate
         let philox = Philox(seed: seed, stream: stream)
