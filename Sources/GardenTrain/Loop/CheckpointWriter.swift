@@ -5,17 +5,18 @@ import Synchronization
 /// training goes on while a file is encoded, written, fsynced and renamed: about 9 ms for the
 /// 784-256-10 MLP's 2.4 MB, eight of its steps, of which the fsync is most and needs no core.
 ///
-/// Writes queue up while the snapshots they hold stay within `budget` bytes: the fsync took
-/// longer than the 100 steps between two checkpoints of the 0.08 ms mlp at times, and a
-/// checkpoint that waited for it cost that step 0.3 ms. A snapshot that would exceed the
-/// budget (a large model) waits until every write before it has finished, so memory holds at
-/// most one large snapshot besides the live values. A failed write is thrown by the first
-/// `submit` or `finish` after it failed.
+/// Writes queue up while the snapshots they hold stay within `budget` bytes, so a checkpoint
+/// does not wait for the write before it: the writer runs at background priority (below), and
+/// when each checkpoint waited for the last write, it waited 0.3-0.5 ms for that starved writer
+/// (docs/performance.md, fourth pass). A snapshot that would exceed the budget (a large model)
+/// waits until every write before it has finished, so memory holds at most one large snapshot
+/// besides the live values. A failed write is thrown by the first `submit` or `finish` after
+/// it failed.
 final class CheckpointWriter: @unchecked Sendable {
     /// The writer's thread; the trainer's own observers are told on it too, in order with the
     /// writes (`BackgroundObservers`). At background priority: woken at the default one, it
-    /// took the training thread's core for 0.2-0.4 ms at many checkpoints of the 0.08 ms mlp;
-    /// and since writes queue up, a writer that waits for a free core holds up no checkpoint.
+    /// took the training thread's core at checkpoints (the mlp's 60 checkpoints of a 6000-step
+    /// run held the training thread 3.6-24.6 ms in all, 2.3-3.8 ms at background priority).
     let queue = DispatchQueue(label: "swiftgarden.checkpoint-writer", qos: .background)
     /// Bytes the queued snapshots may hold together.
     let budget: Int
