@@ -38,12 +38,6 @@ struct Dropout: Primitive {
         let philox = Philox(seed: seed, stream: stream)
         let unit = Float(1.0 / 16_777_216.0)
         let n = a.count
-        @inline(__always) func keeps(_ words: (UInt32, UInt32, UInt32, UInt32)) -> UInt8 {
-            let u = SIMD4<Float>(
-                SIMD4<Int32>(truncatingIfNeeded: SIMD4(words.0, words.1, words.2, words.3) &>> 8))
-            let kept = SIMD4<UInt32>().replacing(with: SIMD4(1, 2, 4, 8), where: u * unit .>= rate)
-            return UInt8(truncatingIfNeeded: kept.wrappedSum())
-        }
         /// Bit 0 where a word keeps its element, for eight blocks' same word.
         @inline(__always) func keeps(_ words: SIMD8<UInt32>) -> SIMD8<UInt32> {
             let u = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: words &>> 8))
@@ -59,23 +53,18 @@ struct Dropout: Primitive {
                     // Locals, not captures: the loop then keeps them in registers (a store
                     // through `out` could alias the closure's context, forcing reloads).
                     let (philox, scale, input, out, record) = (philox, scale, input, out, record)
-                    var c = part.lowerBound
-                    while c + 8 <= part.upperBound {
+                    // A part's last eight may run past its end: the lanes beyond are drawn
+                    // and dropped (lane j is block c + j whatever the others are).
+                    for c in stride(from: part.lowerBound, to: part.upperBound, by: 8) {
                         let (w0, w1, w2, w3) = philox.blocks8(UInt64(c))
                         let bits =
                             keeps(w0) | keeps(w1) &<< 1 | keeps(w2) &<< 2 | keeps(w3) &<< 3
-                        for j in 0..<8 {
+                        for j in 0..<min(8, part.upperBound - c) {
                             let b = UInt8(truncatingIfNeeded: bits[j])
                             record[c + j] = b
                             Dropout.multiply(
                                 input, out, block: c + j, count: n, bits: b, scale: scale)
                         }
-                        c += 8
-                    }
-                    for c in c..<part.upperBound {
-                        let bits = keeps(philox.block(UInt64(c)))
-                        record[c] = bits
-                        Dropout.multiply(input, out, block: c, count: n, bits: bits, scale: scale)
                     }
                 }
                 count = n
