@@ -54,11 +54,6 @@ final class CheckpointWriter: @unchecked Sendable {
     }
 
     private func throwFailure() throws {
-        if let failure = state.withLock({ state in
-            defer { state.failure = nil }
-            return state.failure
-        }) {
-            throw failure
-        }
+        if let failure = state.withLock({ $0.failure.take() }) { throw failure }
     }
 }
