@@ -13,8 +13,9 @@ struct RunningMeans {
 
     mutating func add(_ record: StepRecord) {
         lossSum += Double(record.loss); count += 1
-        // Sorted: the order of a Swift dictionary varies between processes, a sum must not.
-        for (name, value) in record.metrics.sorted(by: { $0.key < $1.key }) {
+        // In the dictionary's order, which varies between processes: each name has a sum of
+        // its own, added to in step order whatever the order of the names.
+        for (name, value) in record.metrics {
             metricSums[name, default: 0] += Double(value)
         }
     }
