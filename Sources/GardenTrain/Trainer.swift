@@ -18,7 +18,8 @@ public final class Trainer<Task: TrainingTask> {
     public let options: TrainerOptions
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     /// Observers told on the training thread, after the trainer's own (progress line,
-    /// metrics.jsonl, events) were handed the same news for their thread.
+    /// metrics.jsonl, events) were told the same news, which reaches them on their thread
+    /// (`BackgroundObservers`).
     public var observers: [TrainingObserver] = []
 
     public init(
@@ -53,8 +54,8 @@ public final class Trainer<Task: TrainingTask> {
             summary.lastCheckpoint = try checkpoints.latest()
             return summary
         }
-        let observers =
-            try ownObservers(start: start, on: checkpoints.writer.queue) + self.observers
+        let background = try ownObservers(start: start, on: checkpoints.writer.queue)
+        let observers = [background] + self.observers
         // Told on every way out, errors too, so that what they buffered reaches their files.
         defer { observers.forEach { $0.finished() } }
         let trainStep = TrainStep(
@@ -93,6 +94,8 @@ public final class Trainer<Task: TrainingTask> {
                 checkpointNow = checkpointNow || result.isNewBest
             }
             if checkpointNow {
+                // The lines up to this step reach metrics.jsonl before the checkpoint's file.
+                background.handOver()
                 let url = try checkpoints.save(step: step, best: best)
                 summary.lastCheckpoint = url
                 // A logged mean never spans a checkpoint: a run resumed from this checkpoint
@@ -109,7 +112,7 @@ public final class Trainer<Task: TrainingTask> {
 
     /// The progress line, metrics.jsonl (cut back to `start`) and the event files, in the order
     /// they are told, on `queue` (the checkpoint writer's thread: `BackgroundObservers`).
-    func ownObservers(start: Int, on queue: DispatchQueue) throws -> [TrainingObserver] {
+    func ownObservers(start: Int, on queue: DispatchQueue) throws -> BackgroundObservers {
         let metrics = MetricsLog(url: options.modelDir.appendingPathComponent("metrics.jsonl"))
         try metrics.truncate(after: start)
         if start == 0 { try metrics.writeHeader(BLASKernel.current) }
@@ -122,6 +125,6 @@ public final class Trainer<Task: TrainingTask> {
                     directory: options.modelDir.appendingPathComponent("events"),
                     evaluates: evalData != nil, startStep: start))
         }
-        return [BackgroundObservers(observers, on: queue)]
+        return BackgroundObservers(observers, on: queue)
     }
 }

@@ -40,6 +40,7 @@ import Testing
         try background.evaluated(
             EvaluationResult(step: 2, values: [:], best: nil, isNewBest: false))
         let heardBeforeWrite = Mutex<[String]>([])
+        background.handOver()  // as the trainer does before it queues a checkpoint's write
         try writer.submit(bytes: 1) {
             heardBeforeWrite.withLock { $0 = recorder.events.withLock { $0 } }
         }
@@ -51,6 +52,26 @@ import Testing
         #expect(
             recorder.events.withLock { $0 } == [
                 "logged 1", "logged 2", "evaluated 2", "checkpointed 2", "logged 3", "finished",
+            ])
+    }
+
+    @Test func noticesWithinTheIntervalWaitForTheNextHandOver() throws {
+        let queue = DispatchQueue(label: "test")
+        let recorder = SlowRecorder()
+        let background = BackgroundObservers([recorder], on: queue, interval: .seconds(3600))
+        try background.logged(Self.means(1))  // the first notice is handed over at once
+        try background.logged(Self.means(2))
+        try background.logged(Self.means(3))
+        queue.sync {}
+        #expect(recorder.events.withLock { $0 } == ["logged 1"])
+        background.handOver()
+        queue.sync {}
+        #expect(recorder.events.withLock { $0 } == ["logged 1", "logged 2", "logged 3"])
+        try background.logged(Self.means(4))
+        background.finished()
+        #expect(
+            recorder.events.withLock { $0 } == [
+                "logged 1", "logged 2", "logged 3", "logged 4", "finished",
             ])
     }
 
