@@ -69,14 +69,23 @@ public final class Trainer<Task: TrainingTask> {
         var means = RunningMeans(start: start)
         // A run that throws still leaves its last submitted checkpoint whole on disk.
         defer { try? checkpoints.finish() }
+        var timings = TrainTimings()
+        let loopStart = TrainTimings.now()
         for step in (start + 1)...options.steps {
             let record: StepRecord
+            let batchStart = TrainTimings.now()
+            let batch = data.batch(at: step - 1)
+            let stepStart = TrainTimings.now()
             do {
-                record = try trainStep(step, data.batch(at: step - 1))
+                record = try trainStep(step, batch)
             } catch var error as NonFiniteLossError {
                 error.lastGood = try checkpoints.latest()
                 throw error
             }
+            let stepEnd = TrainTimings.now()
+            timings.batchSeconds += stepStart - batchStart
+            timings.stepSeconds += stepEnd - stepStart
+            timings.steps += 1
             if summary.firstLoss == nil { summary.firstLoss = record.loss }
             means.add(record)
             if step % options.logEvery == 0 || step == options.steps {
@@ -86,7 +95,9 @@ public final class Trainer<Task: TrainingTask> {
             }
             var checkpointNow = step % max(options.checkpointEvery, 1) == 0 || step == options.steps
             if let evaluation, evaluation.isDue(step) {
+                let evaluationStart = TrainTimings.now()
                 let result = evaluation.evaluate(at: step, best: best)
+                timings.evaluationSeconds += TrainTimings.now() - evaluationStart
                 summary.lastEval = result.values
                 best = result.best; summary.best = best
                 for observer in observers { try observer.evaluated(result) }
@@ -94,9 +105,11 @@ public final class Trainer<Task: TrainingTask> {
                 checkpointNow = checkpointNow || result.isNewBest
             }
             if checkpointNow {
+                let checkpointStart = TrainTimings.now()
                 // The lines up to this step reach metrics.jsonl before the checkpoint's file.
                 background.handOver()
                 let url = try checkpoints.save(step: step, best: best)
+                timings.checkpointSeconds += TrainTimings.now() - checkpointStart
                 summary.lastCheckpoint = url
                 // A logged mean never spans a checkpoint: a run resumed from this checkpoint
                 // starts with an empty window, so the uninterrupted run must too, or the two
@@ -106,7 +119,10 @@ public final class Trainer<Task: TrainingTask> {
             }
             summary.endStep = step
         }
+        timings.loopSeconds = TrainTimings.now() - loopStart
         try checkpoints.finish()
+        timings.finishSeconds = TrainTimings.now() - loopStart - timings.loopSeconds
+        summary.timings = timings
         return summary
     }
 

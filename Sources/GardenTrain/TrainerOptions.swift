@@ -48,6 +48,8 @@ public struct TrainSummary {
     public var lastEval: [String: Float] = [:]
     /// The best evaluation so far, if any.
     public var best: BestEvaluation?
+    /// Where this run's time went (nil when there was nothing to train).
+    public var timings: TrainTimings?
 }
 
 /// Training stopped because the loss (or the gradient norm) is not a finite number.

@@ -148,6 +148,7 @@ func train(_ recipe: Recipe, modelDir: URL) throws {
                 format: "trained steps %d..%d: loss %.4f -> %.4f",
                 summary.startStep + 1, summary.endStep, first, last))
     }
+    if let timings = summary.timings { logLine(timings.summaryLine) }
 }
 
 /// Runs a command's body, turning any error into one line on stderr and exit code 1.
