@@ -17,8 +17,9 @@ import Synchronization
 ///
 /// Notices are handed over together, at most once per `interval`: a hand-over per log line
 /// (which wakes the thread) cost the training thread 3.4 ms of a 6000-step mlp run's 520 ms
-/// at a line every 10 steps, 0.9 ms held for the interval (timed inside the run). The trainer hands over what is pending (`handOver()`) before it queues a
-/// checkpoint's write, and `finished()` does at the end, so the order above still holds.
+/// at a line every 10 steps, 0.9 ms held for the interval (timed inside the run). The
+/// trainer hands over what is pending (`handOver()`) before it queues a checkpoint's write,
+/// and `finished()` does at the end, so the order above still holds.
 final class BackgroundObservers: TrainingObserver, @unchecked Sendable {
     private let observers: [TrainingObserver]
     private let queue: DispatchQueue

@@ -30,9 +30,9 @@ public struct TrainTimings: Equatable, Sendable {
         max(loopSeconds - stepSeconds - batchSeconds - evaluationSeconds - checkpointSeconds, 0)
     }
 
-    /// One line for the end of `garden train`, e.g. `time 0.52 s for 6000 steps: steps 0.48 s
-    /// (0.080 ms each), batches 0.010 s, evaluation 0.011 s, checkpoints 0.003 s, the rest
-    /// 0.004 s; writes finished 0.002 s later`.
+    /// One line for the end of `garden train`, e.g. `time 0.505 s for 6000 steps: steps
+    /// 0.478 s (0.080 ms each), batches 0.010 s, evaluation 0.006 s, checkpoints 0.003 s, the
+    /// rest 0.008 s; writes finished 0.005 s later`.
     public var summaryLine: String {
         func s(_ seconds: Double) -> String { String(format: "%.3f s", seconds) }
         let perStep = steps > 0 ? stepSeconds / Double(steps) * 1000 : 0
