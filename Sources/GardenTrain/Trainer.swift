@@ -85,7 +85,6 @@ public final class Trainer<Task: TrainingTask> {
             let stepEnd = TrainTimings.now()
             timings.batchSeconds += stepStart - batchStart
             timings.stepSeconds += stepEnd - stepStart
-            timings.steps += 1
             if summary.firstLoss == nil { summary.firstLoss = record.loss }
             means.add(record)
             if step % options.logEvery == 0 || step == options.steps {
@@ -119,9 +118,11 @@ public final class Trainer<Task: TrainingTask> {
             }
             summary.endStep = step
         }
-        timings.loopSeconds = TrainTimings.now() - loopStart
+        let finishStart = TrainTimings.now()
+        timings.loopSeconds = finishStart - loopStart
         try checkpoints.finish()
-        timings.finishSeconds = TrainTimings.now() - loopStart - timings.loopSeconds
+        timings.finishSeconds = TrainTimings.now() - finishStart
+        timings.steps = options.steps - start
         summary.timings = timings
         return summary
     }
