@@ -27,8 +27,10 @@ final class BackgroundObservers: TrainingObserver, @unchecked Sendable {
     private let failure = Mutex<Error?>(nil)
     /// Notices told since the last hand-over (the trainer's thread only).
     private var pending: [(TrainingObserver) throws -> Void] = []
-    /// Uptime nanoseconds of the last hand-over, and the longest a notice waits for the next.
-    private var lastHandOver: UInt64 = 0
+    /// Uptime nanoseconds of the last hand-over (nil before the first, so the first notice
+    /// goes at once even on a machine up for less than `interval`), and the longest a notice
+    /// waits for the next.
+    private var lastHandOver: UInt64?
     private let interval: UInt64
 
     /// - Parameters:
@@ -85,6 +87,9 @@ final class BackgroundObservers: TrainingObserver, @unchecked Sendable {
     private func tell(_ event: @escaping (TrainingObserver) throws -> Void) throws {
         if let error = failure.withLock({ $0.take() }) { throw error }
         pending.append(event)
-        if DispatchTime.now().uptimeNanoseconds &- lastHandOver >= interval { handOver() }
+        if let last = lastHandOver, DispatchTime.now().uptimeNanoseconds &- last < interval {
+            return
+        }
+        handOver()
     }
 }
