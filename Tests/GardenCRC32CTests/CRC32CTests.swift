@@ -38,14 +38,19 @@ import Testing
         }
     }
 
-    /// The SSE 4.2 path (bytewise head to an 8-byte boundary, 8-byte words, bytewise tail) must
-    /// give the table path's bits for every length and alignment, and when chained from any CRC.
+    /// The SSE 4.2 path (bytewise head to an 8-byte boundary, three chains over blocks of 8 KiB
+    /// then of 256 bytes while three remain, 8-byte words, bytewise tail) must give the table
+    /// path's bits for every length and alignment, and when chained from any CRC.
     @Test func hardwarePathMatchesTheTablesOnRandomBuffers() throws {
         try #require(
             CRC32C.hardwareAvailable, "no SSE 4.2 on this CPU: extend uses the tables only")
         var generator = SystemRandomNumberGenerator()
-        let storage = (0..<4200).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let lengths = Array(0..<80) + [127, 128, 129, 255, 256, 1000, 1023, 1024, 1025, 4096]
+        let storage = (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        // Around each chain boundary: 3 x 256 and 3 x 8192 bytes, and both block sizes mixed.
+        let lengths =
+            Array(0..<80) + [127, 128, 129, 255, 256, 1000, 1023, 1024, 1025, 4096]
+            + [767, 768, 769, 775, 776, 1535, 1536, 2311, 24_575, 24_576, 24_577, 25_351]
+            + [25_352, 49_152, 49_919, 69_984]
         storage.withUnsafeBytes { all in
             for offset in 0..<16 {
                 for length in lengths {
