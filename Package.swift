@@ -31,8 +31,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Tensors, kernels, autodiff and tracing; layers; models.
+        // CVectorMath: exact GELU in AVX2/AVX-512 lanes chosen at run time (the Swift kernels
+        // are built for baseline x86-64, whose SIMD4 lanes are SSE).
         .target(name: "CFloatingPoint"),
-        .target(name: "GardenTensor", dependencies: ["CFloatingPoint", "COpenBLAS"]),
+        .target(name: "CVectorMath"),
+        .target(
+            name: "GardenTensor", dependencies: ["CFloatingPoint", "COpenBLAS", "CVectorMath"]),
         // The recipe-schema vocabulary (keys, types, defaults, docs, typed reading and errors)
         // without YAML, so models declare their own config sections.
         .target(name: "GardenConfig"),

@@ -19,13 +19,25 @@ protocol BinaryElementFunction {
     /// `apply` on four lanes at once (`mapElements(with:)`'s loop); each lane must equal
     /// `apply` on it. The default applies `apply` lane by lane.
     static func applyLanes(_ a: SIMD4<Element>, _ b: SIMD4<Element>) -> SIMD4<Element>
+    /// For float functions, a C kernel (`CVectorMath`) that runs `applyLanes` in wider lanes
+    /// with the same bits on this host, or nil (the default); `mapElements(with:)` hands it
+    /// each thread's part whole.
+    static var wideKernel: BinaryWideKernel? { get }
 }
+
+/// A `CVectorMath` kernel of two float operands: `(a, b, out, count)`.
+typealias BinaryWideKernel =
+    @convention(c) (
+        UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int
+    ) -> Void
 
 extension BinaryElementFunction {
     @inline(__always)
     static func applyLanes(_ a: SIMD4<Element>, _ b: SIMD4<Element>) -> SIMD4<Element> {
         SIMD4(apply(a[0], b[0]), apply(a[1], b[1]), apply(a[2], b[2]), apply(a[3], b[3]))
     }
+
+    static var wideKernel: BinaryWideKernel? { nil }
 }
 
 /// The broadcasting loop shared by the elementwise binary kernels, split over the threads by

@@ -6,13 +6,22 @@ protocol UnaryElementFunction {
     /// `f` on four lanes at once; each lane must equal `f` on it (a kernel runs groups of four,
     /// then the tail one by one). The default applies `f` lane by lane.
     static func lanes(_ x: SIMD4<Float>) -> SIMD4<Float>
+    /// A C kernel (`CVectorMath`) that runs `lanes` in wider lanes with the same bits on this
+    /// host, or nil (the default): `mapElements` then hands it each thread's part whole.
+    static var wideKernel: UnaryWideKernel? { get }
 }
+
+/// A `CVectorMath` kernel of one operand: `(x, out, count)`.
+typealias UnaryWideKernel =
+    @convention(c) (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void
 
 extension UnaryElementFunction {
     @inline(__always)
     static func lanes(_ x: SIMD4<Float>) -> SIMD4<Float> {
         SIMD4(f(x[0]), f(x[1]), f(x[2]), f(x[3]))
     }
+
+    static var wideKernel: UnaryWideKernel? { nil }
 }
 
 /// One pass over float32 elements without temporaries: the kernels of fused elementwise
@@ -29,6 +38,10 @@ extension Tensor {
         let out: [Float] = floats.withUnsafeBufferPointer { p in
             parallelArray(count: p.count, grain: grain) { buf, r in
                 guard let from = p.baseAddress else { return }
+                if let wide = F.wideKernel {
+                    wide(from + r.lowerBound, buf + r.lowerBound, r.count)
+                    return
+                }
                 var i = r.lowerBound
                 while i + 4 <= r.upperBound {
                     let x = UnsafeRawPointer(from + i).loadUnaligned(as: SIMD4<Float>.self)
@@ -54,6 +67,10 @@ extension Tensor {
             b.withUnsafeBufferPointer { q in
                 parallelArray(count: p.count, grain: grain) { buf, r in
                     guard let x = p.baseAddress, let g = q.baseAddress else { return }
+                    if let wide = F.wideKernel {
+                        wide(x + r.lowerBound, g + r.lowerBound, buf + r.lowerBound, r.count)
+                        return
+                    }
                     var i = r.lowerBound
                     while i + 4 <= r.upperBound {
                         let xi = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)

@@ -1,3 +1,5 @@
+import CVectorMath
+
 #if arch(x86_64)
     import _Builtin_intrinsics.intel
 #endif
@@ -10,6 +12,9 @@
 /// lanes at a time, then the tail) and get the same bits for an element wherever it falls.
 enum VectorMath {
     typealias Lanes = SIMD4<Float>
+
+    /// Whether `CVectorMath`'s 8- or 16-lane kernels run here (AVX2 or AVX-512F), checked once.
+    static let hasWideLanes = cvectormath_lane_width() != 0
 
     /// erf(x) as the rational approximation of Eigen's `generic_fast_erf_float` (XLA's f32 erf
     /// has used it too): `x·P(x²) / Q(x²)` on x clamped to [-4, 4], degrees 13 and 8.

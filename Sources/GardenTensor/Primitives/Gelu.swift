@@ -1,5 +1,10 @@
+import CVectorMath
+
 /// Exact GELU, `0.5 · x · (1 + erf(x / √2))`, fused: one pass forward and one pass backward
 /// instead of the composite's five ops and their temporaries (bert_tiny profile, issue 6).
+///
+/// On AVX2 and AVX-512 hosts both passes run in C in 8 or 16 lanes (`CVectorMath`: the same
+/// operations, so the same bits as the SIMD4 lanes below, `GeluWideLanesTests`).
 ///
 /// Shapes: `[...]` → `[...]`, float32. Kernel and vjp do the composite's Float operations in the
 /// composite's order, so values and gradients equal `Tensor.geluComposite()`'s bit for bit
@@ -24,6 +29,8 @@ struct Gelu: Primitive {
         static func lanes(_ v: SIMD4<Float>) -> SIMD4<Float> {
             (v * 0.5) * (1 + VectorMath.erf(v * Gelu.invSqrt2))
         }
+        static let wideKernel: UnaryWideKernel? =
+            VectorMath.hasWideLanes ? cvectormath_gelu_forward : nil
     }
 
     var vjpReadsOutput: Bool { false }
@@ -50,6 +57,8 @@ struct Gelu: Primitive {
                 * Gelu.invSqrt2
             return viaErf + viaHalf
         }
+        static let wideKernel: BinaryWideKernel? =
+            VectorMath.hasWideLanes ? cvectormath_gelu_backward : nil
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {

@@ -1,0 +1,96 @@
+import CVectorMath
+import Testing
+
+@testable import GardenTensor
+
+/// `CVectorMath`'s GELU in 8 or 16 lanes against the Swift SIMD4 lanes it replaces on AVX2 and
+/// AVX-512 hosts: every element must have the same bits, for every tail length and for the
+/// values where the approximations switch branches.
+@Suite struct GeluWideLanesTests {
+    /// Ordinary values, both clamps of erf (±3.9, ±4) and of exp (-87.34), zeros, subnormals,
+    /// infinities and NaN, then a seeded spread.
+    static func inputs(count: Int) -> [Float] {
+        let special: [Float] = [
+            0, -0, 1, -1, 0.5, -0.5, 3.9, -3.9, 3.9000001, -3.9000001, 4, -4, 4.5, -4.5, 13.2,
+            -13.2, 87.3, -87.3, 1e-40, -1e-40, 1e30, -1e30, .infinity, -.infinity, .nan,
+            .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        return (0..<count).map { i in
+            if i < special.count { return special[i] }
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let unit = Float(state >> 40) / Float(1 << 24)
+            return (unit - 0.5) * (i % 3 == 0 ? 40 : 12)
+        }
+    }
+
+    static func sameBits(_ a: Float, _ b: Float) -> Bool {
+        a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN)
+    }
+
+    @Test func theHostHasWideLanesOnX86() throws {
+        #if arch(x86_64)
+            // Every x86-64 CI host so far has AVX2; the tests below need the C path to run.
+            try #require(cvectormath_lane_width() != 0, "no AVX2: GELU keeps its SSE lanes")
+            #expect([8, 16].contains(cvectormath_lane_width()))
+            #expect(VectorMath.hasWideLanes)
+            // The primitive's loops hand their parts to the C kernels.
+            #expect(Gelu.Forward.wideKernel != nil)
+            #expect(Gelu.Backward.wideKernel != nil)
+        #endif
+    }
+
+    /// 8 lanes wherever there are wide lanes, and 16 too on AVX-512 hosts.
+    static var widths: [Int32] { cvectormath_lane_width() == 16 ? [8, 16] : [8] }
+
+    @Test func forwardHasTheBitsOfTheSwiftLanes() throws {
+        try #require(cvectormath_lane_width() != 0, "no AVX2: nothing to compare")
+        let x = Self.inputs(count: 1000)
+        for lanes in Self.widths {
+            for count in Array(0...40) + [257, 1000] {
+                // One guard element past the end.
+                var wide = [Float](repeating: -7, count: count + 1)
+                x.withUnsafeBufferPointer { xs in
+                    wide.withUnsafeMutableBufferPointer {
+                        cvectormath_gelu_forward_lanes(lanes, xs.baseAddress, $0.baseAddress, count)
+                    }
+                }
+                for i in 0..<count {
+                    let expected = Gelu.Forward.lanes(SIMD4(repeating: x[i]))[0]
+                    #expect(
+                        Self.sameBits(wide[i], expected),
+                        "\(lanes) lanes, count \(count), x \(x[i])")
+                }
+                #expect(wide[count] == -7, "\(lanes) lanes, count \(count): wrote past the end")
+            }
+        }
+    }
+
+    @Test func backwardHasTheBitsOfTheSwiftLanes() throws {
+        try #require(cvectormath_lane_width() != 0, "no AVX2: nothing to compare")
+        let x = Self.inputs(count: 1000)
+        let g = Self.inputs(count: 1031).reversed().prefix(1000).map { $0 }
+        for lanes in Self.widths {
+            for count in Array(0...40) + [257, 1000] {
+                var wide = [Float](repeating: -7, count: count + 1)
+                x.withUnsafeBufferPointer { xs in
+                    g.withUnsafeBufferPointer { gs in
+                        wide.withUnsafeMutableBufferPointer {
+                            cvectormath_gelu_backward_lanes(
+                                lanes,
+                                xs.baseAddress, gs.baseAddress, $0.baseAddress, count)
+                        }
+                    }
+                }
+                for i in 0..<count {
+                    let expected = Gelu.Backward.applyLanes(
+                        SIMD4(repeating: x[i]), SIMD4(repeating: g[i]))[0]
+                    #expect(
+                        Self.sameBits(wide[i], expected),
+                        "\(lanes) lanes, count \(count), x \(x[i]), g \(g[i])")
+                }
+                #expect(wide[count] == -7, "\(lanes) lanes, count \(count): wrote past the end")
+            }
+        }
+    }
+}
