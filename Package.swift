@@ -108,7 +108,8 @@ let package = Package(
             path: "Tests/GardenTestSupport"),
         .testTarget(name: "PackageManifestTests"),
         .testTarget(
-            name: "GardenTensorTests", dependencies: ["GardenTensor", "GardenTestSupport"]),
+            name: "GardenTensorTests",
+            dependencies: ["CVectorMath", "GardenTensor", "GardenTestSupport"]),
         .testTarget(
             name: "GardenNNTests", dependencies: ["GardenNN", "GardenTensor", "GardenTestSupport"]),
         .testTarget(
