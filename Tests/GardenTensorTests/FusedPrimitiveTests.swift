@@ -1,6 +1,7 @@
-import GardenTensor
 import GardenTestSupport
 import Testing
+
+@testable import GardenTensor
 
 /// The fused primitives (GELU, layer norm, softmax's vjp, dropout's one-pass mask, the vjps of
 /// training batch norm and ReLU) against the composites they replace: same forward values, same
@@ -30,6 +31,31 @@ struct FusedPrimitiveTests {
         let (cy, cg) = Self.valueAndGradients({ $0[0].geluComposite() }, at: [x])
         #expect(fy.floats == cy.floats)
         #expect(fg[0].floats == cg[0].floats)
+    }
+
+    /// Four rows normalized together (their sums interleaved) give each row the bits of
+    /// `normalizeRow`, whatever the row length.
+    @Test func fourLayerNormRowsAtOnceHaveTheBitsOfOneAtATime() {
+        for h in [1, 2, 7, 13, 128, 300] {
+            let x = TestInputs.uniform([4, h], in: -30...50, stream: 610 + UInt64(h)).floats
+            var together = [Float](repeating: 0, count: 4 * h)
+            var alone = [Float](repeating: 0, count: 4 * h)
+            let r4 = x.withUnsafeBufferPointer { p in
+                together.withUnsafeMutableBufferPointer {
+                    LayerNorm.normalizeFourRows(p.baseAddress!, h, 1e-5, $0.baseAddress!)
+                }
+            }
+            for k in 0..<4 {
+                let r = x.withUnsafeBufferPointer { p in
+                    alone.withUnsafeMutableBufferPointer {
+                        LayerNorm.normalizeRow(
+                            p.baseAddress! + k * h, h, 1e-5, $0.baseAddress! + k * h)
+                    }
+                }
+                #expect(r.bitPattern == r4[k].bitPattern, "h \(h), row \(k)")
+            }
+            #expect(together == alone, "h \(h)")
+        }
     }
 
     @Test func layerNormValuesEqualAndGradientsAgreeWithTheComposite() {
