@@ -71,6 +71,28 @@ struct LayerNorm: Primitive {
             1 / Foundation.sqrt(variance[2]), 1 / Foundation.sqrt(variance[3]))
     }
 
+    /// Centers `rows` of `x` (rows of `h` values) into the same rows of `centered` and calls
+    /// `body(row, r)` for each row in order once its centered values are there: four rows at a
+    /// time where four remain (`normalizeFourRows`), the rest one by one (`normalizeRow`), the
+    /// same bits either way. The forward pass and the gradient's row pass both walk rows so.
+    @inline(__always)
+    static func normalizeRows(
+        _ rows: Range<Int>, of x: UnsafePointer<Float>, _ h: Int, _ epsilon: Float,
+        into centered: UnsafeMutablePointer<Float>, _ body: (_ row: Int, _ r: Float) -> Void
+    ) {
+        var row = rows.lowerBound
+        while row + 4 <= rows.upperBound {
+            let base = row * h
+            let r = normalizeFourRows(x + base, h, epsilon, centered + base)
+            for k in 0..<4 { body(row + k, r[k]) }
+            row += 4
+        }
+        for row in row..<rows.upperBound {
+            let base = row * h
+            body(row, normalizeRow(x + base, h, epsilon, centered + base))
+        }
+    }
+
     func forward(_ x: [Tensor]) -> Tensor {
         let a = x[0].floats, gamma = x[1].floats, beta = x[2].floats
         let h = x[0].shape.last ?? 1
@@ -83,21 +105,10 @@ struct LayerNorm: Primitive {
                     parallelRows(count: a.count, length: h) { output, part in
                         // Only an empty tensor has no base address, and it has no rows either.
                         guard let input = p.baseAddress else { return }
-                        @inline(__always) func scale(_ o: UnsafeMutablePointer<Float>, _ r: Float) {
+                        LayerNorm.normalizeRows(part, of: input, h, epsilon, into: output) {
+                            row, r in
+                            let o = output + row * h
                             for j in 0..<h { o[j] = o[j] * r * pg[j] + pb[j] }
-                        }
-                        var row = part.lowerBound
-                        while row + 4 <= part.upperBound {
-                            let base = row * h
-                            let r = LayerNorm.normalizeFourRows(
-                                input + base, h, epsilon, output + base)
-                            for k in 0..<4 { scale(output + base + k * h, r[k]) }
-                            row += 4
-                        }
-                        for row in row..<part.upperBound {
-                            let base = row * h
-                            let o = output + base
-                            scale(o, LayerNorm.normalizeRow(input + base, h, epsilon, o))
                         }
                     }
                 }
@@ -128,23 +139,11 @@ struct LayerNorm: Primitive {
                             else { return }
                             // Per part, on the stack: no allocation on a worker thread.
                             withUnsafeTemporaryAllocation(of: Float.self, capacity: h) { dxhat in
-                                // r of the rows four at a time (`normalizeFourRows`), the
-                                // rest one by one; then each row's gradient.
-                                var r4 = SIMD4<Float>(), groupEnd = part.lowerBound
-                                for row in part {
+                                LayerNorm.normalizeRows(
+                                    part, of: input, h, epsilon, into: xhatBase
+                                ) { row, r in
                                     let base = row * h
                                     let xhat = xhatBase + base
-                                    let r: Float
-                                    if row >= groupEnd && row + 4 <= part.upperBound {
-                                        r4 = LayerNorm.normalizeFourRows(
-                                            input + base, h, epsilon, xhat)
-                                        groupEnd = row + 4
-                                    }
-                                    if row < groupEnd {
-                                        r = r4[row - (groupEnd - 4)]
-                                    } else {
-                                        r = LayerNorm.normalizeRow(input + base, h, epsilon, xhat)
-                                    }
                                     var sumD = 0.0, sumDX = 0.0
                                     for j in 0..<h {
                                         let xh = xhat[j] * r
