@@ -1,6 +1,11 @@
-/// The three GEMM-based convolution kernels: forward, input gradient and filter gradient.
+import CVectorMath
+
+/// The three convolution kernels: forward, input gradient and filter gradient.
 ///
-/// All three see the convolution as one matrix product over im2col rows:
+/// Few input channels (at most `directMaxChannels`) and output channels in blocks of 16 take
+/// `CVectorMath`'s direct kernels where the CPU has AVX2 and FMA or AVX-512F (`usesDirect`); the
+/// batch is cut into parts of whole images by shape alone, so their results are the same at
+/// every thread count, and the same bits at either width. Otherwise all three see the convolution as one matrix product over im2col rows:
 /// `cols [n * oh * ow, kh * kw * cin] · filter [kh * kw * cin, cout] = y [n * oh * ow, cout]`
 /// (an HWIO filter is already that matrix, and NHWC `y` is already row-major in it). The batch is
 /// cut into `Window2D.blockCount` blocks of images (a column matrix of about 1 MiB, which
@@ -21,6 +26,10 @@ enum Conv2DKernels {
                     guard let px = px.baseAddress, let pf = pf.baseAddress,
                         let py = py.baseAddress
                     else { return }
+                    if usesDirect(g, outChannels: cout) {
+                        directForward(px, pf, g, outChannels: cout, into: py)
+                        return
+                    }
                     if g.isPointwise {
                         BLAS.sgemm(
                             transA: false, transB: false, m: g.batch * g.outPixels, n: cout,
@@ -106,6 +115,10 @@ enum Conv2DKernels {
                     guard let px = px.baseAddress, let pdy = pdy.baseAddress,
                         let pdf = pdf.baseAddress
                     else { return }
+                    if usesDirect(g, outChannels: cout) {
+                        directFilterGradient(px, pdy, g, outChannels: cout, into: pdf)
+                        return
+                    }
                     if g.isPointwise {
                         BLAS.sgemm(
                             transA: true, transB: false, m: g.channels, n: cout,
@@ -193,4 +206,85 @@ enum Conv2DKernels {
 
     /// At most this many partial sums for the filter gradient: work for four threads.
     private static let maxGroups = 4
+
+    /// The direct kernels' lanes on this CPU (16 or 8), or 0 when they cannot run here.
+    static let directLanes = cvectormath_conv2d_lane_width()
+
+    /// Up to this many input channels the direct kernels beat im2col + GEMM (docs/performance.md:
+    /// the 3-channel stem and the 16-channel first stage of resnet_tiny); from 32 channels on,
+    /// the GEMM's `k = 9 · channels` is long enough for OpenBLAS to run near its peak.
+    static let directMaxChannels = 16
+
+    /// Whether this convolution takes the direct kernels.
+    static func usesDirect(_ g: Window2D, outChannels cout: Int) -> Bool {
+        directLanes != 0 && cout > 0 && cout % 16 == 0 && g.channels <= directMaxChannels
+            && g.kH * g.kW > 1 && g.outPixels > 0 && g.channels > 0
+    }
+
+    /// `y = conv2d(x, filter)` by the direct kernel, the images over `ParallelFor`.
+    private static func directForward(
+        _ x: UnsafePointer<Float>, _ filter: UnsafePointer<Float>, _ g: Window2D,
+        outChannels cout: Int, into y: UnsafeMutablePointer<Float>
+    ) {
+        let floatsPerImage = g.inH * g.inW * g.channels
+        ParallelFor.forEach(g.batch, grain: 1) { images in
+            var c = g.direct(images: images.count, outChannels: cout)
+            withPaddedImage(c) { padded in
+                cvectormath_conv2d_forward(
+                    directLanes, &c, x + images.lowerBound * floatsPerImage, filter,
+                    y + images.lowerBound * g.outPixels * cout, padded)
+            }
+        }
+    }
+
+    /// `dfilter` by the direct kernel: the images fall into at most `maxGroups` groups of
+    /// consecutive images (by shape alone), each summed in order into its own buffer, the
+    /// groups over `ParallelFor`, then added in group order (group 0 sums into `df` itself).
+    private static func directFilterGradient(
+        _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ g: Window2D,
+        outChannels cout: Int, into df: UnsafeMutablePointer<Float>
+    ) {
+        let count = g.patchSize * cout
+        let groups = min(g.batch, maxGroups)
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: max((groups - 1) * count, 1))
+        defer { sums.deallocate() }
+        let floatsPerImage = g.inH * g.inW * g.channels
+        ParallelFor.forEach(groups, grain: 1) { part in
+            for group in part {
+                let images = ParallelFor.range(part: group, of: groups, count: g.batch)
+                var c = g.direct(images: images.count, outChannels: cout)
+                withPaddedImage(c) { padded in
+                    cvectormath_conv2d_filter_gradient(
+                        directLanes, &c, x + images.lowerBound * floatsPerImage,
+                        dy + images.lowerBound * g.outPixels * cout, 0,
+                        group == 0 ? df : sums + (group - 1) * count, padded)
+                }
+            }
+        }
+        for group in 1..<max(groups, 1) {
+            let sum = sums + (group - 1) * count
+            for i in 0..<count { df[i] += sum[i] }
+        }
+    }
+
+    private static func withPaddedImage(
+        _ c: cvectormath_conv2d, _ body: (UnsafeMutablePointer<Float>) -> Void
+    ) {
+        var c = c
+        let padded = UnsafeMutablePointer<Float>.allocate(
+            capacity: max(cvectormath_conv2d_padded_count(&c), 1))
+        defer { padded.deallocate() }
+        body(padded)
+    }
+}
+
+extension Window2D {
+    /// This window over `images` consecutive images as the direct kernels take it.
+    fileprivate func direct(images: Int, outChannels cout: Int) -> cvectormath_conv2d {
+        cvectormath_conv2d(
+            images: Int32(images), in_h: Int32(inH), in_w: Int32(inW),
+            in_channels: Int32(channels), kernel_h: Int32(kH), kernel_w: Int32(kW),
+            stride: Int32(stride), out_h: Int32(outH), out_w: Int32(outW),
+            out_channels: Int32(cout), pad_top: Int32(padTop), pad_left: Int32(padLeft))
+    }
 }

@@ -1,0 +1,146 @@
+// Direct 2-D convolution on LANES float lanes: not an ordinary header (no guard), included once
+// per instruction set by conv2d_direct.c with LANES, SUFFIX and TILE defined. Output channels go
+// in blocks of 16 (one 16-lane vector or two 8-lane ones), so each element is one chain of
+// fused multiply-adds in the order conv2d_direct.h states, whatever the width or the tile:
+// the bits do not depend on the instruction set.
+
+#define GLUE2(a, b) a##b
+#define GLUE(a, b) GLUE2(a, b)
+#define VF GLUE(conv_vf, SUFFIX)
+#define FN(name) GLUE(name, SUFFIX)
+#define VECS (CONV_BLOCK / LANES)
+
+typedef float VF __attribute__((ext_vector_type(LANES)));
+
+static inline VF FN(load)(const float *p) {
+    VF v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void FN(store)(float *p, VF v) { memcpy(p, &v, sizeof v); }
+
+// `tile` output pixels of one row (`tile` at most TILE), one block of 16 output channels: `x`
+// is the channel-major padded image (`conv2d_pad`) at the first pixel's window
+// corner, `s` the stride (a constant where inlined, so each pixel's value is a fixed offset
+// from one pointer); `f` the filter at the block's first channel; `y` the first pixel's output
+// at the block.
+static inline __attribute__((always_inline)) void FN(forward_tile)(
+    int tile, int s, const float *x, const float *f, const struct cvectormath_conv2d *c,
+    float *y) {
+    VF acc[TILE][VECS];
+    for (int p = 0; p < tile; p++)
+        for (int v = 0; v < VECS; v++) acc[p][v] = (VF)0.0f;
+    const size_t cin = (size_t)c->in_channels, cout = (size_t)c->out_channels;
+    const size_t width = conv2d_padded_w(c);
+    for (int i = 0; i < c->kernel_h; i++) {
+        for (int j = 0; j < c->kernel_w; j++) {
+            const float *xs = x + (size_t)i * cin * width + j;
+            const float *fs = f + ((size_t)i * c->kernel_w + j) * cin * cout;
+            for (size_t k = 0; k < cin; k++) {
+                VF w[VECS];
+                for (int v = 0; v < VECS; v++) w[v] = FN(load)(fs + k * cout + v * LANES);
+                for (int p = 0; p < tile; p++) {
+                    VF xv = (VF)xs[k * width + (size_t)(p * s)];
+                    for (int v = 0; v < VECS; v++)
+                        acc[p][v] = __builtin_elementwise_fma(xv, w[v], acc[p][v]);
+                }
+            }
+        }
+    }
+    for (int p = 0; p < tile; p++)
+        for (int v = 0; v < VECS; v++) FN(store)(y + p * cout + v * LANES, acc[p][v]);
+}
+
+// One output row at one block of output channels.
+static inline __attribute__((always_inline)) void FN(forward_row)(
+    int s, const float *x, const float *f, const struct cvectormath_conv2d *c, float *y) {
+    const size_t cout = (size_t)c->out_channels;
+#define FORWARD_TILE(t, ow) FN(forward_tile)(t, s, x + (ow) * (size_t)s, f, c, y + (ow) * cout)
+    FOR_EACH_TILE((size_t)c->out_w, ow, FORWARD_TILE);
+#undef FORWARD_TILE
+}
+
+static void FN(conv2d_forward)(
+    const struct cvectormath_conv2d *c, const float *x, const float *filter, float *y,
+    float *padded) {
+    const size_t cin = (size_t)c->in_channels, cout = (size_t)c->out_channels;
+    const size_t stride = (size_t)c->stride, out_w = (size_t)c->out_w;
+    const size_t row_step = conv2d_padded_w(c) * cin;
+    for (int n = 0; n < c->images; n++) {
+        conv2d_pad(c, x + (size_t)n * c->in_h * c->in_w * cin, 1, padded);
+        float *yn = y + (size_t)n * c->out_h * out_w * cout;
+        for (int oh = 0; oh < c->out_h; oh++) {
+            const float *xr = padded + (size_t)oh * stride * row_step;
+            float *yr = yn + (size_t)oh * out_w * cout;
+            for (size_t b = 0; b < cout; b += CONV_BLOCK) {
+                // The two strides of ResNets with their offsets known; any other one works too.
+                if (stride == 1) {
+                    FN(forward_row)(1, xr, filter + b, c, yr + b);
+                } else if (stride == 2) {
+                    FN(forward_row)(2, xr, filter + b, c, yr + b);
+                } else {
+                    FN(forward_row)((int)stride, xr, filter + b, c, yr + b);
+                }
+            }
+        }
+    }
+}
+
+// `tile` consecutive taps of one window row (at most TILE; a row's kernel_w·in_channels taps are
+// in a row in the padded image and in the filter), one block of 16 output channels, summed over
+// one image's output pixels into `df` (the first tap at the block): `x` is the padded image at
+// the first tap, `dy` the image's output gradient at the block.
+static inline __attribute__((always_inline)) void FN(filter_tile)(
+    int tile, const float *x, const float *dy, const struct cvectormath_conv2d *c, int fresh,
+    float *df) {
+    const size_t cin = (size_t)c->in_channels, cout = (size_t)c->out_channels;
+    const size_t row_step = conv2d_padded_w(c) * cin, pixel_step = (size_t)c->stride * cin;
+    VF acc[TILE][VECS];
+    for (int t = 0; t < tile; t++)
+        for (int v = 0; v < VECS; v++)
+            acc[t][v] = fresh ? (VF)0.0f : FN(load)(df + t * cout + v * LANES);
+    for (int oh = 0; oh < c->out_h; oh++) {
+        const float *xr = x + (size_t)oh * c->stride * row_step;
+        const float *dr = dy + (size_t)oh * c->out_w * cout;
+        for (int ow = 0; ow < c->out_w; ow++) {
+            VF d[VECS];
+            for (int v = 0; v < VECS; v++) d[v] = FN(load)(dr + (size_t)ow * cout + v * LANES);
+            const float *xp = xr + (size_t)ow * pixel_step;
+            for (int t = 0; t < tile; t++) {
+                VF xv = (VF)xp[t];
+                for (int v = 0; v < VECS; v++)
+                    acc[t][v] = __builtin_elementwise_fma(xv, d[v], acc[t][v]);
+            }
+        }
+    }
+    for (int t = 0; t < tile; t++)
+        for (int v = 0; v < VECS; v++) FN(store)(df + t * cout + v * LANES, acc[t][v]);
+}
+
+static void FN(conv2d_filter_gradient)(
+    const struct cvectormath_conv2d *c, const float *x, const float *dy, int accumulate,
+    float *df, float *padded) {
+    const size_t cin = (size_t)c->in_channels, cout = (size_t)c->out_channels;
+    const size_t row_step = conv2d_padded_w(c) * cin, run = (size_t)c->kernel_w * cin;
+    for (int n = 0; n < c->images; n++) {
+        conv2d_pad(c, x + (size_t)n * c->in_h * c->in_w * cin, 0, padded);
+        const float *dyn = dy + (size_t)n * c->out_h * c->out_w * cout;
+        const int fresh = n == 0 && !accumulate;
+        for (int i = 0; i < c->kernel_h; i++) {
+            const float *xt = padded + (size_t)i * row_step;
+            float *dft = df + (size_t)i * run * cout;
+            for (size_t b = 0; b < cout; b += CONV_BLOCK) {
+#define FILTER_TILE(t, k) FN(filter_tile)(t, xt + (k), dyn + b, c, fresh, dft + (k) * cout + b)
+                FOR_EACH_TILE(run, k, FILTER_TILE);
+#undef FILTER_TILE
+            }
+        }
+    }
+}
+
+#undef VECS
+#undef VF
+#undef FN
+#undef GLUE
+#undef GLUE2
