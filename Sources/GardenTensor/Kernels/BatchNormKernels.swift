@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Per-channel statistics, normalization and the training gradient of NHWC (channels-last)
@@ -6,11 +7,15 @@ import Foundation
 /// Every reduction walks the rows (`n·h·w`) in increasing order and, within a row, the channels;
 /// each channel has its own Double accumulator, so results are repeatable; ranges of channels
 /// (rows, for the element-wise normalization) go to `ParallelFor`'s threads without changing a bit.
+/// With `wideLanes` (AVX2 or AVX-512 hosts) each pass runs as `CVectorMath`'s eight-channel
+/// vectors, with the same operations per channel in the same order: the same bits.
 enum BatchNormKernels {
     /// The biased mean and variance of each of the `channels` trailing-axis channels, over every
     /// other axis. Two passes with Double accumulators in a fixed order, so the result is
     /// repeatable and does not suffer `E[x²] - E[x]²` cancellation.
-    static func moments(_ x: [Float], channels c: Int) -> (mean: [Float], variance: [Float]) {
+    static func moments(
+        _ x: [Float], channels c: Int, wideLanes: Bool = VectorMath.hasWideLanes
+    ) -> (mean: [Float], variance: [Float]) {
         let rows = c == 0 ? 0 : x.count / c
         let n = Double(max(rows, 1))
         var squares = [Double](repeating: 0, count: c)
@@ -23,16 +28,25 @@ enum BatchNormKernels {
                     forEachChannelRange(c, rows: rows, sums: 2) { channels, acc in
                         let (lo, width) = (channels.lowerBound, channels.count)
                         let (ls, lq) = (acc, acc + width)
-                        for r in 0..<rows {
-                            let row = x + r * c + lo
-                            for j in 0..<width { ls[j] += Double(row[j]) }
+                        if wideLanes {
+                            cvectormath_bn_sums(x + lo, nil, rows, c, width, ls, nil)
+                        } else {
+                            for r in 0..<rows {
+                                let row = x + r * c + lo
+                                for j in 0..<width { ls[j] += Double(row[j]) }
+                            }
                         }
                         for j in 0..<width { m[lo + j] = ls[j] / n }
-                        for r in 0..<rows {
-                            let row = x + r * c + lo
-                            for j in 0..<width {
-                                let d = Double(row[j]) - m[lo + j]
-                                lq[j] += d * d
+                        if wideLanes, let mean = m.baseAddress {
+                            cvectormath_bn_squared_deviations_double(
+                                x + lo, rows, c, width, mean + lo, lq)
+                        } else {
+                            for r in 0..<rows {
+                                let row = x + r * c + lo
+                                for j in 0..<width {
+                                    let d = Double(row[j]) - m[lo + j]
+                                    lq[j] += d * d
+                                }
                             }
                         }
                         for j in 0..<width { q[lo + j] = lq[j] }
@@ -46,7 +60,7 @@ enum BatchNormKernels {
     /// `(x - mean) * scale / sqrt(variance + epsilon) + offset`, per channel.
     static func normalize(
         _ x: [Float], mean: [Float], variance: [Float], scale: [Float],
-        offset: [Float], epsilon: Float
+        offset: [Float], epsilon: Float, wideLanes: Bool = VectorMath.hasWideLanes
     ) -> [Float] {
         let c = mean.count
         // Fold the per-channel affine map into one multiply-add per element.
@@ -64,6 +78,11 @@ enum BatchNormKernels {
                             p.count / c, grain: max(1, ParallelFor.defaultGrain / c)
                         ) {
                             rows in
+                            if wideLanes, let a = a.baseAddress, let b = b.baseAddress {
+                                let first = rows.lowerBound * c
+                                cvectormath_bn_affine(x + first, y + first, rows.count, c, a, b)
+                                return
+                            }
                             for r in rows {
                                 let (src, dst) = (x + r * c, y + r * c)
                                 for j in 0..<c { dst[j] = src[j] * a[j] + b[j] }
@@ -87,7 +106,8 @@ enum BatchNormKernels {
     /// `inv = exp(log(v + eps) · -0.5)`, `x̂ = (x - mean) · inv`,
     /// `dscale = Σ g·x̂`, `doffset = Σ g`, `dx = (scale · inv / m) · (g·m - doffset - x̂·dscale)`.
     static func trainingGradient(
-        _ x: [Float], _ g: [Float], scale: [Float], epsilon: Float
+        _ x: [Float], _ g: [Float], scale: [Float], epsilon: Float,
+        wideLanes: Bool = VectorMath.hasWideLanes
     ) -> (dx: [Float], dScale: [Float], dOffset: [Float]) {
         let c = scale.count
         let rows = c == 0 ? 0 : x.count / c
@@ -116,12 +136,17 @@ enum BatchNormKernels {
                                     local, local + w, local + 2 * w, local + 3 * w
                                 )
                                 let (mu, iv, co) = (mean + lo, inv + lo, coefficient + lo)
+                                let (xs, gs) = (px + lo, pg + lo)
                                 // Pass 1: Σx and Σg per channel.
-                                for r in 0..<rows {
-                                    let (xr, gr) = (px + r * c + lo, pg + r * c + lo)
-                                    for j in 0..<w {
-                                        sx[j] += Double(xr[j])
-                                        sg[j] += Double(gr[j])
+                                if wideLanes {
+                                    cvectormath_bn_sums(xs, gs, rows, c, w, sx, sg)
+                                } else {
+                                    for r in 0..<rows {
+                                        let (xr, gr) = (xs + r * c, gs + r * c)
+                                        for j in 0..<w {
+                                            sx[j] += Double(xr[j])
+                                            sg[j] += Double(gr[j])
+                                        }
                                     }
                                 }
                                 for j in 0..<w {
@@ -129,11 +154,15 @@ enum BatchNormKernels {
                                     dOffset[lo + j] = Float(sg[j])
                                 }
                                 // Pass 2: Σ(x - mean)², then 1/σ as `BatchNorm.inverseStd` builds it.
-                                for r in 0..<rows {
-                                    let xr = px + r * c + lo
-                                    for j in 0..<w {
-                                        let d = xr[j] - mu[j]
-                                        sq[j] += Double(d * d)
+                                if wideLanes {
+                                    cvectormath_bn_squared_deviations(xs, rows, c, w, mu, sq)
+                                } else {
+                                    for r in 0..<rows {
+                                        let xr = xs + r * c
+                                        for j in 0..<w {
+                                            let d = xr[j] - mu[j]
+                                            sq[j] += Double(d * d)
+                                        }
                                     }
                                 }
                                 for j in 0..<w {
@@ -142,10 +171,15 @@ enum BatchNormKernels {
                                         Foundation.log(variance + epsilon) * -0.5)
                                 }
                                 // Pass 3: Σ g·x̂.
-                                for r in 0..<rows {
-                                    let (xr, gr) = (px + r * c + lo, pg + r * c + lo)
-                                    for j in 0..<w {
-                                        sgx[j] += Double(gr[j] * ((xr[j] - mu[j]) * iv[j]))
+                                if wideLanes {
+                                    cvectormath_bn_normalized_products(
+                                        xs, gs, rows, c, w, mu, iv, sgx)
+                                } else {
+                                    for r in 0..<rows {
+                                        let (xr, gr) = (xs + r * c, gs + r * c)
+                                        for j in 0..<w {
+                                            sgx[j] += Double(gr[j] * ((xr[j] - mu[j]) * iv[j]))
+                                        }
                                     }
                                 }
                                 for j in 0..<w {
@@ -156,10 +190,13 @@ enum BatchNormKernels {
                                 guard let ds = dScale.baseAddress.map({ $0 + lo }),
                                     let doff = dOffset.baseAddress.map({ $0 + lo })
                                 else { return }
+                                if wideLanes {
+                                    cvectormath_bn_input_gradient(
+                                        xs, gs, pdx + lo, rows, c, w, mu, iv, co, m, doff, ds)
+                                    return
+                                }
                                 for r in 0..<rows {
-                                    let (xr, gr, dr) = (
-                                        px + r * c + lo, pg + r * c + lo, pdx + r * c + lo
-                                    )
+                                    let (xr, gr, dr) = (xs + r * c, gs + r * c, pdx + r * c + lo)
                                     for j in 0..<w {
                                         let xhat = (xr[j] - mu[j]) * iv[j]
                                         dr[j] = co[j] * (gr[j] * m - doff[j] - xhat * ds[j])

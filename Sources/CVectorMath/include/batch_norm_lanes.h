@@ -1,0 +1,40 @@
+#ifndef CVECTORMATH_BATCH_NORM_LANES_H
+#define CVECTORMATH_BATCH_NORM_LANES_H
+
+#include <stddef.h>
+
+// The per-channel passes of `BatchNormKernels` (Sources/GardenTensor/Kernels/BatchNormKernels.swift)
+// over `rows` rows `stride` floats apart, on the `width` channels at the start of each row
+// (callers offset the pointers to their first channel): eight channels to a vector, each lane
+// with the Swift loop's operations in its order (no contraction, Double sums row by row), so
+// every result has the Swift loop's bits. Call only when `cvectormath_lane_width()` is not 0.
+
+/// `sx[j] += Σ Double(x)`, and `sg[j] += Σ Double(g)` when `g` is not NULL.
+void cvectormath_bn_sums(
+    const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sx,
+    double *sg);
+
+/// `sq[j] += Σ (Double(x) - mean[j])²`, in Double.
+void cvectormath_bn_squared_deviations_double(
+    const float *x, size_t rows, size_t stride, size_t width, const double *mean, double *sq);
+
+/// `sq[j] += Σ Double((x - mean[j])²)`, the difference and its square in Float.
+void cvectormath_bn_squared_deviations(
+    const float *x, size_t rows, size_t stride, size_t width, const float *mean, double *sq);
+
+/// `sgx[j] += Σ Double(g · ((x - mean[j]) · inv[j]))`.
+void cvectormath_bn_normalized_products(
+    const float *x, const float *g, size_t rows, size_t stride, size_t width, const float *mean,
+    const float *inv, double *sgx);
+
+/// `dx = coefficient[j] · (g·m - dOffset[j] - ((x - mean[j]) · inv[j]) · dScale[j])`.
+void cvectormath_bn_input_gradient(
+    const float *x, const float *g, float *dx, size_t rows, size_t stride, size_t width,
+    const float *mean, const float *inv, const float *coefficient, float m,
+    const float *dOffset, const float *dScale);
+
+/// `y = x · a[j] + b[j]` for `rows` rows of `width` channels (stride `width`).
+void cvectormath_bn_affine(
+    const float *x, float *y, size_t rows, size_t width, const float *a, const float *b);
+
+#endif

@@ -1,0 +1,74 @@
+import CVectorMath
+import Testing
+
+@testable import GardenTensor
+
+/// Batch normalization's passes in `CVectorMath`'s eight-channel vectors against the Swift
+/// loops they replace on AVX2 and AVX-512 hosts: every output must have the same bits, for
+/// channel counts below, at and off multiples of eight (the vector tails) and at every split of
+/// the channels over the threads.
+@Suite struct BatchNormWideLanesTests {
+    /// `rows · channels` values around a per-channel offset (so the variance's cancellation
+    /// matters) from a seeded generator.
+    static func values(rows: Int, channels: Int, seed: UInt64) -> [Float] {
+        var state = seed
+        return (0..<(rows * channels)).map { i in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let unit = Float(state >> 40) / Float(1 << 24)
+            return (unit - 0.5) * 3 + Float(i % channels) * 0.75
+        }
+    }
+
+    static let shapes: [(rows: Int, channels: Int)] = [
+        (37, 3), (64, 8), (33, 16), (21, 19), (50, 64), (1, 24),
+        // Big enough that two and three threads split the channels (ParallelFor's grain).
+        (4096, 16), (2048, 64),
+    ]
+
+    static func firstDifference(_ a: [Float], _ b: [Float]) -> Int? {
+        guard a.count == b.count else { return -1 }
+        return a.indices.first { a[$0].bitPattern != b[$0].bitPattern }
+    }
+
+    @Test(.enabled(if: cvectormath_lane_width() != 0, "no AVX2: the Swift loops run"))
+    func everyPassHasTheBitsOfTheSwiftLoops() {
+        _ = ParallelForTests.atThreadCounts {
+            for (rows, c) in Self.shapes {
+                let label = "\(rows) rows, \(c) channels, \(ParallelFor.threads) threads"
+                let x = Self.values(rows: rows, channels: c, seed: 41)
+                let g = Self.values(rows: rows, channels: c, seed: 42)
+                let scale = Self.values(rows: 1, channels: c, seed: 43)
+                let offset = Self.values(rows: 1, channels: c, seed: 44)
+
+                let wide = BatchNormKernels.moments(x, channels: c, wideLanes: true)
+                let swift = BatchNormKernels.moments(x, channels: c, wideLanes: false)
+                #expect(Self.firstDifference(wide.mean, swift.mean) == nil, "mean, \(label)")
+                #expect(
+                    Self.firstDifference(wide.variance, swift.variance) == nil,
+                    "variance, \(label)")
+
+                let normalized = [true, false].map {
+                    BatchNormKernels.normalize(
+                        x, mean: swift.mean, variance: swift.variance, scale: scale,
+                        offset: offset, epsilon: 1e-3, wideLanes: $0)
+                }
+                #expect(
+                    Self.firstDifference(normalized[0], normalized[1]) == nil,
+                    "normalize, \(label)")
+
+                let gradients = [true, false].map {
+                    BatchNormKernels.trainingGradient(
+                        x, g, scale: scale, epsilon: 1e-3, wideLanes: $0)
+                }
+                #expect(
+                    Self.firstDifference(gradients[0].dx, gradients[1].dx) == nil, "dx, \(label)")
+                #expect(
+                    Self.firstDifference(gradients[0].dScale, gradients[1].dScale) == nil,
+                    "dScale, \(label)")
+                #expect(
+                    Self.firstDifference(gradients[0].dOffset, gradients[1].dOffset) == nil,
+                    "dOffset, \(label)")
+            }
+        }
+    }
+}
