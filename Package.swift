@@ -31,8 +31,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Tensors, kernels, autodiff and tracing; layers; models.
-        // CVectorMath: exact GELU in AVX2/AVX-512 lanes chosen at run time (the Swift kernels
-        // are built for baseline x86-64, whose SIMD4 lanes are SSE).
+        // CVectorMath: AVX2/AVX-512 kernels chosen at run time (the Swift kernels are built for
+        // baseline x86-64, whose SIMD4 lanes are SSE): exact GELU and batch norm's passes with
+        // the Swift lanes' bits, and the direct convolution for few input channels.
         .target(name: "CFloatingPoint"),
         .target(name: "CVectorMath"),
         .target(

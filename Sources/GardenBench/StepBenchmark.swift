@@ -13,7 +13,8 @@ import GardenTrain
 /// the global gradient norm and clipping, then `optimizer.apply`. The batch is gathered before the
 /// clock starts (its time is reported apart as `batch_seconds`), as the tf_keras peer's input
 /// tensors are ready before its step. FLOPs are counted, in a separate untimed step, by
-/// `BLAS.flopCount` at the one GEMM entry point: `2·m·n·k` per `sgemm` actually executed
+/// `BLAS.flopCount` at the one GEMM entry point: `2·m·n·k` per `sgemm` actually executed (and
+/// per direct convolution, that of the GEMM it replaces)
 /// (including gradients the step computes and then drops, e.g. for the data input); the
 /// elementwise work (softmax, GELU, layer norm, Adam) is not counted.
 enum StepBenchmark {

@@ -31,7 +31,7 @@ public enum BLAS {
     public static var threads: Int { ParallelFor.threads }
 
     /// Opt-in GEMM FLOP counter for `garden-bench`: while non-nil, every `sgemm` adds
-    /// `2·m·n·k` to it. Nil (off) by default; it only counts, so it never changes a result.
+    /// `2·m·n·k` to it, and every direct convolution that of the GEMM it stands in for. Nil (off) by default; it only counts, so it never changes a result.
     /// Atomic: convolution blocks call `sgemm` from the pool's threads.
     public static var flopCount: Int? {
         get { counting.load(ordering: .acquiring) ? flops.load(ordering: .acquiring) : nil }
@@ -45,7 +45,7 @@ public enum BLAS {
 
     /// Adds `2·m·n·k·count` to `flopCount` when it counts.
     @inline(__always)
-    private static func count(m: Int, n: Int, k: Int, times count: Int = 1) {
+    static func count(m: Int, n: Int, k: Int, times count: Int = 1) {
         if counting.load(ordering: .relaxed) {
             flops.add(2 * m * n * k * count, ordering: .relaxed)
         }

@@ -226,6 +226,7 @@ enum Conv2DKernels {
         _ x: UnsafePointer<Float>, _ filter: UnsafePointer<Float>, _ g: Window2D,
         outChannels cout: Int, into y: UnsafeMutablePointer<Float>
     ) {
+        BLAS.count(m: g.batch * g.outPixels, n: cout, k: g.patchSize)
         let floatsPerImage = g.inH * g.inW * g.channels
         ParallelFor.forEach(g.batch, grain: 1) { images in
             var c = g.direct(images: images.count, outChannels: cout)
@@ -244,6 +245,7 @@ enum Conv2DKernels {
         _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ g: Window2D,
         outChannels cout: Int, into df: UnsafeMutablePointer<Float>
     ) {
+        BLAS.count(m: g.patchSize, n: cout, k: g.batch * g.outPixels)
         let count = g.patchSize * cout
         let groups = min(g.batch, maxGroups)
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: max((groups - 1) * count, 1))
