@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "batch_norm_lanes.h"
+#include "channel_passes.h"
 #include "conv2d_direct.h"
 
 /// The float lanes the GELU kernels below use on this CPU: 16 with AVX-512F, 8 with AVX2, 0

@@ -29,7 +29,7 @@ enum BatchNormKernels {
                         let (lo, width) = (channels.lowerBound, channels.count)
                         let (ls, lq) = (acc, acc + width)
                         if wideLanes {
-                            cvectormath_bn_sums(x + lo, nil, rows, c, width, ls, nil)
+                            cvectormath_column_sums(x + lo, nil, rows, c, width, ls, nil)
                         } else {
                             for r in 0..<rows {
                                 let row = x + r * c + lo
@@ -139,7 +139,7 @@ enum BatchNormKernels {
                                 let (xs, gs) = (px + lo, pg + lo)
                                 // Pass 1: Σx and Σg per channel.
                                 if wideLanes {
-                                    cvectormath_bn_sums(xs, gs, rows, c, w, sx, sg)
+                                    cvectormath_column_sums(xs, gs, rows, c, w, sx, sg)
                                 } else {
                                     for r in 0..<rows {
                                         let (xr, gr) = (xs + r * c, gs + r * c)

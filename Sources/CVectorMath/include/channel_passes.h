@@ -1,16 +1,17 @@
-#ifndef CVECTORMATH_BATCH_NORM_LANES_H
-#define CVECTORMATH_BATCH_NORM_LANES_H
+#ifndef CVECTORMATH_CHANNEL_PASSES_H
+#define CVECTORMATH_CHANNEL_PASSES_H
 
 #include <stddef.h>
 
-// The per-channel passes of `BatchNormKernels` (Sources/GardenTensor/Kernels/BatchNormKernels.swift)
-// over `rows` rows `stride` floats apart, on the `width` channels at the start of each row
-// (callers offset the pointers to their first channel): eight channels to a vector, each lane
-// with the Swift loop's operations in its order (no contraction, Double sums row by row), so
-// every result has the Swift loop's bits. Call only when `cvectormath_lane_width()` is not 0.
+// Per-channel passes over `rows` rows `stride` floats apart, on the `width` channels (columns)
+// at the start of each row (callers offset the pointers to their first channel): the column
+// sums of `reduceSum` (Sources/GardenTensor/Kernels/Reduce.swift) and the passes of
+// `BatchNormKernels` (BatchNormKernels.swift). Eight channels to a vector, each lane with the
+// Swift loop's operations in its order (no contraction, Double sums row by row), so every result
+// has the Swift loop's bits. Call only when `cvectormath_lane_width()` is not 0.
 
 /// `sx[j] += Σ Double(x)`, and `sg[j] += Σ Double(g)` when `g` is not NULL.
-void cvectormath_bn_sums(
+void cvectormath_column_sums(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sx,
     double *sg);
 

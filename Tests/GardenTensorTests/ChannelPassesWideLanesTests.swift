@@ -3,11 +3,11 @@ import Testing
 
 @testable import GardenTensor
 
-/// Batch normalization's passes in `CVectorMath`'s eight-channel vectors against the Swift
-/// loops they replace on AVX2 and AVX-512 hosts: every output must have the same bits, for
-/// channel counts below, at and off multiples of eight (the vector tails) and at every split of
-/// the channels over the threads.
-@Suite struct BatchNormWideLanesTests {
+/// Column sums and batch normalization's passes in `CVectorMath`'s eight-channel vectors against
+/// the Swift loops they replace on AVX2 and AVX-512 hosts: every output must have the same bits,
+/// for channel counts below, at and off multiples of eight (the vector tails) and at every split
+/// of the channels over the threads.
+@Suite struct ChannelPassesWideLanesTests {
     /// `rows · channels` values around a per-channel offset (so the variance's cancellation
     /// matters) from a seeded generator.
     static func values(rows: Int, channels: Int, seed: UInt64) -> [Float] {
@@ -31,7 +31,25 @@ import Testing
     }
 
     @Test(.enabled(if: cvectormath_lane_width() != 0, "no AVX2: the Swift loops run"))
-    func everyPassHasTheBitsOfTheSwiftLoops() {
+    func columnSumsHaveTheBitsOfTheSwiftLoop() {
+        _ = ParallelForTests.atThreadCounts {
+            for (rows, c) in Self.shapes {
+                let x = Self.values(rows: rows, channels: c, seed: 40)
+                // Rows as one leading axis, and as two (the leading-axes path either way).
+                for shape in [[rows, c], [1, rows, c]] {
+                    let axes = Set(0..<(shape.count - 1))
+                    let wide = reduceSum(x, shape: shape, axes: axes, wideLanes: true)
+                    let swift = reduceSum(x, shape: shape, axes: axes, wideLanes: false)
+                    #expect(
+                        Self.firstDifference(wide.values, swift.values) == nil,
+                        "\(shape), \(ParallelFor.threads) threads")
+                }
+            }
+        }
+    }
+
+    @Test(.enabled(if: cvectormath_lane_width() != 0, "no AVX2: the Swift loops run"))
+    func batchNormPassesHaveTheBitsOfTheSwiftLoops() {
         _ = ParallelForTests.atThreadCounts {
             for (rows, c) in Self.shapes {
                 let label = "\(rows) rows, \(c) channels, \(ParallelFor.threads) threads"
