@@ -2,7 +2,8 @@
 // loops they replace are built for baseline x86-64 (two Doubles or four Floats to an SSE
 // register); here a row's eight channels take one AVX register of Floats and two (or one
 // AVX-512) of Doubles. Batch norm's passes were 18 % of a resnet_tiny step once its
-// convolutions went direct; column sums (bias gradients) 2.8 % of bert_tiny's.
+// convolutions went direct; column sums (bias gradients) 2.8 % of bert_tiny's, LayerNorm's
+// parameter gradients 1.3 %.
 #include "cvectormath.h"
 
 #include <string.h>
@@ -48,6 +49,29 @@ void cvectormath_column_sums(
         for (size_t r = 0; r < rows; r++) {
             sx[j] += (double)x[r * stride + j];
             if (g) sg[j] += (double)g[r * stride + j];
+        }
+    }
+}
+
+void cvectormath_column_product_sums(
+    const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sgx,
+    double *sg) {
+    size_t j = 0;
+    for (; j + 8 <= width; j += 8) {
+        vd8 agx = LOAD8D(sgx + j), ag = LOAD8D(sg + j);
+        for (size_t r = 0; r < rows; r++) {
+            vf8 gv = load8(g + r * stride + j);
+            agx += WIDE(gv * load8(x + r * stride + j));
+            ag += WIDE(gv);
+        }
+        STORE8D(sgx + j, agx);
+        STORE8D(sg + j, ag);
+    }
+    for (; j < width; j++) {
+        for (size_t r = 0; r < rows; r++) {
+            float gv = g[r * stride + j];
+            sgx[j] += (double)(gv * x[r * stride + j]);
+            sg[j] += (double)gv;
         }
     }
 }
@@ -149,6 +173,12 @@ void cvectormath_bn_affine(
 #else
 
 // Unreachable: the lane width is 0 here, so the Swift loops run.
+void cvectormath_column_product_sums(
+    const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sgx,
+    double *sg) {
+    (void)x, (void)g, (void)rows, (void)stride, (void)width, (void)sgx, (void)sg;
+}
+
 void cvectormath_column_sums(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sx,
     double *sg) {

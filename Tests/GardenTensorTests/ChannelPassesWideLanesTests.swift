@@ -3,7 +3,7 @@ import Testing
 
 @testable import GardenTensor
 
-/// Column sums and batch normalization's passes in `CVectorMath`'s eight-channel vectors against
+/// Column sums, LayerNorm's parameter gradients and batch normalization's passes in `CVectorMath`'s eight-channel vectors against
 /// the Swift loops they replace on AVX2 and AVX-512 hosts: every output must have the same bits,
 /// for channel counts below, at and off multiples of eight (the vector tails) and at every split
 /// of the channels over the threads.
@@ -43,6 +43,26 @@ import Testing
                     #expect(
                         Self.firstDifference(wide.values, swift.values) == nil,
                         "\(shape), \(ParallelFor.threads) threads")
+                }
+            }
+        }
+    }
+
+    @Test(.enabled(if: cvectormath_lane_width() != 0, "no AVX2: the Swift loops run"))
+    func layerNormGradientsHaveTheBitsOfTheSwiftLoops() {
+        _ = ParallelForTests.atThreadCounts {
+            for (rows, h) in Self.shapes {
+                let x = Tensor(Self.values(rows: rows, channels: h, seed: 45), shape: [rows, h])
+                let g = Tensor(Self.values(rows: rows, channels: h, seed: 46), shape: [rows, h])
+                let gamma = Tensor(Self.values(rows: 1, channels: h, seed: 47), shape: [h])
+                let beta = Tensor(Self.values(rows: 1, channels: h, seed: 48), shape: [h])
+                let norm = LayerNorm(epsilon: 1e-3)
+                let wide = norm.vjp([x, gamma, beta], g, wideLanes: true)
+                let swift = norm.vjp([x, gamma, beta], g, wideLanes: false)
+                for (k, name) in ["dx", "dgamma", "dbeta"].enumerated() {
+                    #expect(
+                        Self.firstDifference(wide[k]?.floats ?? [], swift[k]?.floats ?? [])
+                            == nil, "\(name), \(rows) x \(h), \(ParallelFor.threads) threads")
                 }
             }
         }

@@ -15,6 +15,11 @@ void cvectormath_column_sums(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sx,
     double *sg);
 
+/// `sgx[j] += Σ Double(g · x)` and `sg[j] += Σ Double(g)` (LayerNorm's parameter gradients).
+void cvectormath_column_product_sums(
+    const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sgx,
+    double *sg);
+
 /// `sq[j] += Σ (Double(x) - mean[j])²`, in Double.
 void cvectormath_bn_squared_deviations_double(
     const float *x, size_t rows, size_t stride, size_t width, const double *mean, double *sq);

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Layer normalization over the last axis, fused: `(x - mean) · rsqrt(variance + epsilon) · gamma
@@ -120,6 +121,12 @@ struct LayerNorm: Primitive {
     var vjpReadsOutput: Bool { false }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
+        vjp(x, g, wideLanes: VectorMath.hasWideLanes)
+    }
+
+    /// The gradients; with `wideLanes`, the parameter gradients' column sums run as
+    /// `CVectorMath`'s eight-column vectors (the same bits as the Swift loop).
+    func vjp(_ x: [Tensor], _ g: Tensor, wideLanes: Bool) -> [Tensor?] {
         let a = x[0].floats, gamma = x[1].floats, gs = g.floats
         let h = x[0].shape.last ?? 1
         let rows = h == 0 ? 0 : a.count / h
@@ -173,6 +180,15 @@ struct LayerNorm: Primitive {
                             h, grain: max(1, ParallelFor.defaultGrain / max(rows, 1))
                         ) {
                             columns in
+                            if wideLanes, let q = q.baseAddress, let xhat = xhat.baseAddress,
+                                let dg = dg.baseAddress, let db = db.baseAddress
+                            {
+                                let first = columns.lowerBound
+                                cvectormath_column_product_sums(
+                                    xhat + first, q + first, rows, h, columns.count, dg + first,
+                                    db + first)
+                                return
+                            }
                             for row in 0..<rows {
                                 let base = row * h
                                 for j in columns {
