@@ -19,6 +19,8 @@ import Testing
             input: [3, 10, 19, 16], filter: [3, 3, 16, 32], stride: 2, padding: .same),
         // 6 -> 3 at stride 2: all of the padding after.
         ConvolutionCase(input: [2, 6, 6, 2], filter: [3, 3, 2, 16], stride: 2, padding: .same),
+        // Wider inputs (up to `directMaxChannels`): a window row of 144 taps.
+        ConvolutionCase(input: [2, 6, 7, 48], filter: [3, 3, 48, 32], stride: 1, padding: .same),
         // A non-square window without padding, and a stride of 3 (offsets known at run time).
         ConvolutionCase(input: [1, 7, 6, 5], filter: [2, 3, 5, 16], stride: 1, padding: .valid),
         ConvolutionCase(input: [1, 11, 13, 4], filter: [3, 3, 4, 16], stride: 3, padding: .valid),
@@ -131,7 +133,7 @@ import Testing
         #expect(Conv2DKernels.usesDirect(stage.window, outChannels: 16) == direct)
         // Wide inputs, output channels off the 16-blocks and 1x1 windows keep the GEMM path.
         let wide = ConvolutionCase(
-            input: [2, 8, 8, 32], filter: [3, 3, 32, 32], stride: 1, padding: .same)
+            input: [2, 8, 8, 128], filter: [3, 3, 128, 32], stride: 1, padding: .same)
         #expect(!Conv2DKernels.usesDirect(wide.window, outChannels: 32))
         #expect(!Conv2DKernels.usesDirect(stage.window, outChannels: 24))
         let pointwise = ConvolutionCase(

@@ -210,10 +210,12 @@ enum Conv2DKernels {
     /// The direct kernels' lanes on this CPU (16 or 8), or 0 when they cannot run here.
     static let directLanes = cvectormath_conv2d_lane_width()
 
-    /// Up to this many input channels the direct kernels beat im2col + GEMM (docs/performance.md:
-    /// the 3-channel stem and the 16-channel first stage of resnet_tiny); from 32 channels on,
-    /// the GEMM's `k = 9 · channels` is long enough for OpenBLAS to run near its peak.
-    static let directMaxChannels = 16
+    /// Up to this many input channels the direct kernels were measured to beat im2col + GEMM:
+    /// every convolution of resnet_tiny (3 to 64 channels; docs/performance.md). At 16 channels
+    /// the GEMM's `k = 9 · channels` is too short for OpenBLAS's packing to pay; at 32 and 64 the
+    /// products ran near OpenBLAS's peak, but im2col's column matrix still cost a pass over nine
+    /// copies of the input. Wider inputs are unmeasured and keep the GEMM.
+    static let directMaxChannels = 64
 
     /// Whether this convolution takes the direct kernels.
     static func usesDirect(_ g: Window2D, outChannels cout: Int) -> Bool {
