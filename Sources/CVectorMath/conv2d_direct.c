@@ -25,12 +25,8 @@ size_t cvectormath_conv2d_padded_count(const struct cvectormath_conv2d *c) {
     return conv2d_padded_h(c) * conv2d_padded_w(c) * (size_t)c->in_channels;
 }
 
-// One image copied into the rows and columns the windows read, zeros around it: each padded
-// row NHWC-like (`[column][channel]`, for the filter gradient, whose taps of a window row are
-// then in a row), or channel-major (`[channel][column]`, for the forward kernel, which then
-// finds its tile's pixels at fixed distances from one pointer).
-static void conv2d_pad(
-    const struct cvectormath_conv2d *c, const float *x, int channel_major, float *padded) {
+// One image, NHWC, copied into the rows and columns the windows read, zeros around it.
+static void conv2d_pad(const struct cvectormath_conv2d *c, const float *x, float *padded) {
     const size_t cin = (size_t)c->in_channels, width = conv2d_padded_w(c);
     const size_t height = conv2d_padded_h(c);
     // Padded columns [left, left + inside) hold input columns [first, first + inside).
@@ -46,19 +42,10 @@ static void conv2d_pad(
             memset(row, 0, width * cin * sizeof(float));
             continue;
         }
-        const float *in = x + ((size_t)ih * c->in_w + first) * cin;
-        if (!channel_major) {
-            memset(row, 0, left * cin * sizeof(float));
-            memcpy(row + left * cin, in, inside * cin * sizeof(float));
-            memset(row + (left + inside) * cin, 0, (width - left - inside) * cin * sizeof(float));
-            continue;
-        }
-        for (size_t k = 0; k < cin; k++) {
-            float *to = row + k * width;
-            for (size_t w = 0; w < left; w++) to[w] = 0.0f;
-            for (size_t w = 0; w < inside; w++) to[left + w] = in[w * cin + k];
-            for (size_t w = left + inside; w < width; w++) to[w] = 0.0f;
-        }
+        memset(row, 0, left * cin * sizeof(float));
+        memcpy(row + left * cin, x + ((size_t)ih * c->in_w + first) * cin,
+               inside * cin * sizeof(float));
+        memset(row + (left + inside) * cin, 0, (width - left - inside) * cin * sizeof(float));
     }
 }
 

@@ -21,30 +21,30 @@ static inline VF FN(load)(const float *p) {
 static inline void FN(store)(float *p, VF v) { memcpy(p, &v, sizeof v); }
 
 // `tile` output pixels of one row (`tile` at most TILE), one block of 16 output channels: `x`
-// is the channel-major padded image (`conv2d_pad`) at the first pixel's window
-// corner, `s` the stride (a constant where inlined, so each pixel's value is a fixed offset
-// from one pointer); `f` the filter at the block's first channel; `y` the first pixel's output
-// at the block.
+// is the padded image at the first pixel's window corner; `s` the stride and `cin` the input
+// channels (constants where inlined, so that each pixel's value is a fixed offset from one
+// pointer: with run-time ones, a pointer per pixel spilled the registers and halved the speed);
+// `f` the filter at the block's first channel; `y` the first pixel's output at the block.
 static inline __attribute__((always_inline)) void FN(forward_tile)(
-    int tile, int s, const float *x, const float *f, const struct cvectormath_conv2d *c,
+    int tile, int s, int cin, const float *x, const float *f, const struct cvectormath_conv2d *c,
     float *y) {
     VF acc[TILE][VECS];
     for (int p = 0; p < tile; p++)
         for (int v = 0; v < VECS; v++) acc[p][v] = (VF)0.0f;
-    const size_t cin = (size_t)c->in_channels, cout = (size_t)c->out_channels;
-    const size_t width = conv2d_padded_w(c);
+    const size_t cout = (size_t)c->out_channels, pixel_step = (size_t)s * (size_t)cin;
+    // A window row's taps are kernel_w·cin floats in a row in the padded image and the filter.
+    const size_t run = (size_t)c->kernel_w * (size_t)cin;
+    const size_t row_step = conv2d_padded_w(c) * (size_t)cin;
     for (int i = 0; i < c->kernel_h; i++) {
-        for (int j = 0; j < c->kernel_w; j++) {
-            const float *xs = x + (size_t)i * cin * width + j;
-            const float *fs = f + ((size_t)i * c->kernel_w + j) * cin * cout;
-            for (size_t k = 0; k < cin; k++) {
-                VF w[VECS];
-                for (int v = 0; v < VECS; v++) w[v] = FN(load)(fs + k * cout + v * LANES);
-                for (int p = 0; p < tile; p++) {
-                    VF xv = (VF)xs[k * width + (size_t)(p * s)];
-                    for (int v = 0; v < VECS; v++)
-                        acc[p][v] = __builtin_elementwise_fma(xv, w[v], acc[p][v]);
-                }
+        const float *xs = x + (size_t)i * row_step;
+        const float *fs = f + (size_t)i * run * cout;
+        for (size_t k = 0; k < run; k++) {
+            VF w[VECS];
+            for (int v = 0; v < VECS; v++) w[v] = FN(load)(fs + k * cout + v * LANES);
+            for (int p = 0; p < tile; p++) {
+                VF xv = (VF)xs[(size_t)p * pixel_step + k];
+                for (int v = 0; v < VECS; v++)
+                    acc[p][v] = __builtin_elementwise_fma(xv, w[v], acc[p][v]);
             }
         }
     }
@@ -54,9 +54,11 @@ static inline __attribute__((always_inline)) void FN(forward_tile)(
 
 // One output row at one block of output channels.
 static inline __attribute__((always_inline)) void FN(forward_row)(
-    int s, const float *x, const float *f, const struct cvectormath_conv2d *c, float *y) {
-    const size_t cout = (size_t)c->out_channels;
-#define FORWARD_TILE(t, ow) FN(forward_tile)(t, s, x + (ow) * (size_t)s, f, c, y + (ow) * cout)
+    int s, int cin, const float *x, const float *f, const struct cvectormath_conv2d *c,
+    float *y) {
+    const size_t cout = (size_t)c->out_channels, pixel_step = (size_t)s * (size_t)cin;
+#define FORWARD_TILE(t, ow)                                                                    \
+    FN(forward_tile)(t, s, cin, x + (ow) * pixel_step, f, c, y + (ow) * cout)
     FOR_EACH_TILE((size_t)c->out_w, ow, FORWARD_TILE);
 #undef FORWARD_TILE
 }
@@ -64,24 +66,32 @@ static inline __attribute__((always_inline)) void FN(forward_row)(
 static void FN(conv2d_forward)(
     const struct cvectormath_conv2d *c, const float *x, const float *filter, float *y,
     float *padded) {
-    const size_t cin = (size_t)c->in_channels, cout = (size_t)c->out_channels;
-    const size_t stride = (size_t)c->stride, out_w = (size_t)c->out_w;
-    const size_t row_step = conv2d_padded_w(c) * cin;
+    const int cin = c->in_channels, stride = c->stride;
+    const size_t cout = (size_t)c->out_channels, out_w = (size_t)c->out_w;
+    const size_t row_step = conv2d_padded_w(c) * (size_t)cin;
     for (int n = 0; n < c->images; n++) {
-        conv2d_pad(c, x + (size_t)n * c->in_h * c->in_w * cin, 1, padded);
+        conv2d_pad(c, x + (size_t)n * c->in_h * c->in_w * (size_t)cin, padded);
         float *yn = y + (size_t)n * c->out_h * out_w * cout;
         for (int oh = 0; oh < c->out_h; oh++) {
-            const float *xr = padded + (size_t)oh * stride * row_step;
+            const float *xr = padded + (size_t)oh * (size_t)stride * row_step;
             float *yr = yn + (size_t)oh * out_w * cout;
             for (size_t b = 0; b < cout; b += CONV_BLOCK) {
-                // The two strides of ResNets with their offsets known; any other one works too.
-                if (stride == 1) {
-                    FN(forward_row)(1, xr, filter + b, c, yr + b);
-                } else if (stride == 2) {
-                    FN(forward_row)(2, xr, filter + b, c, yr + b);
-                } else {
-                    FN(forward_row)((int)stride, xr, filter + b, c, yr + b);
-                }
+                // ResNets' strides and channel counts with their offsets known; any other
+                // convolution works too, more slowly.
+#define FORWARD_ROW_AT(S, CIN)                                                                 \
+    if (stride == (S) && cin == (CIN)) {                                                       \
+        FN(forward_row)(S, CIN, xr, filter + b, c, yr + b);                                    \
+        continue;                                                                              \
+    }
+                FORWARD_ROW_AT(1, 3)
+                FORWARD_ROW_AT(1, 16)
+                FORWARD_ROW_AT(2, 16)
+                FORWARD_ROW_AT(1, 32)
+                FORWARD_ROW_AT(2, 32)
+                FORWARD_ROW_AT(1, 64)
+                FORWARD_ROW_AT(2, 64)
+#undef FORWARD_ROW_AT
+                FN(forward_row)(stride, cin, xr, filter + b, c, yr + b);
             }
         }
     }
@@ -124,7 +134,7 @@ static void FN(conv2d_filter_gradient)(
     const size_t cin = (size_t)c->in_channels, cout = (size_t)c->out_channels;
     const size_t row_step = conv2d_padded_w(c) * cin, run = (size_t)c->kernel_w * cin;
     for (int n = 0; n < c->images; n++) {
-        conv2d_pad(c, x + (size_t)n * c->in_h * c->in_w * cin, 0, padded);
+        conv2d_pad(c, x + (size_t)n * c->in_h * c->in_w * cin, padded);
         const float *dyn = dy + (size_t)n * c->out_h * c->out_w * cout;
         const int fresh = n == 0 && !accumulate;
         for (int i = 0; i < c->kernel_h; i++) {
