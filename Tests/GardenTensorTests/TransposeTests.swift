@@ -25,6 +25,27 @@ struct TransposeTests {
         expectClose(x.transposed(perm), expected, shape: outShape, absolute: 0, relative: 0)
     }
 
+    /// Tensors big enough that the runs split over two and three threads, with the innermost
+    /// axis kept (one copy per run) and moved (a strided run): the reference's values at every
+    /// thread count.
+    @Test(arguments: [[0, 2, 1, 3], [0, 1, 3, 2], [2, 1, 0, 3]])
+    func largeTransposesMatchTheReferenceAtEveryThreadCount(_ perm: [Int]) {
+        let inShape = [8, 40, 3, 64]
+        let x = TestInputs.uniform(inShape, stream: 221)
+        let outShape = perm.map { inShape[$0] }
+        let inStrides = [
+            inShape[1] * inShape[2] * inShape[3], inShape[2] * inShape[3], inShape[3], 1,
+        ]
+        let expected = (0..<x.count).map { i -> Double in
+            let out = multiIndex(i, outShape)
+            let offset = perm.enumerated().reduce(0) { $0 + out[$1.offset] * inStrides[$1.element] }
+            return Double(x.floats[offset])
+        }
+        for t in ParallelForTests.atThreadCounts({ x.transposed(perm) }) {
+            expectClose(t, expected, shape: outShape, absolute: 0, relative: 0)
+        }
+    }
+
     @Test(arguments: perms)
     func vjpMatchesFiniteDifferences(_ perm: [Int]) {
         checkGradients(

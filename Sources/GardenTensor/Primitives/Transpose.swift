@@ -1,7 +1,9 @@
 /// Permutes the axes: output axis `i` is input axis `perm[i]`.
 ///
 /// Shapes: `[d0, ..., dn]` → `[d_perm[0], ..., d_perm[n]]`. Kernel: walks the output in row-major
-/// order with the input strides permuted (no allocation per element). vjp: the transpose by the
+/// order with the input strides permuted, a run of the innermost output axis at a time (one copy
+/// when that axis is the input's innermost too, as attention's head split `[0, 2, 1, 3]`), the
+/// runs split over `ParallelFor` (a copy: the same bits at any split). vjp: the transpose by the
 /// inverse permutation. TF: `Transpose` with an int32 `perm` constant (output `y`).
 struct Transpose: Primitive {
     var perm: [Int]
@@ -25,22 +27,37 @@ struct Transpose: Primitive {
         let n = a.count, rank = perm.count
         if rank == 0 || n == 0 { return Tensor(a, shape: outShape) }
         let last = outShape[rank - 1], lastStep = step[rank - 1]
-        var index = [Int](repeating: 0, count: rank)
+        let runs = n / max(last, 1)
         let out = [Float](unsafeUninitializedCapacity: n) { buf, count in
             a.withUnsafeBufferPointer { p in
-                var o = 0, src = 0
-                while o < n {
-                    // The innermost output axis as a strided run, then an odometer step of the rest.
-                    for j in 0..<last { buf[o + j] = p[src + j * lastStep] }
-                    o += last
-                    var d = rank - 2
-                    while d >= 0 {
-                        index[d] += 1
-                        src += step[d]
-                        if index[d] < outShape[d] { break }
-                        src -= step[d] * outShape[d]
-                        index[d] = 0
-                        d -= 1
+                guard let p = p.baseAddress, let buf = buf.baseAddress else { return }
+                ParallelFor.forEach(runs, grain: max(1, ParallelFor.defaultGrain / max(last, 1))) {
+                    part in
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { index in
+                        // The odometer at the part's first run, and its input offset.
+                        var rest = part.lowerBound, src = 0
+                        for d in stride(from: rank - 2, through: 0, by: -1) {
+                            index[d] = rest % outShape[d]
+                            rest /= outShape[d]
+                            src += index[d] * step[d]
+                        }
+                        for run in part {
+                            let o = run * last
+                            if lastStep == 1 {
+                                (buf + o).update(from: p + src, count: last)
+                            } else {
+                                for j in 0..<last { buf[o + j] = p[src + j * lastStep] }
+                            }
+                            var d = rank - 2
+                            while d >= 0 {
+                                index[d] += 1
+                                src += step[d]
+                                if index[d] < outShape[d] { break }
+                                src -= step[d] * outShape[d]
+                                index[d] = 0
+                                d -= 1
+                            }
+                        }
                     }
                 }
             }
