@@ -1,6 +1,7 @@
-import GardenTensor
 import GardenTestSupport
 import Testing
+
+@testable import GardenTensor
 
 @Suite("Tape")
 struct TapeTests {
@@ -50,7 +51,21 @@ struct TapeTests {
     /// The tape asks a vjp only for the gradients of inputs on it: a product or convolution of a
     /// constant (the data) and a parameter computes the parameter's gradient alone, with the
     /// same bits as when both inputs are taped.
-    @Test func constantInputsOfProductsAndConvolutionsAreNotDifferentiated() {
+    /// The vjps of sums and differences compute only the gradients the tape needs.
+    @Test func sumsAndDifferencesSkipTheGradientOfAConstantTerm() {
+        let a = TestInputs.uniform([3, 4, 5], stream: 73)
+        let b = TestInputs.uniform([1, 1, 5], stream: 74)
+        let g = TestInputs.uniform([3, 4, 5], stream: 75)
+        for primitive in [Add() as Primitive, Sub()] {
+            let y = primitive.forward([a, b])
+            let first = primitive.vjp([a, b], y, g, needed: [true, false])
+            #expect(first[1] == nil && first[0]?.floats == g.floats, "\(primitive.name)")
+            let second = primitive.vjp([a, b], y, g, needed: [false, true])
+            #expect(second[0] == nil && second[1]?.shape == [1, 1, 5], "\(primitive.name)")
+        }
+    }
+
+    @Test func constantInputsOfProductsConvolutionsSumsAndDifferencesAreNotDifferentiated() {
         let probe = NeededProbe()
         let w = Parameter(TestInputs.uniform([4], stream: 61), path: "w")
         let c = TestInputs.uniform([4], stream: 62)
@@ -66,6 +81,19 @@ struct TapeTests {
             (
                 TestInputs.uniform([6, 11], stream: 65), TestInputs.uniform([11, 5], stream: 66),
                 { $0.matmul($1) }
+            ),
+            // Sums and differences with a broadcast constant (attention's mask bias).
+            (
+                TestInputs.uniform([3, 1, 5], stream: 67),
+                TestInputs.uniform([3, 4, 5], stream: 68), { $0 + $1 }
+            ),
+            (
+                TestInputs.uniform([3, 4, 5], stream: 69), TestInputs.uniform([5], stream: 70),
+                { $1 - $0 }
+            ),
+            (
+                TestInputs.uniform([1, 5], stream: 71), TestInputs.uniform([3, 4, 5], stream: 72),
+                { $1 - $0 }
             ),
         ]
         for (input, parameter, f) in cases {

@@ -9,7 +9,14 @@ struct Sub: ElementwiseBinary {
     var vjpReadsOutput: Bool { false }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        [g.unbroadcast(to: x[0].shape), (-g).unbroadcast(to: x[1].shape)]
+        vjp(x, y, g, needed: [true, true])
+    }
+    // A constant operand needs no gradient (nor a negated copy of `g` for one).
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, needed: [Bool]) -> [Tensor?] {
+        [
+            needed[0] ? g.unbroadcast(to: x[0].shape) : nil,
+            needed[1] ? (-g).unbroadcast(to: x[1].shape) : nil,
+        ]
     }
 }
 
