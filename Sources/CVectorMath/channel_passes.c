@@ -152,7 +152,8 @@ void cvectormath_bn_input_gradient(
     for (; j < width; j++) {
         for (size_t r = 0; r < rows; r++) {
             float xhat = (x[r * stride + j] - mean[j]) * inv[j];
-            dx[r * stride + j] = coefficient[j] * (g[r * stride + j] * m - dOffset[j] - xhat * dScale[j]);
+            float gm = g[r * stride + j] * m;
+            dx[r * stride + j] = coefficient[j] * (gm - dOffset[j] - xhat * dScale[j]);
         }
     }
 }
@@ -163,7 +164,8 @@ void cvectormath_bn_affine(
         const float *src = x + r * width;
         float *dst = y + r * width;
         size_t j = 0;
-        for (; j + 8 <= width; j += 8) store8(dst + j, load8(src + j) * load8(a + j) + load8(b + j));
+        for (; j + 8 <= width; j += 8)
+            store8(dst + j, load8(src + j) * load8(a + j) + load8(b + j));
         for (; j < width; j++) dst[j] = src[j] * a[j] + b[j];
     }
 }

@@ -1,9 +1,9 @@
-// Direct convolution for few input channels, chosen at run time. Below about 32 input
-// channels im2col + GEMM runs at a fraction of the machine: the column matrix is 9 times the
-// input, is written and read again, and OpenBLAS packs it once more for a product whose
-// `k` (9 · channels) is too short to amortize that (docs/performance.md). Here the filter's
-// 16 output channels sit in one or two vector registers and a tile of output pixels
-// accumulates in registers, each tap's input value broadcast from the padded image.
+// Direct convolution for few input channels, chosen at run time. im2col + GEMM writes a column
+// matrix nine times the input and reads it again, and OpenBLAS packs it once more; at 16
+// channels the product's `k` (9 · channels) is also too short to amortize the packing, and it
+// ran at a fraction of the machine (docs/performance.md). Here the filter's 16 output channels
+// sit in one or two vector registers and a tile of output pixels accumulates in registers,
+// each tap's input value broadcast from a zero-padded copy of the image.
 #include "cvectormath.h"
 
 #include <string.h>

@@ -3,10 +3,10 @@ import Testing
 
 @testable import GardenTensor
 
-/// Column sums, LayerNorm's parameter gradients and batch normalization's passes in `CVectorMath`'s eight-channel vectors against
-/// the Swift loops they replace on AVX2 and AVX-512 hosts: every output must have the same bits,
-/// for channel counts below, at and off multiples of eight (the vector tails) and at every split
-/// of the channels over the threads.
+/// Column sums, LayerNorm's parameter gradients and batch normalization's passes in
+/// `CVectorMath`'s eight-channel vectors against the Swift loops they replace on AVX2 and
+/// AVX-512 hosts: every output must have the same bits, for channel counts below, at and off
+/// multiples of eight (the vector tails) and at every split of the channels over the threads.
 @Suite struct ChannelPassesWideLanesTests {
     /// `rows · channels` values around a per-channel offset (so the variance's cancellation
     /// matters) from a seeded generator.

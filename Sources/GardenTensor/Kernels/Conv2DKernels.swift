@@ -5,7 +5,9 @@ import CVectorMath
 /// Few input channels (at most `directMaxChannels`) and output channels in blocks of 16 take
 /// `CVectorMath`'s direct kernels where the CPU has AVX2 and FMA or AVX-512F (`usesDirect`); the
 /// batch is cut into parts of whole images by shape alone, so their results are the same at
-/// every thread count, and the same bits at either width. Otherwise all three see the convolution as one matrix product over im2col rows:
+/// every thread count, and the same bits at either width.
+///
+/// Otherwise all three see the convolution as one matrix product over im2col rows:
 /// `cols [n * oh * ow, kh * kw * cin] · filter [kh * kw * cin, cout] = y [n * oh * ow, cout]`
 /// (an HWIO filter is already that matrix, and NHWC `y` is already row-major in it). The batch is
 /// cut into `Window2D.blockCount` blocks of images (a column matrix of about 1 MiB, which
