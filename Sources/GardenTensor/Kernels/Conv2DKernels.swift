@@ -219,10 +219,13 @@ enum Conv2DKernels {
     /// copies of the input. Wider inputs are unmeasured and keep the GEMM.
     static let directMaxChannels = 64
 
-    /// Whether this convolution takes the direct kernels.
+    /// Whether this convolution takes the direct kernels (whose C interface counts sizes in
+    /// `int`: anything larger keeps the GEMM path).
     static func usesDirect(_ g: Window2D, outChannels cout: Int) -> Bool {
-        directLanes != 0 && cout > 0 && cout % 16 == 0 && g.channels <= directMaxChannels
+        let sizes = [g.batch, g.inH, g.inW, g.outH, g.outW, g.kH, g.kW, g.stride, cout]
+        return directLanes != 0 && cout > 0 && cout % 16 == 0 && g.channels <= directMaxChannels
             && g.kH * g.kW > 1 && g.outPixels > 0 && g.channels > 0
+            && sizes.allSatisfy { $0 <= Int(Int32.max) }
     }
 
     /// `y = conv2d(x, filter)` by the direct kernel, the images over `ParallelFor`.
