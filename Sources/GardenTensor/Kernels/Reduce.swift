@@ -60,19 +60,14 @@ func reduceSum(
     } else {
         let outStrides = rowMajorStrides(kept)
         let step = (0..<rank).map { axes.contains($0) ? 0 : outStrides[$0] }
-        var index = [Int](repeating: 0, count: rank)
         var o = 0
         a.withUnsafeBufferPointer { p in
-            for i in 0..<p.count {
-                acc[o] += Double(p[i])
-                var d = rank - 1
-                while d >= 0 {
-                    index[d] += 1
-                    o += step[d]
-                    if index[d] < shape[d] { break }
-                    o -= step[d] * shape[d]
-                    index[d] = 0
-                    d -= 1
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { index in
+                guard let index = index.baseAddress else { return }
+                index.initialize(repeating: 0, count: rank)
+                for i in 0..<p.count {
+                    acc[o] += Double(p[i])
+                    advanceOdometer(index, &o, shape: shape, step: step, lastAxis: rank - 1)
                 }
             }
         }

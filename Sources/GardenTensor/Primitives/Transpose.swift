@@ -34,6 +34,7 @@ struct Transpose: Primitive {
                 ParallelFor.forEach(runs, grain: max(1, ParallelFor.defaultGrain / max(last, 1))) {
                     part in
                     withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { index in
+                        guard let index = index.baseAddress else { return }
                         // The odometer at the part's first run, and its input offset.
                         var rest = part.lowerBound, src = 0
                         for d in stride(from: rank - 2, through: 0, by: -1) {
@@ -48,15 +49,8 @@ struct Transpose: Primitive {
                             } else {
                                 for j in 0..<last { buf[o + j] = p[src + j * lastStep] }
                             }
-                            var d = rank - 2
-                            while d >= 0 {
-                                index[d] += 1
-                                src += step[d]
-                                if index[d] < outShape[d] { break }
-                                src -= step[d] * outShape[d]
-                                index[d] = 0
-                                d -= 1
-                            }
+                            advanceOdometer(
+                                index, &src, shape: outShape, step: step, lastAxis: rank - 2)
                         }
                     }
                 }
