@@ -27,35 +27,31 @@ struct Transpose: Primitive {
         let n = a.count, rank = perm.count
         if rank == 0 || n == 0 { return Tensor(a, shape: outShape) }
         let last = outShape[rank - 1], lastStep = step[rank - 1]
-        let runs = n / max(last, 1)
-        let out = [Float](unsafeUninitializedCapacity: n) { buf, count in
-            a.withUnsafeBufferPointer { p in
-                guard let p = p.baseAddress, let buf = buf.baseAddress else { return }
-                ParallelFor.forEach(runs, grain: max(1, ParallelFor.defaultGrain / max(last, 1))) {
-                    part in
-                    withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { index in
-                        guard let index = index.baseAddress else { return }
-                        // The odometer at the part's first run, and its input offset.
-                        var rest = part.lowerBound, src = 0
-                        for d in stride(from: rank - 2, through: 0, by: -1) {
-                            index[d] = rest % outShape[d]
-                            rest /= outShape[d]
-                            src += index[d] * step[d]
+        let out: [Float] = a.withUnsafeBufferPointer { p in
+            parallelRows(count: n, length: last) { buf, part in
+                // Only an empty tensor has no base address, and it has no runs either.
+                guard let p = p.baseAddress else { return }
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { index in
+                    guard let index = index.baseAddress else { return }
+                    // The odometer at the part's first run, and its input offset.
+                    var rest = part.lowerBound, src = 0
+                    for d in stride(from: rank - 2, through: 0, by: -1) {
+                        index[d] = rest % outShape[d]
+                        rest /= outShape[d]
+                        src += index[d] * step[d]
+                    }
+                    for run in part {
+                        let o = run * last
+                        if lastStep == 1 {
+                            (buf + o).update(from: p + src, count: last)
+                        } else {
+                            for j in 0..<last { buf[o + j] = p[src + j * lastStep] }
                         }
-                        for run in part {
-                            let o = run * last
-                            if lastStep == 1 {
-                                (buf + o).update(from: p + src, count: last)
-                            } else {
-                                for j in 0..<last { buf[o + j] = p[src + j * lastStep] }
-                            }
-                            advanceOdometer(
-                                index, &src, shape: outShape, step: step, lastAxis: rank - 2)
-                        }
+                        advanceOdometer(
+                            index, &src, shape: outShape, step: step, lastAxis: rank - 2)
                     }
                 }
             }
-            count = n
         }
         return Tensor(out, shape: outShape)
     }
