@@ -175,29 +175,39 @@ enum Conv2DKernels {
         }
     }
 
-    /// Blocks' products summed into `out` (`count` floats) in an order fixed by the shapes: the
-    /// blocks fall into at most `maxGroups` groups of consecutive blocks; a group's blocks add into
-    /// its own sum one after another (`body(first, images, cols, sum, beta)` with `beta` 0 for its
-    /// first block, else 1), the groups run over `ParallelFor`, and their sums are added in
-    /// group order (group 0 sums into `out` itself).
+    /// Blocks' products summed into `out` (`count` floats) in an order fixed by the shapes
+    /// (`sumInGroups` over the blocks): a group's blocks add into its sum one after another
+    /// (`body(first, images, cols, sum, beta)` with `beta` 0 for its first block, else 1).
     private static func sumOverBlockGroups(
         _ g: Window2D, count: Int, into out: UnsafeMutablePointer<Float>,
         _ body: (Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Float) -> Void
     ) {
-        let blocks = g.blockCount
-        let groups = min(blocks, maxGroups)
+        sumInGroups(g.blockCount, count: count, into: out) { blocks, sum in
+            g.withBlockColumns { cols in
+                for block in blocks {
+                    let (first, images) = g.images(ofBlock: block)
+                    body(first, images, cols, sum, block == blocks.lowerBound ? 0 : 1)
+                }
+            }
+        }
+    }
+
+    /// Partial sums over `items` (blocks or images) in an order fixed by the shapes: the items
+    /// fall into at most `maxGroups` groups of consecutive items, `body(items, sum)` writes one
+    /// group's sum (`count` floats) into `sum`, the groups run over `ParallelFor`, and their sums
+    /// are added in group order (group 0 sums into `out` itself).
+    private static func sumInGroups(
+        _ items: Int, count: Int, into out: UnsafeMutablePointer<Float>,
+        _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void
+    ) {
+        let groups = min(items, maxGroups)
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: max((groups - 1) * count, 1))
         defer { sums.deallocate() }
         ParallelFor.forEach(groups, grain: 1) { part in
-            g.withBlockColumns { cols in
-                for group in part {
-                    let sum = group == 0 ? out : sums + (group - 1) * count
-                    let range = ParallelFor.range(part: group, of: groups, count: blocks)
-                    for block in range {
-                        let (first, images) = g.images(ofBlock: block)
-                        body(first, images, cols, sum, block == range.lowerBound ? 0 : 1)
-                    }
-                }
+            for group in part {
+                body(
+                    ParallelFor.range(part: group, of: groups, count: items),
+                    group == 0 ? out : sums + (group - 1) * count)
             }
         }
         for group in 1..<max(groups, 1) {
@@ -245,34 +255,21 @@ enum Conv2DKernels {
         }
     }
 
-    /// `dfilter` by the direct kernel: the images fall into at most `maxGroups` groups of
-    /// consecutive images (by shape alone), each summed in order into its own buffer, the
-    /// groups over `ParallelFor`, then added in group order (group 0 sums into `df` itself).
+    /// `dfilter` by the direct kernel, the images summed in groups (`sumInGroups`), each group
+    /// by one call in image order.
     private static func directFilterGradient(
         _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ g: Window2D,
         outChannels cout: Int, into df: UnsafeMutablePointer<Float>
     ) {
         BLAS.count(m: g.patchSize, n: cout, k: g.batch * g.outPixels)
-        let count = g.patchSize * cout
-        let groups = min(g.batch, maxGroups)
-        let sums = UnsafeMutablePointer<Float>.allocate(capacity: max((groups - 1) * count, 1))
-        defer { sums.deallocate() }
         let floatsPerImage = g.inH * g.inW * g.channels
-        ParallelFor.forEach(groups, grain: 1) { part in
-            for group in part {
-                let images = ParallelFor.range(part: group, of: groups, count: g.batch)
-                var c = g.direct(images: images.count, outChannels: cout)
-                withPaddedImage(c) { padded in
-                    cvectormath_conv2d_filter_gradient(
-                        directLanes, &c, x + images.lowerBound * floatsPerImage,
-                        dy + images.lowerBound * g.outPixels * cout, 0,
-                        group == 0 ? df : sums + (group - 1) * count, padded)
-                }
+        sumInGroups(g.batch, count: g.patchSize * cout, into: df) { images, sum in
+            var c = g.direct(images: images.count, outChannels: cout)
+            withPaddedImage(c) { padded in
+                cvectormath_conv2d_filter_gradient(
+                    directLanes, &c, x + images.lowerBound * floatsPerImage,
+                    dy + images.lowerBound * g.outPixels * cout, 0, sum, padded)
             }
-        }
-        for group in 1..<max(groups, 1) {
-            let sum = sums + (group - 1) * count
-            for i in 0..<count { df[i] += sum[i] }
         }
     }
 
