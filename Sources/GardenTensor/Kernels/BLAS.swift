@@ -31,7 +31,8 @@ public enum BLAS {
     public static var threads: Int { ParallelFor.threads }
 
     /// Opt-in GEMM FLOP counter for `garden-bench`: while non-nil, every `sgemm` adds
-    /// `2·m·n·k` to it, and every direct convolution that of the GEMM it stands in for. Nil (off) by default; it only counts, so it never changes a result.
+    /// `2·m·n·k` to it, and every direct convolution that of the GEMM it stands in for. Nil (off)
+    /// by default; it only counts, so it never changes a result.
     /// Atomic: convolution blocks call `sgemm` from the pool's threads.
     public static var flopCount: Int? {
         get { counting.load(ordering: .acquiring) ? flops.load(ordering: .acquiring) : nil }
