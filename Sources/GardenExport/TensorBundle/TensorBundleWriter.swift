@@ -196,12 +196,21 @@ public struct TensorBundleWriter {
         dataSize += payload.count
     }
 
+    /// Files of at least this many bytes are written with ``DirectFileWriter`` (BERT-base's data
+    /// file, 440 MB); smaller ones with plain `write(2)`, where the page cache costs little.
+    static let directMinimumBytes = 32 << 20
+    /// The size of each of the direct writer's two staging buffers.
+    static let directStageBytes = 8 << 20
+
     /// Writes `chunks` back to back into a temporary file, then renames it to `url`.
     private static func atomicWrite(_ chunks: [Payload], to url: URL) throws {
         let name = url.lastPathComponent
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(name).tmp-\(UUID().uuidString)")
-        if let reason = writeFile(chunks, to: temporary.path) {
+        if let reason = writeChunks(
+            chunks, to: temporary.path, directMinimumBytes: directMinimumBytes,
+            stageBytes: directStageBytes)
+        {
             try? FileManager.default.removeItem(at: temporary)
             throw TensorBundleError.io(
                 file: name, message: "cannot write \(temporary.path): \(reason)")
@@ -215,6 +224,16 @@ public struct TensorBundleWriter {
         }
     }
 
+    /// Writes `chunks` to a new file at `path`, with ``DirectFileWriter`` from
+    /// `directMinimumBytes` bytes on; returns the reason on failure.
+    private static func writeChunks(
+        _ chunks: [Payload], to path: String, directMinimumBytes: Int, stageBytes: Int
+    ) -> String? {
+        chunks.reduce(0) { $0 + $1.count } >= directMinimumBytes
+            ? writeDirect(chunks, to: path, stageBytes: stageBytes)
+            : writeFile(chunks, to: path)
+    }
+
     /// Writes `chunks` to a new file at `path` straight from their buffers (write(2), no copy);
     /// returns the reason on failure.
     private static func writeFile(_ chunks: [Payload], to path: String) -> String? {
@@ -222,23 +241,31 @@ public struct TensorBundleWriter {
         guard fd >= 0 else { return String(cString: strerror(errno)) }
         var failure: String?
         for chunk in chunks where failure == nil {
-            chunk.withUnsafeBytes { raw in
-                guard let base = raw.baseAddress else { return }
-                var done = 0
-                while done < raw.count {
-                    let n = posixWrite(fd, base + done, raw.count - done)
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { failure = String(cString: strerror(errno)); return }
-                    done += n
-                }
+            if let error = chunk.withUnsafeBytes({ writeFully(fd, $0).error }) {
+                failure = String(cString: strerror(error))
             }
         }
         if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
         return failure
     }
-}
 
-/// write(2); inside `TensorBundleWriter` the name `write` is its own method.
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
+    /// Writes `chunks` to a new file at `path` around the page cache (``DirectFileWriter``);
+    /// returns the reason on failure.
+    private static func writeDirect(_ chunks: [Payload], to path: String, stageBytes: Int)
+        -> String?
+    {
+        switch DirectFileWriter.open(path: path, stageBytes: stageBytes) {
+        case .failure(let failure): return failure.reason
+        case .success(let file):
+            for chunk in chunks { chunk.withUnsafeBytes { file.append($0) } }
+            return file.finish()
+        }
+    }
+
+    /// Writes the data file to `url` (not through a temporary file) as ``write(prefix:)`` does,
+    /// with the direct writer's size threshold and staging buffers given (tests take both small).
+    func writeDataFile(to url: URL, directMinimumBytes: Int, stageBytes: Int) -> String? {
+        Self.writeChunks(
+            payloads, to: url.path, directMinimumBytes: directMinimumBytes, stageBytes: stageBytes)
+    }
 }
