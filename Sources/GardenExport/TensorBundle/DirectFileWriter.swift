@@ -17,8 +17,8 @@ import Foundation
 /// and some FUSE mounts do) gets buffered writes of the same bytes.
 ///
 /// `@unchecked Sendable`: the background write reads a staging buffer only between its hand-over
-/// and its semaphore's signal, and `failure` and `isDirect` are read by the caller only after
-/// `writes.sync`.
+/// and the signal of its completion, and `failure` and `isDirect` are read by the caller only
+/// after `writes.sync`.
 final class DirectFileWriter: @unchecked Sendable {
     /// Staging buffers and file offsets are multiples of this.
     static let alignment = 4096
@@ -32,10 +32,11 @@ final class DirectFileWriter: @unchecked Sendable {
     private var filled = 0
     /// Writes one staging buffer at a time, in order, beside the copy into the other.
     private let writes = DispatchQueue(label: "swiftgarden.direct-file-writer")
-    /// Signalled when a buffer's write has finished; `pending` says which one is being
-    /// written (a semaphore starts at zero and is waited for once per signal).
-    private let written = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
-    private var pending = [false, false]
+    /// Signalled as each buffer's write finishes, in submission order (the queue is serial).
+    private let written = DispatchSemaphore(value: 0)
+    /// Buffers handed to `writes` so far: from the second on, the buffer filled next is the one
+    /// handed over the time before, whose write must have finished.
+    private var submitted = 0
     /// Set by the background writes (read after `writes.sync`), the first error's reason.
     private var failure: String?
     private var isDirect = true
@@ -67,8 +68,8 @@ final class DirectFileWriter: @unchecked Sendable {
         }
     }
 
+    // The queue's blocks hold the writer, so it cannot go while a write is pending.
     deinit {
-        writes.sync {}
         for stage in stages { stage.deallocate() }
     }
 
@@ -108,15 +109,12 @@ final class DirectFileWriter: @unchecked Sendable {
         writes.async { [self] in
             let chunk = UnsafeRawBufferPointer(start: stages[index], count: count)
             if failure == nil { failure = writeAll(chunk) }
-            written[index].signal()
+            written.signal()
         }
-        pending[index] = true
+        submitted += 1
         current = 1 - index
         filled = 0
-        if pending[current] {
-            written[current].wait()
-            pending[current] = false
-        }
+        if submitted >= 2 { written.wait() }
     }
 
     /// write(2) until every byte is out; falls back to buffered writes when the file system
