@@ -76,62 +76,56 @@ void cvectormath_column_product_sums(
     }
 }
 
-void cvectormath_bn_squared_deviations_double(
-    const float *x, size_t rows, size_t stride, size_t width, const double *mean, double *sq) {
-    size_t j = 0;
-    for (; j + 8 <= width; j += 8) {
-        vd8 acc = LOAD8D(sq + j), mu = LOAD8D(mean + j);
-        for (size_t r = 0; r < rows; r++) {
-            vd8 d = WIDE(load8(x + r * stride + j)) - mu;
-            acc += d * d;
-        }
-        STORE8D(sq + j, acc);
-    }
-    for (; j < width; j++) {
-        for (size_t r = 0; r < rows; r++) {
-            double d = (double)x[r * stride + j] - mean[j];
-            sq[j] += d * d;
-        }
-    }
-}
-
 void cvectormath_bn_squared_deviations(
-    const float *x, size_t rows, size_t stride, size_t width, const float *mean, double *sq) {
+    const float *x, size_t rows, size_t stride, size_t width, const double *mean, double *sq,
+    const float *floatMean, double *floatSq) {
     size_t j = 0;
     for (; j + 8 <= width; j += 8) {
-        vd8 acc = LOAD8D(sq + j);
-        vf8 mu = load8(mean + j);
+        vd8 acc = LOAD8D(sq + j), mu = LOAD8D(mean + j), facc = LOAD8D(floatSq + j);
+        vf8 fmu = load8(floatMean + j);
         for (size_t r = 0; r < rows; r++) {
-            vf8 d = load8(x + r * stride + j) - mu;
-            acc += WIDE(d * d);
+            vf8 xv = load8(x + r * stride + j);
+            vd8 d = WIDE(xv) - mu;
+            acc += d * d;
+            vf8 fd = xv - fmu;
+            facc += WIDE(fd * fd);
         }
         STORE8D(sq + j, acc);
+        STORE8D(floatSq + j, facc);
     }
     for (; j < width; j++) {
         for (size_t r = 0; r < rows; r++) {
-            float d = x[r * stride + j] - mean[j];
-            sq[j] += (double)(d * d);
+            float xv = x[r * stride + j];
+            double d = (double)xv - mean[j];
+            sq[j] += d * d;
+            float fd = xv - floatMean[j];
+            floatSq[j] += (double)(fd * fd);
         }
     }
 }
 
 void cvectormath_bn_normalized_products(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, const float *mean,
-    const float *inv, double *sgx) {
+    const float *inv, double *sgx, double *sg) {
     size_t j = 0;
     for (; j + 8 <= width; j += 8) {
-        vd8 acc = LOAD8D(sgx + j);
+        vd8 acc = LOAD8D(sgx + j), gacc = LOAD8D(sg + j);
         vf8 mu = load8(mean + j), iv = load8(inv + j);
         for (size_t r = 0; r < rows; r++) {
+            vf8 gv = load8(g + r * stride + j);
             vf8 xhat = (load8(x + r * stride + j) - mu) * iv;
-            acc += WIDE(load8(g + r * stride + j) * xhat);
+            acc += WIDE(gv * xhat);
+            gacc += WIDE(gv);
         }
         STORE8D(sgx + j, acc);
+        STORE8D(sg + j, gacc);
     }
     for (; j < width; j++) {
         for (size_t r = 0; r < rows; r++) {
+            float gv = g[r * stride + j];
             float xhat = (x[r * stride + j] - mean[j]) * inv[j];
-            sgx[j] += (double)(g[r * stride + j] * xhat);
+            sgx[j] += (double)(gv * xhat);
+            sg[j] += (double)gv;
         }
     }
 }
@@ -187,20 +181,18 @@ void cvectormath_column_sums(
     (void)x, (void)g, (void)rows, (void)stride, (void)width, (void)sx, (void)sg;
 }
 
-void cvectormath_bn_squared_deviations_double(
-    const float *x, size_t rows, size_t stride, size_t width, const double *mean, double *sq) {
-    (void)x, (void)rows, (void)stride, (void)width, (void)mean, (void)sq;
-}
-
 void cvectormath_bn_squared_deviations(
-    const float *x, size_t rows, size_t stride, size_t width, const float *mean, double *sq) {
-    (void)x, (void)rows, (void)stride, (void)width, (void)mean, (void)sq;
+    const float *x, size_t rows, size_t stride, size_t width, const double *mean, double *sq,
+    const float *floatMean, double *floatSq) {
+    (void)x, (void)rows, (void)stride, (void)width, (void)mean, (void)sq, (void)floatMean;
+    (void)floatSq;
 }
 
 void cvectormath_bn_normalized_products(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, const float *mean,
-    const float *inv, double *sgx) {
+    const float *inv, double *sgx, double *sg) {
     (void)x, (void)g, (void)rows, (void)stride, (void)width, (void)mean, (void)inv, (void)sgx;
+    (void)sg;
 }
 
 void cvectormath_bn_input_gradient(

@@ -84,6 +84,12 @@ import Testing
                 #expect(
                     Self.firstDifference(wide.variance, swift.variance) == nil,
                     "variance, \(label)")
+                #expect(
+                    Self.firstDifference(wide.gradientMean, swift.gradientMean) == nil,
+                    "gradient's mean, \(label)")
+                #expect(
+                    Self.firstDifference(wide.gradientVariance, swift.gradientVariance) == nil,
+                    "gradient's variance, \(label)")
 
                 let normalized = [true, false].map {
                     BatchNormKernels.normalize(
@@ -96,7 +102,7 @@ import Testing
 
                 let gradients = [true, false].map {
                     BatchNormKernels.trainingGradient(
-                        x, g, scale: scale, epsilon: 1e-3, wideLanes: $0)
+                        x, g, scale: scale, epsilon: 1e-3, moments: swift, wideLanes: $0)
                 }
                 #expect(
                     Self.firstDifference(gradients[0].dx, gradients[1].dx) == nil, "dx, \(label)")

@@ -20,18 +20,16 @@ void cvectormath_column_product_sums(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sgx,
     double *sg);
 
-/// `sq[j] += Σ (Double(x) - mean[j])²`, in Double.
-void cvectormath_bn_squared_deviations_double(
-    const float *x, size_t rows, size_t stride, size_t width, const double *mean, double *sq);
-
-/// `sq[j] += Σ Double((x - mean[j])²)`, the difference and its square in Float.
+/// `sq[j] += Σ (Double(x) - mean[j])²` in Double, and in the same pass
+/// `floatSq[j] += Σ Double((x - floatMean[j])²)`, the difference and its square in Float.
 void cvectormath_bn_squared_deviations(
-    const float *x, size_t rows, size_t stride, size_t width, const float *mean, double *sq);
+    const float *x, size_t rows, size_t stride, size_t width, const double *mean, double *sq,
+    const float *floatMean, double *floatSq);
 
-/// `sgx[j] += Σ Double(g · ((x - mean[j]) · inv[j]))`.
+/// `sgx[j] += Σ Double(g · ((x - mean[j]) · inv[j]))` and `sg[j] += Σ Double(g)`.
 void cvectormath_bn_normalized_products(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, const float *mean,
-    const float *inv, double *sgx);
+    const float *inv, double *sgx, double *sg);
 
 /// `dx = coefficient[j] · (g·m - dOffset[j] - ((x - mean[j]) · inv[j]) · dScale[j])`.
 void cvectormath_bn_input_gradient(

@@ -10,51 +10,83 @@ import Foundation
 /// With `wideLanes` (AVX2 or AVX-512 hosts) each pass runs as `CVectorMath`'s eight-channel
 /// vectors, with the same operations per channel in the same order: the same bits.
 enum BatchNormKernels {
-    /// The biased mean and variance of each of the `channels` trailing-axis channels, over every
-    /// other axis. Two passes with Double accumulators in a fixed order, so the result is
-    /// repeatable and does not suffer `E[x²] - E[x]²` cancellation.
+    /// A batch's per-channel statistics, from one pair of passes over it in the forward pass,
+    /// for the output and for the gradient.
+    struct Moments {
+        /// The biased mean and variance the output is normalized with, in Double arithmetic
+        /// (no `E[x²] - E[x]²` cancellation).
+        var mean: [Float]
+        var variance: [Float]
+        /// The mean and biased variance as the gradient's closed form computes them in Float:
+        /// `Float(Σx) / m` and `Float(Σ Double((x - thatMean)²)) / m` (see `trainingGradient`).
+        /// The backward pass would otherwise read the batch twice more for them.
+        var gradientMean: [Float]
+        var gradientVariance: [Float]
+    }
+
+    /// The statistics of each of the `channels` trailing-axis channels, over every other axis.
+    /// Two passes with Double accumulators in a fixed order, so the results are repeatable.
     static func moments(
         _ x: [Float], channels c: Int, wideLanes: Bool = VectorMath.hasWideLanes
-    ) -> (mean: [Float], variance: [Float]) {
+    ) -> Moments {
         let rows = c == 0 ? 0 : x.count / c
         let n = Double(max(rows, 1))
+        let count = Float(max(rows, 1))
         var squares = [Double](repeating: 0, count: c)
         var mean = [Double](repeating: 0, count: c)
+        var floatSquares = [Double](repeating: 0, count: c)
+        var floatMean = [Float](repeating: 0, count: c)
         x.withUnsafeBufferPointer { p in
             squares.withUnsafeMutableBufferPointer { q in
                 mean.withUnsafeMutableBufferPointer { m in
-                    guard let x = p.baseAddress, rows > 0 else { return }
-                    // By channel ranges, both passes per part: the split changes no bit.
-                    forEachChannelRange(c, rows: rows, sums: 2) { channels, acc in
-                        let (lo, width) = (channels.lowerBound, channels.count)
-                        let (ls, lq) = (acc, acc + width)
-                        if wideLanes {
-                            cvectormath_column_sums(x + lo, nil, rows, c, width, ls, nil)
-                        } else {
-                            for r in 0..<rows {
-                                let row = x + r * c + lo
-                                for j in 0..<width { ls[j] += Double(row[j]) }
-                            }
-                        }
-                        for j in 0..<width { m[lo + j] = ls[j] / n }
-                        if wideLanes, let mean = m.baseAddress {
-                            cvectormath_bn_squared_deviations_double(
-                                x + lo, rows, c, width, mean + lo, lq)
-                        } else {
-                            for r in 0..<rows {
-                                let row = x + r * c + lo
+                    floatSquares.withUnsafeMutableBufferPointer { fq in
+                        floatMean.withUnsafeMutableBufferPointer { fm in
+                            guard let x = p.baseAddress, rows > 0 else { return }
+                            // By channel ranges, both passes per part: the split changes no bit.
+                            forEachChannelRange(c, rows: rows, sums: 3) { channels, acc in
+                                let (lo, width) = (channels.lowerBound, channels.count)
+                                let (ls, lq, lf) = (acc, acc + width, acc + 2 * width)
+                                if wideLanes {
+                                    cvectormath_column_sums(x + lo, nil, rows, c, width, ls, nil)
+                                } else {
+                                    for r in 0..<rows {
+                                        let row = x + r * c + lo
+                                        for j in 0..<width { ls[j] += Double(row[j]) }
+                                    }
+                                }
                                 for j in 0..<width {
-                                    let d = Double(row[j]) - m[lo + j]
-                                    lq[j] += d * d
+                                    m[lo + j] = ls[j] / n
+                                    fm[lo + j] = Float(ls[j]) / count
+                                }
+                                if wideLanes, let mean = m.baseAddress,
+                                    let floatMean = fm.baseAddress
+                                {
+                                    cvectormath_bn_squared_deviations(
+                                        x + lo, rows, c, width, mean + lo, lq, floatMean + lo, lf)
+                                } else {
+                                    for r in 0..<rows {
+                                        let row = x + r * c + lo
+                                        for j in 0..<width {
+                                            let d = Double(row[j]) - m[lo + j]
+                                            lq[j] += d * d
+                                            let f = row[j] - fm[lo + j]
+                                            lf[j] += Double(f * f)
+                                        }
+                                    }
+                                }
+                                for j in 0..<width {
+                                    q[lo + j] = lq[j]
+                                    fq[lo + j] = lf[j]
                                 }
                             }
                         }
-                        for j in 0..<width { q[lo + j] = lq[j] }
                     }
                 }
             }
         }
-        return (mean.map { Float($0) }, squares.map { Float($0 / n) })
+        return Moments(
+            mean: mean.map { Float($0) }, variance: squares.map { Float($0 / n) },
+            gradientMean: floatMean, gradientVariance: floatSquares.map { Float($0) / count })
     }
 
     /// `(x - mean) * scale / sqrt(variance + epsilon) + offset`, per channel.
@@ -96,110 +128,108 @@ enum BatchNormKernels {
     }
 
     /// The gradients of training-mode batch normalization with respect to `x`, `scale` and
-    /// `offset`, given the output gradient `g` (both `[rows, c]` row-major).
+    /// `offset`, given the output gradient `g` (both `[rows, c]` row-major) and the forward
+    /// pass's `moments` of `x`.
     ///
     /// It evaluates the closed form of `BatchNorm.vjp` with the same Float operations, in the
     /// same order, with the same Double row-order sums as the primitives it was once written
     /// with (`Mean`, `Sub`, `Mul`, `Add`, `Log`, `Exp`, `Sum`), so the result is bitwise theirs,
-    /// in four passes over `x` and `g` and without their ten full-size temporaries:
-    /// `m = rows`, `mean = Float(Σx) / m`, `v = Float(Σ(x - mean)²) / m`,
-    /// `inv = exp(log(v + eps) · -0.5)`, `x̂ = (x - mean) · inv`,
-    /// `dscale = Σ g·x̂`, `doffset = Σ g`, `dx = (scale · inv / m) · (g·m - doffset - x̂·dscale)`.
+    /// without their ten full-size temporaries: `m = rows`, `mean = Float(Σx) / m`,
+    /// `v = Float(Σ(x - mean)²) / m` (both `moments.gradient…`), `inv = exp(log(v + eps) · -0.5)`,
+    /// `x̂ = (x - mean) · inv`, `dscale = Σ g·x̂`, `doffset = Σ g`,
+    /// `dx = (scale · inv / m) · (g·m - doffset - x̂·dscale)`. Two passes over `x` and `g`: the
+    /// sums by ranges of channels, then `dx` by ranges of rows (a part writing a few channels of
+    /// every row would share each cache line of `dx` with the other parts).
     static func trainingGradient(
-        _ x: [Float], _ g: [Float], scale: [Float], epsilon: Float,
+        _ x: [Float], _ g: [Float], scale: [Float], epsilon: Float, moments: Moments,
         wideLanes: Bool = VectorMath.hasWideLanes
     ) -> (dx: [Float], dScale: [Float], dOffset: [Float]) {
         let c = scale.count
         let rows = c == 0 ? 0 : x.count / c
         let m = Float(rows)
-        let count = Float(max(rows, 1))
+        let mean = moments.gradientMean
+        let inv = moments.gradientVariance.map {
+            Foundation.exp(Foundation.log($0 + epsilon) * -0.5)
+        }
         var dScale = [Float](repeating: 0, count: c), dOffset = [Float](repeating: 0, count: c)
-        // Per channel: mean, inv, the dx coefficient (the Double sums are each part's own).
-        let perChannel = UnsafeMutablePointer<Float>.allocate(capacity: 3 * max(c, 1))
-        defer { perChannel.deallocate() }
-        perChannel.initialize(repeating: 0, count: 3 * max(c, 1))
-        let (mean, inv, coefficient) = (perChannel, perChannel + c, perChannel + 2 * c)
+        x.withUnsafeBufferPointer { px in
+            g.withUnsafeBufferPointer { pg in
+                dScale.withUnsafeMutableBufferPointer { dScale in
+                    dOffset.withUnsafeMutableBufferPointer { dOffset in
+                        guard rows > 0, let px = px.baseAddress, let pg = pg.baseAddress else {
+                            return
+                        }
+                        // Σ g·x̂ and Σ g: each part's channels' sums, independent of the split.
+                        forEachChannelRange(c, rows: rows, sums: 2) { channels, local in
+                            let (lo, w) = (channels.lowerBound, channels.count)
+                            let (sgx, sg) = (local, local + w)
+                            let (xs, gs) = (px + lo, pg + lo)
+                            if wideLanes {
+                                mean.withUnsafeBufferPointer { mu in
+                                    inv.withUnsafeBufferPointer { iv in
+                                        guard let mu = mu.baseAddress, let iv = iv.baseAddress
+                                        else { return }
+                                        cvectormath_bn_normalized_products(
+                                            xs, gs, rows, c, w, mu + lo, iv + lo, sgx, sg)
+                                    }
+                                }
+                            } else {
+                                for r in 0..<rows {
+                                    let (xr, gr) = (xs + r * c, gs + r * c)
+                                    for j in 0..<w {
+                                        let xhat = (xr[j] - mean[lo + j]) * inv[lo + j]
+                                        sgx[j] += Double(gr[j] * xhat)
+                                        sg[j] += Double(gr[j])
+                                    }
+                                }
+                            }
+                            for j in 0..<w {
+                                dScale[lo + j] = Float(sgx[j])
+                                dOffset[lo + j] = Float(sg[j])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var coefficient = [Float](repeating: 0, count: c)
+        for j in 0..<c { coefficient[j] = scale[j] * inv[j] / m }
         let dx = [Float](unsafeUninitializedCapacity: x.count) { out, initialized in
             initialized = x.count
+            guard rows > 0, let pdx = out.baseAddress else { return }
             x.withUnsafeBufferPointer { px in
                 g.withUnsafeBufferPointer { pg in
-                    dScale.withUnsafeMutableBufferPointer { dScale in
-                        dOffset.withUnsafeMutableBufferPointer { dOffset in
-                            guard rows > 0, let px = px.baseAddress, let pg = pg.baseAddress,
-                                let pdx = out.baseAddress
-                            else { return }
-                            // Each part takes a range of channels through all four passes:
-                            // a channel's sums and values do not depend on the split.
-                            forEachChannelRange(c, rows: rows, sums: 4) { channels, local in
-                                let (lo, w) = (channels.lowerBound, channels.count)
-                                let (sx, sg, sq, sgx) = (
-                                    local, local + w, local + 2 * w, local + 3 * w
-                                )
-                                let (mu, iv, co) = (mean + lo, inv + lo, coefficient + lo)
-                                let (xs, gs) = (px + lo, pg + lo)
-                                // Pass 1: Σx and Σg per channel.
-                                if wideLanes {
-                                    cvectormath_column_sums(xs, gs, rows, c, w, sx, sg)
-                                } else {
-                                    for r in 0..<rows {
-                                        let (xr, gr) = (xs + r * c, gs + r * c)
-                                        for j in 0..<w {
-                                            sx[j] += Double(xr[j])
-                                            sg[j] += Double(gr[j])
+                    mean.withUnsafeBufferPointer { mu in
+                        inv.withUnsafeBufferPointer { iv in
+                            coefficient.withUnsafeBufferPointer { co in
+                                dScale.withUnsafeBufferPointer { ds in
+                                    dOffset.withUnsafeBufferPointer { doff in
+                                        guard let px = px.baseAddress, let pg = pg.baseAddress,
+                                            let mu = mu.baseAddress, let iv = iv.baseAddress,
+                                            let co = co.baseAddress, let ds = ds.baseAddress,
+                                            let doff = doff.baseAddress
+                                        else { return }
+                                        ParallelFor.forEach(
+                                            rows, grain: max(1, ParallelFor.defaultGrain / c)
+                                        ) { part in
+                                            let first = part.lowerBound * c
+                                            if wideLanes {
+                                                cvectormath_bn_input_gradient(
+                                                    px + first, pg + first, pdx + first,
+                                                    part.count, c, c, mu, iv, co, m, doff, ds)
+                                                return
+                                            }
+                                            for r in part {
+                                                let (xr, gr, dr) = (
+                                                    px + r * c, pg + r * c, pdx + r * c
+                                                )
+                                                for j in 0..<c {
+                                                    let xhat = (xr[j] - mu[j]) * iv[j]
+                                                    dr[j] =
+                                                        co[j] * (gr[j] * m - doff[j] - xhat * ds[j])
+                                                }
+                                            }
                                         }
-                                    }
-                                }
-                                for j in 0..<w {
-                                    mu[j] = Float(sx[j]) / count
-                                    dOffset[lo + j] = Float(sg[j])
-                                }
-                                // Pass 2: Σ(x - mean)², then 1/σ as `BatchNorm.inverseStd` builds it.
-                                if wideLanes {
-                                    cvectormath_bn_squared_deviations(xs, rows, c, w, mu, sq)
-                                } else {
-                                    for r in 0..<rows {
-                                        let xr = xs + r * c
-                                        for j in 0..<w {
-                                            let d = xr[j] - mu[j]
-                                            sq[j] += Double(d * d)
-                                        }
-                                    }
-                                }
-                                for j in 0..<w {
-                                    let variance = Float(sq[j]) / count
-                                    iv[j] = Foundation.exp(
-                                        Foundation.log(variance + epsilon) * -0.5)
-                                }
-                                // Pass 3: Σ g·x̂.
-                                if wideLanes {
-                                    cvectormath_bn_normalized_products(
-                                        xs, gs, rows, c, w, mu, iv, sgx)
-                                } else {
-                                    for r in 0..<rows {
-                                        let (xr, gr) = (xs + r * c, gs + r * c)
-                                        for j in 0..<w {
-                                            sgx[j] += Double(gr[j] * ((xr[j] - mu[j]) * iv[j]))
-                                        }
-                                    }
-                                }
-                                for j in 0..<w {
-                                    dScale[lo + j] = Float(sgx[j])
-                                    co[j] = scale[lo + j] * iv[j] / m
-                                }
-                                // Pass 4: dx.
-                                guard let ds = dScale.baseAddress.map({ $0 + lo }),
-                                    let doff = dOffset.baseAddress.map({ $0 + lo })
-                                else { return }
-                                if wideLanes {
-                                    cvectormath_bn_input_gradient(
-                                        xs, gs, pdx + lo, rows, c, w, mu, iv, co, m, doff, ds)
-                                    return
-                                }
-                                for r in 0..<rows {
-                                    let (xr, gr, dr) = (xs + r * c, gs + r * c, pdx + r * c + lo)
-                                    for j in 0..<w {
-                                        let xhat = (xr[j] - mu[j]) * iv[j]
-                                        dr[j] = co[j] * (gr[j] * m - doff[j] - xhat * ds[j])
                                     }
                                 }
                             }

@@ -7,8 +7,8 @@
 ///   `mean` and `variance` are ignored (TensorFlow still requires them as inputs), and gradients
 ///   flow through the batch statistics.
 ///
-/// vjp: the closed forms. Training: a fused kernel (`BatchNormKernels.trainingGradient`, four
-/// passes, no temporaries) that is bitwise the closed form written with `Mean`/`Sum`/`Mul`/...
+/// vjp: the closed forms. Training: a fused kernel (`BatchNormKernels.trainingGradient`, two
+/// passes with the forward's statistics, no temporaries) that is bitwise the closed form written with `Mean`/`Sum`/`Mul`/...
 /// primitives (`FusedPrimitiveTests`), with `1 / sqrt(v + eps)` as `exp(-log(v + eps) / 2)`;
 /// inference: written with those primitives. TF: `FusedBatchNormV3` (T float, U float,
 /// `epsilon`, and `is_training` always written, since its default is true; output `y`, with
@@ -16,9 +16,9 @@
 struct BatchNorm: Primitive {
     var training: Bool
     var epsilon: Float
-    /// The batch's biased moments when the caller already has them (eager training, which also
-    /// reports them), so the forward does not compute them a second time.
-    var batchMoments: (mean: [Float], variance: [Float])? = nil
+    /// The batch's statistics when the caller already has them (eager training, which also
+    /// reports them), so neither the forward nor the vjp computes them a second time.
+    var batchMoments: BatchNormKernels.Moments? = nil
     var name: String { training ? "batch_norm_training" : "batch_norm" }
 
     static let reducedAxes = [0, 1, 2]
@@ -44,10 +44,10 @@ struct BatchNorm: Primitive {
     func forward(_ x: [Tensor]) -> Tensor {
         _ = outputType(x.map { TensorType($0.dtype, $0.symbolicShape) })
         let c = x[0].shape[3]
+        let moments =
+            training ? batchMoments ?? BatchNormKernels.moments(x[0].floats, channels: c) : nil
         let (mean, variance) =
-            training
-            ? batchMoments ?? BatchNormKernels.moments(x[0].floats, channels: c)
-            : (x[3].floats, x[4].floats)
+            moments.map { ($0.mean, $0.variance) } ?? (x[3].floats, x[4].floats)
         let y = BatchNormKernels.normalize(
             x[0].floats, mean: mean, variance: variance,
             scale: x[1].floats, offset: x[2].floats,
@@ -65,8 +65,10 @@ struct BatchNorm: Primitive {
         if training {
             // With xhat = (x - mu) / sigma over m = n*h*w values per channel:
             // dx = scale / (m sigma) * (m g - sum(g) - xhat * sum(g xhat)).
+            let moments =
+                batchMoments ?? BatchNormKernels.moments(input.floats, channels: scale.count)
             let r = BatchNormKernels.trainingGradient(
-                input.floats, g.floats, scale: scale.floats, epsilon: epsilon)
+                input.floats, g.floats, scale: scale.floats, epsilon: epsilon, moments: moments)
             return [
                 Tensor(r.dx, shape: input.shape), Tensor(r.dScale, shape: scale.shape),
                 Tensor(r.dOffset, shape: scale.shape), nil, nil,
@@ -126,7 +128,7 @@ extension Tensor {
     public func batchNormTraining(
         scale: Tensor, offset: Tensor, mean: Tensor, variance: Tensor, epsilon: Float
     ) -> (output: Tensor, batchMean: Tensor, batchVariance: Tensor) {
-        // Eager: the moments once, for the output and for the moving averages.
+        // Eager: the moments once, for the output, the gradient and the moving averages.
         // (A wrong input falls through to the shape rule's message.)
         let concrete = !isSymbolic && dtype == .float32 && rank == 4
         let moments = concrete ? BatchNormKernels.moments(floats, channels: shape[3]) : nil
@@ -144,7 +146,8 @@ extension Tensor {
             }
             return (y, output("batch_mean"), output("batch_variance"))
         }
-        let (m, v) = moments ?? BatchNormKernels.moments(floats, channels: shape[3])
+        let batch = moments ?? BatchNormKernels.moments(floats, channels: shape[3])
+        let (m, v) = (batch.mean, batch.variance)
         let count = count / max(shape[3], 1)
         let bessel = count > 1 ? Float(count) / Float(count - 1) : 1
         return (y, Tensor(m, shape: [c]), Tensor(v.map { $0 * bessel }, shape: [c]))
