@@ -11,19 +11,17 @@ struct Relu: ElementwiseUnary {
     func vjpReadsInput(_ index: Int, needed: [Bool]) -> Bool { false }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        let (ys, gs) = (y.floats, g.floats)
-        precondition(ys.count == gs.count, "relu: gradient \(g.shape) for output \(y.shape)")
-        let dx = [Float](unsafeUninitializedCapacity: ys.count) { out, count in
-            ys.withUnsafeBufferPointer { py in
-                gs.withUnsafeBufferPointer { pg in
-                    // y = relu(x) is never negative or NaN, so sign(y) is 1 or 0; multiplying
-                    // (rather than selecting) keeps -0 and NaN gradients as `Mul` has them.
-                    for i in 0..<py.count { out[i] = pg[i] * (py[i] > 0 ? 1 : 0) }
-                }
-            }
-            count = ys.count
+        [y.mapElements(with: g, Backward.self)]
+    }
+
+    /// `g · sign(y)`: y = relu(x) is never negative or NaN, so sign(y) is 1 or 0; multiplying
+    /// (rather than selecting) keeps -0 and NaN gradients as `Mul` has them.
+    enum Backward: BinaryElementFunction {
+        static func apply(_ y: Float, _ g: Float) -> Float { g * (y > 0 ? 1 : 0) }
+        @inline(__always)
+        static func applyLanes(_ y: SIMD4<Float>, _ g: SIMD4<Float>) -> SIMD4<Float> {
+            g * SIMD4(repeating: 0).replacing(with: 1, where: y .> 0)
         }
-        return [Tensor(dx, shape: y.shape)]
     }
 }
 
