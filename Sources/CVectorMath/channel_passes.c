@@ -32,6 +32,14 @@ static inline vf8 load8(const float *p) {
 
 static inline void store8(float *p, vf8 v) { memcpy(p, &v, sizeof v); }
 
+typedef int vi8 __attribute__((ext_vector_type(8)));
+
+// ReLU as `Relu` computes it, `v > 0 ? v : 0` (NaN and -0 become +0), lane by lane.
+static inline vf8 relu_value(vf8 v) { return (vf8)((v > (vf8)0.0f) & (vi8)v); }
+
+// ReLU's derivative factor as its vjp multiplies by it: 1 where `v > 0`, else 0.
+static inline vf8 relu_step(vf8 v) { return (vf8)((v > (vf8)0.0f) & (vi8)(vf8)1.0f); }
+
 void cvectormath_column_sums(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sx,
     double *sg) {
@@ -106,14 +114,16 @@ void cvectormath_bn_squared_deviations(
 
 void cvectormath_bn_normalized_products(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, const float *mean,
-    const float *inv, double *sgx, double *sg) {
+    const float *inv, const float *reluA, const float *reluB, double *sgx, double *sg) {
     size_t j = 0;
     for (; j + 8 <= width; j += 8) {
         vd8 acc = LOAD8D(sgx + j), gacc = LOAD8D(sg + j);
         vf8 mu = load8(mean + j), iv = load8(inv + j);
+        vf8 ra = reluA ? load8(reluA + j) : (vf8)0.0f, rb = reluB ? load8(reluB + j) : (vf8)0.0f;
         for (size_t r = 0; r < rows; r++) {
-            vf8 gv = load8(g + r * stride + j);
-            vf8 xhat = (load8(x + r * stride + j) - mu) * iv;
+            vf8 xv = load8(x + r * stride + j), gv = load8(g + r * stride + j);
+            if (reluA) gv = gv * relu_step(xv * ra + rb);
+            vf8 xhat = (xv - mu) * iv;
             acc += WIDE(gv * xhat);
             gacc += WIDE(gv);
         }
@@ -122,8 +132,9 @@ void cvectormath_bn_normalized_products(
     }
     for (; j < width; j++) {
         for (size_t r = 0; r < rows; r++) {
-            float gv = g[r * stride + j];
-            float xhat = (x[r * stride + j] - mean[j]) * inv[j];
+            float xv = x[r * stride + j], gv = g[r * stride + j];
+            if (reluA) gv = gv * (xv * reluA[j] + reluB[j] > 0 ? 1.0f : 0.0f);
+            float xhat = (xv - mean[j]) * inv[j];
             sgx[j] += (double)(gv * xhat);
             sg[j] += (double)gv;
         }
@@ -133,34 +144,44 @@ void cvectormath_bn_normalized_products(
 void cvectormath_bn_input_gradient(
     const float *x, const float *g, float *dx, size_t rows, size_t stride, size_t width,
     const float *mean, const float *inv, const float *coefficient, float m,
-    const float *dOffset, const float *dScale) {
+    const float *dOffset, const float *dScale, const float *reluA, const float *reluB) {
     size_t j = 0;
     for (; j + 8 <= width; j += 8) {
         vf8 mu = load8(mean + j), iv = load8(inv + j), co = load8(coefficient + j);
         vf8 doff = load8(dOffset + j), ds = load8(dScale + j);
+        vf8 ra = reluA ? load8(reluA + j) : (vf8)0.0f, rb = reluB ? load8(reluB + j) : (vf8)0.0f;
         for (size_t r = 0; r < rows; r++) {
-            vf8 xhat = (load8(x + r * stride + j) - mu) * iv;
-            store8(dx + r * stride + j, co * (load8(g + r * stride + j) * m - doff - xhat * ds));
+            vf8 xv = load8(x + r * stride + j), gv = load8(g + r * stride + j);
+            if (reluA) gv = gv * relu_step(xv * ra + rb);
+            vf8 xhat = (xv - mu) * iv;
+            store8(dx + r * stride + j, co * (gv * m - doff - xhat * ds));
         }
     }
     for (; j < width; j++) {
         for (size_t r = 0; r < rows; r++) {
-            float xhat = (x[r * stride + j] - mean[j]) * inv[j];
-            float gm = g[r * stride + j] * m;
-            dx[r * stride + j] = coefficient[j] * (gm - dOffset[j] - xhat * dScale[j]);
+            float xv = x[r * stride + j], gv = g[r * stride + j];
+            if (reluA) gv = gv * (xv * reluA[j] + reluB[j] > 0 ? 1.0f : 0.0f);
+            float xhat = (xv - mean[j]) * inv[j];
+            dx[r * stride + j] = coefficient[j] * (gv * m - dOffset[j] - xhat * dScale[j]);
         }
     }
 }
 
 void cvectormath_bn_affine(
-    const float *x, float *y, size_t rows, size_t width, const float *a, const float *b) {
+    const float *x, float *y, size_t rows, size_t width, const float *a, const float *b,
+    int relu) {
     for (size_t r = 0; r < rows; r++) {
         const float *src = x + r * width;
         float *dst = y + r * width;
         size_t j = 0;
-        for (; j + 8 <= width; j += 8)
-            store8(dst + j, load8(src + j) * load8(a + j) + load8(b + j));
-        for (; j < width; j++) dst[j] = src[j] * a[j] + b[j];
+        for (; j + 8 <= width; j += 8) {
+            vf8 v = load8(src + j) * load8(a + j) + load8(b + j);
+            store8(dst + j, relu ? relu_value(v) : v);
+        }
+        for (; j < width; j++) {
+            float v = src[j] * a[j] + b[j];
+            dst[j] = relu ? (v > 0 ? v : 0.0f) : v;
+        }
     }
 }
 
@@ -190,22 +211,23 @@ void cvectormath_bn_squared_deviations(
 
 void cvectormath_bn_normalized_products(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, const float *mean,
-    const float *inv, double *sgx, double *sg) {
+    const float *inv, const float *reluA, const float *reluB, double *sgx, double *sg) {
     (void)x, (void)g, (void)rows, (void)stride, (void)width, (void)mean, (void)inv, (void)sgx;
-    (void)sg;
+    (void)reluA, (void)reluB, (void)sg;
 }
 
 void cvectormath_bn_input_gradient(
     const float *x, const float *g, float *dx, size_t rows, size_t stride, size_t width,
     const float *mean, const float *inv, const float *coefficient, float m,
-    const float *dOffset, const float *dScale) {
+    const float *dOffset, const float *dScale, const float *reluA, const float *reluB) {
     (void)x, (void)g, (void)dx, (void)rows, (void)stride, (void)width, (void)mean, (void)inv;
-    (void)coefficient, (void)m, (void)dOffset, (void)dScale;
+    (void)coefficient, (void)m, (void)dOffset, (void)dScale, (void)reluA, (void)reluB;
 }
 
 void cvectormath_bn_affine(
-    const float *x, float *y, size_t rows, size_t width, const float *a, const float *b) {
-    (void)x, (void)y, (void)rows, (void)width, (void)a, (void)b;
+    const float *x, float *y, size_t rows, size_t width, const float *a, const float *b,
+    int relu) {
+    (void)x, (void)y, (void)rows, (void)width, (void)a, (void)b, (void)relu;
 }
 
 #endif

@@ -41,18 +41,20 @@ public final class BatchNorm: Module {
         addParameter("moving_variance", movingVariance, initialization: .ones)
     }
 
-    /// Normalizes `x`; in training mode also updates the moving statistics.
-    public func callAsFunction(_ x: Tensor, _ ctx: ForwardContext) -> Tensor {
+    /// Normalizes `x`; in training mode also updates the moving statistics. With `relu`, returns
+    /// `.relu()` of that, computed by the normalization's kernels (the same values and
+    /// gradients, one pass fewer over the activations each way).
+    public func callAsFunction(_ x: Tensor, _ ctx: ForwardContext, relu: Bool = false) -> Tensor {
         guard ctx.training && !isFrozen else {
             return x.batchNorm(
                 scale: gamma.read(), offset: beta.read(),
                 mean: movingMean.read(), variance: movingVariance.read(),
-                epsilon: epsilon)
+                epsilon: epsilon, relu: relu)
         }
         let r = x.batchNormTraining(
             scale: gamma.read(), offset: beta.read(),
             mean: movingMean.read(), variance: movingVariance.read(),
-            epsilon: epsilon)
+            epsilon: epsilon, relu: relu)
         movingMean.assignMovingAverage(r.batchMean, momentum: momentum)
         movingVariance.assignMovingAverage(r.batchVariance, momentum: momentum)
         return r.output

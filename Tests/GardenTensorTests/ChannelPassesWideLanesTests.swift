@@ -93,25 +93,47 @@ import Testing
 
                 let normalized = [true, false].map {
                     BatchNormKernels.normalize(
-                        x, mean: swift.mean, variance: swift.variance, scale: scale,
-                        offset: offset, epsilon: 1e-3, wideLanes: $0)
+                        x,
+                        BatchNormKernels.Affine(
+                            mean: swift.mean, variance: swift.variance, scale: scale,
+                            offset: offset, epsilon: 1e-3), wideLanes: $0)
                 }
                 #expect(
                     Self.firstDifference(normalized[0], normalized[1]) == nil,
                     "normalize, \(label)")
 
-                let gradients = [true, false].map {
-                    BatchNormKernels.trainingGradient(
-                        x, g, scale: scale, epsilon: 1e-3, moments: swift, wideLanes: $0)
+                // With a ReLU fused after it too (an offset that makes some outputs negative).
+                let affine = BatchNormKernels.Affine(
+                    mean: swift.mean, variance: swift.variance, scale: scale,
+                    offset: offset.map { $0 - 3 }, epsilon: 1e-3)
+                let gradients = [true, false].flatMap { wide in
+                    [nil, affine].map {
+                        BatchNormKernels.trainingGradient(
+                            x, g, scale: scale, epsilon: 1e-3, moments: swift, relu: $0,
+                            wideLanes: wide)
+                    }
+                }
+                let reluOutputs = [true, false].map {
+                    BatchNormKernels.normalize(x, affine, relu: true, wideLanes: $0)
                 }
                 #expect(
-                    Self.firstDifference(gradients[0].dx, gradients[1].dx) == nil, "dx, \(label)")
+                    Self.firstDifference(reluOutputs[0], reluOutputs[1]) == nil,
+                    "normalize with ReLU, \(label)")
+                // Wide without and with ReLU against the Swift loops without and with it.
+                for k in 0..<2 {
+                    let (wide, loops) = (gradients[k], gradients[k + 2])
+                    let relu = k == 1 ? " with ReLU" : ""
+                    #expect(Self.firstDifference(wide.dx, loops.dx) == nil, "dx\(relu), \(label)")
+                    #expect(
+                        Self.firstDifference(wide.dScale, loops.dScale) == nil,
+                        "dScale\(relu), \(label)")
+                    #expect(
+                        Self.firstDifference(wide.dOffset, loops.dOffset) == nil,
+                        "dOffset\(relu), \(label)")
+                }
                 #expect(
-                    Self.firstDifference(gradients[0].dScale, gradients[1].dScale) == nil,
-                    "dScale, \(label)")
-                #expect(
-                    Self.firstDifference(gradients[0].dOffset, gradients[1].dOffset) == nil,
-                    "dOffset, \(label)")
+                    Self.firstDifference(gradients[0].dx, gradients[1].dx) != nil,
+                    "the ReLU masks some gradients, \(label)")
             }
         }
     }

@@ -144,6 +144,44 @@ struct FusedPrimitiveTests {
         #expect(grads[0].floats.contains(0) && grads[0].floats.contains { $0 != 0 })
     }
 
+    /// Batch norm with its ReLU fused (`relu: true`) against batch norm, then `relu()`: the same
+    /// bits forward and backward, in training and in inference, with channel counts on and off
+    /// the eight-lane kernels' width and enough rows to split over the threads.
+    @Test func batchNormWithReLUFusedEqualsBatchNormThenReLUBitwise() {
+        for shape in [[3, 5, 4, 6], [4, 16, 16, 16], [2, 9, 7, 19]] {
+            let c = shape[3]
+            let x = TestInputs.uniform(shape, in: -2...3, stream: 614)
+            let scale = TestInputs.uniform([c], in: 0.5...1.5, stream: 615)
+            let offset = TestInputs.uniform([c], in: -1...1, stream: 616)
+            let mean = TestInputs.uniform([c], in: -0.5...0.5, stream: 617)
+            let variance = TestInputs.uniform([c], in: 0.5...2, stream: 618)
+            let eps: Float = 1e-3
+            for training in [true, false] {
+                func normalized(_ t: [Tensor], relu: Bool) -> Tensor {
+                    training
+                        ? t[0].batchNormTraining(
+                            scale: t[1], offset: t[2], mean: t[3], variance: t[4], epsilon: eps,
+                            relu: relu
+                        ).output
+                        : t[0].batchNorm(
+                            scale: t[1], offset: t[2], mean: t[3], variance: t[4], epsilon: eps,
+                            relu: relu)
+                }
+                let inputs = [x, scale, offset, mean, variance]
+                let fused = Self.valueAndGradients({ normalized($0, relu: true) }, at: inputs)
+                let apart = Self.valueAndGradients(
+                    { normalized($0, relu: false).relu() }, at: inputs)
+                let label = "\(shape), training \(training)"
+                #expect(fused.0.floats == apart.0.floats, "values, \(label)")
+                #expect(
+                    fused.0.floats.contains(0) && fused.0.floats.contains { $0 > 0 }, "\(label)")
+                for k in 0..<5 {
+                    #expect(fused.1[k].floats == apart.1[k].floats, "gradient \(k), \(label)")
+                }
+            }
+        }
+    }
+
     @Test func dropoutEqualsPhiloxUniformMaskTimesInput() {
         // 4·k + 3 elements: whole Philox blocks and a partial last one; eight blocks at a time
         // and the blocks left over (151: 37 blocks and 3 elements; 70 001: parts over the

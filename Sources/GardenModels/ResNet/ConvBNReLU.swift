@@ -25,6 +25,6 @@ public final class ConvBNReLU: Module {
     }
 
     public func callAsFunction(_ x: Tensor, _ ctx: ForwardContext) -> Tensor {
-        bn(conv(x), ctx).relu()
+        bn(conv(x), ctx, relu: true)
     }
 }

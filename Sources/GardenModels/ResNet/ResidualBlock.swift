@@ -57,7 +57,7 @@ public final class ResidualBlock: Module {
     }
 
     public func callAsFunction(_ x: Tensor, _ ctx: ForwardContext) -> Tensor {
-        let h = bn1(conv1(x), ctx).relu()
+        let h = bn1(conv1(x), ctx, relu: true)
         let residual = bn2(conv2(h), ctx)
         let skip = shortcut.map { $0.bn($0.conv(x), ctx) } ?? x
         return (residual + skip).relu()

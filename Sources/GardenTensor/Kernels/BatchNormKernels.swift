@@ -89,22 +89,34 @@ enum BatchNormKernels {
             gradientMean: floatMean, gradientVariance: floatSquares.map { Float($0) / count })
     }
 
-    /// `(x - mean) * scale / sqrt(variance + epsilon) + offset`, per channel.
-    static func normalize(
-        _ x: [Float], mean: [Float], variance: [Float], scale: [Float],
-        offset: [Float], epsilon: Float, wideLanes: Bool = VectorMath.hasWideLanes
-    ) -> [Float] {
-        let c = mean.count
-        // Fold the per-channel affine map into one multiply-add per element.
-        var a = [Float](repeating: 0, count: c), b = [Float](repeating: 0, count: c)
-        for j in 0..<c {
-            a[j] = scale[j] / (variance[j] + epsilon).squareRoot()
-            b[j] = offset[j] - mean[j] * a[j]
+    /// Normalization folded into one multiply-add per element, `y = x · a + b` per channel:
+    /// `a = scale / sqrt(variance + epsilon)`, `b = offset - mean · a`.
+    struct Affine {
+        var a: [Float]
+        var b: [Float]
+
+        init(mean: [Float], variance: [Float], scale: [Float], offset: [Float], epsilon: Float) {
+            let c = mean.count
+            a = [Float](repeating: 0, count: c)
+            b = [Float](repeating: 0, count: c)
+            for j in 0..<c {
+                a[j] = scale[j] / (variance[j] + epsilon).squareRoot()
+                b[j] = offset[j] - mean[j] * a[j]
+            }
         }
+    }
+
+    /// `(x - mean) * scale / sqrt(variance + epsilon) + offset` per channel, as `affine`, then
+    /// with `relu` `Relu`'s `y > 0 ? y : 0` (a ReLU after it fused: one pass, one array).
+    static func normalize(
+        _ x: [Float], _ affine: Affine, relu: Bool = false,
+        wideLanes: Bool = VectorMath.hasWideLanes
+    ) -> [Float] {
+        let c = affine.a.count
         return [Float](unsafeUninitializedCapacity: x.count) { out, count in
             x.withUnsafeBufferPointer { p in
-                a.withUnsafeBufferPointer { a in
-                    b.withUnsafeBufferPointer { b in
+                affine.a.withUnsafeBufferPointer { a in
+                    affine.b.withUnsafeBufferPointer { b in
                         guard let x = p.baseAddress, let y = out.baseAddress, c > 0 else { return }
                         ParallelFor.forEach(
                             p.count / c, grain: max(1, ParallelFor.defaultGrain / c)
@@ -112,18 +124,40 @@ enum BatchNormKernels {
                             rows in
                             if wideLanes, let a = a.baseAddress, let b = b.baseAddress {
                                 let first = rows.lowerBound * c
-                                cvectormath_bn_affine(x + first, y + first, rows.count, c, a, b)
+                                cvectormath_bn_affine(
+                                    x + first, y + first, rows.count, c, a, b, relu ? 1 : 0)
                                 return
                             }
                             for r in rows {
                                 let (src, dst) = (x + r * c, y + r * c)
-                                for j in 0..<c { dst[j] = src[j] * a[j] + b[j] }
+                                for j in 0..<c {
+                                    let v = src[j] * a[j] + b[j]
+                                    dst[j] = relu ? Relu.f(v) : v
+                                }
                             }
                         }
                     }
                 }
             }
             count = x.count
+        }
+    }
+
+    /// `g` times ReLU's derivative at the normalized output `x · a + b`: the gradient a fused
+    /// ReLU passes back to the normalization, bitwise `Relu`'s vjp at that output.
+    static func reluGradient(_ x: [Float], _ g: [Float], _ affine: Affine) -> [Float] {
+        let c = affine.a.count
+        precondition(x.count == g.count, "batch_norm: gradient of \(g.count) for \(x.count)")
+        return x.withUnsafeBufferPointer { x in
+            g.withUnsafeBufferPointer { g in
+                parallelArray(count: c == 0 ? 0 : x.count, grain: ParallelFor.defaultGrain) {
+                    out, range in
+                    for i in range {
+                        let j = i % c
+                        out[i] = Relu.Backward.apply(x[i] * affine.a[j] + affine.b[j], g[i])
+                    }
+                }
+            }
         }
     }
 
@@ -139,106 +173,92 @@ enum BatchNormKernels {
     /// `x̂ = (x - mean) · inv`, `dscale = Σ g·x̂`, `doffset = Σ g`,
     /// `dx = (scale · inv / m) · (g·m - doffset - x̂·dscale)`. Two passes over `x` and `g`: the
     /// sums by ranges of channels, then `dx` by ranges of rows (a part writing a few channels of
-    /// every row would share each cache line of `dx` with the other parts).
+    /// every row would share each cache line of `dx` with the other parts). With `relu` (the
+    /// forward's `Affine`), a ReLU after the normalization is fused: `g` is its output's
+    /// gradient, masked on the fly as in `reluGradient`, with the same bits as ReLU's vjp first.
     static func trainingGradient(
         _ x: [Float], _ g: [Float], scale: [Float], epsilon: Float, moments: Moments,
-        wideLanes: Bool = VectorMath.hasWideLanes
+        relu: Affine? = nil, wideLanes: Bool = VectorMath.hasWideLanes
     ) -> (dx: [Float], dScale: [Float], dOffset: [Float]) {
         let c = scale.count
         let rows = c == 0 ? 0 : x.count / c
         let m = Float(rows)
-        let mean = moments.gradientMean
-        let inv = moments.gradientVariance.map {
-            Foundation.exp(Foundation.log($0 + epsilon) * -0.5)
+        // Per channel, in one allocation: mean, 1/σ, the dx coefficient, the parameter
+        // gradients, and the fused ReLU's affine map (zero and unused without one).
+        let perChannel = UnsafeMutablePointer<Float>.allocate(capacity: 7 * max(c, 1))
+        defer { perChannel.deallocate() }
+        perChannel.initialize(repeating: 0, count: 7 * max(c, 1))
+        let (mean, inv, coefficient) = (perChannel, perChannel + c, perChannel + 2 * c)
+        let (dScale, dOffset) = (perChannel + 3 * c, perChannel + 4 * c)
+        let (reluA, reluB) = (perChannel + 5 * c, perChannel + 6 * c)
+        for j in 0..<c {
+            mean[j] = moments.gradientMean[j]
+            inv[j] = Foundation.exp(Foundation.log(moments.gradientVariance[j] + epsilon) * -0.5)
+            coefficient[j] = scale[j] * inv[j] / m
+            if let relu { (reluA[j], reluB[j]) = (relu.a[j], relu.b[j]) }
         }
-        var dScale = [Float](repeating: 0, count: c), dOffset = [Float](repeating: 0, count: c)
-        x.withUnsafeBufferPointer { px in
-            g.withUnsafeBufferPointer { pg in
-                dScale.withUnsafeMutableBufferPointer { dScale in
-                    dOffset.withUnsafeMutableBufferPointer { dOffset in
-                        guard rows > 0, let px = px.baseAddress, let pg = pg.baseAddress else {
-                            return
-                        }
-                        // Σ g·x̂ and Σ g: each part's channels' sums, independent of the split.
-                        forEachChannelRange(c, rows: rows, sums: 2) { channels, local in
-                            let (lo, w) = (channels.lowerBound, channels.count)
-                            let (sgx, sg) = (local, local + w)
-                            let (xs, gs) = (px + lo, pg + lo)
-                            if wideLanes {
-                                mean.withUnsafeBufferPointer { mu in
-                                    inv.withUnsafeBufferPointer { iv in
-                                        guard let mu = mu.baseAddress, let iv = iv.baseAddress
-                                        else { return }
-                                        cvectormath_bn_normalized_products(
-                                            xs, gs, rows, c, w, mu + lo, iv + lo, sgx, sg)
-                                    }
-                                }
-                            } else {
-                                for r in 0..<rows {
-                                    let (xr, gr) = (xs + r * c, gs + r * c)
-                                    for j in 0..<w {
-                                        let xhat = (xr[j] - mean[lo + j]) * inv[lo + j]
-                                        sgx[j] += Double(gr[j] * xhat)
-                                        sg[j] += Double(gr[j])
-                                    }
-                                }
-                            }
-                            for j in 0..<w {
-                                dScale[lo + j] = Float(sgx[j])
-                                dOffset[lo + j] = Float(sg[j])
-                            }
-                        }
-                    }
-                }
-            }
+        let (ra, rb) = relu == nil ? (nil, nil) : (Optional(reluA), Optional(reluB))
+        @inline(__always) func masked(_ x: Float, _ g: Float, _ j: Int) -> Float {
+            relu == nil ? g : Relu.Backward.apply(x * reluA[j] + reluB[j], g)
         }
-        var coefficient = [Float](repeating: 0, count: c)
-        for j in 0..<c { coefficient[j] = scale[j] * inv[j] / m }
         let dx = [Float](unsafeUninitializedCapacity: x.count) { out, initialized in
             initialized = x.count
-            guard rows > 0, let pdx = out.baseAddress else { return }
             x.withUnsafeBufferPointer { px in
                 g.withUnsafeBufferPointer { pg in
-                    mean.withUnsafeBufferPointer { mu in
-                        inv.withUnsafeBufferPointer { iv in
-                            coefficient.withUnsafeBufferPointer { co in
-                                dScale.withUnsafeBufferPointer { ds in
-                                    dOffset.withUnsafeBufferPointer { doff in
-                                        guard let px = px.baseAddress, let pg = pg.baseAddress,
-                                            let mu = mu.baseAddress, let iv = iv.baseAddress,
-                                            let co = co.baseAddress, let ds = ds.baseAddress,
-                                            let doff = doff.baseAddress
-                                        else { return }
-                                        ParallelFor.forEach(
-                                            rows, grain: max(1, ParallelFor.defaultGrain / c)
-                                        ) { part in
-                                            let first = part.lowerBound * c
-                                            if wideLanes {
-                                                cvectormath_bn_input_gradient(
-                                                    px + first, pg + first, pdx + first,
-                                                    part.count, c, c, mu, iv, co, m, doff, ds)
-                                                return
-                                            }
-                                            for r in part {
-                                                let (xr, gr, dr) = (
-                                                    px + r * c, pg + r * c, pdx + r * c
-                                                )
-                                                for j in 0..<c {
-                                                    let xhat = (xr[j] - mu[j]) * iv[j]
-                                                    dr[j] =
-                                                        co[j] * (gr[j] * m - doff[j] - xhat * ds[j])
-                                                }
-                                            }
-                                        }
-                                    }
+                    guard rows > 0, let px = px.baseAddress, let pg = pg.baseAddress,
+                        let pdx = out.baseAddress
+                    else { return }
+                    // Σ g·x̂ and Σ g: each part's channels' sums, independent of the split.
+                    forEachChannelRange(c, rows: rows, sums: 2) { channels, local in
+                        let (lo, w) = (channels.lowerBound, channels.count)
+                        let (sgx, sg) = (local, local + w)
+                        let (xs, gs) = (px + lo, pg + lo)
+                        if wideLanes {
+                            cvectormath_bn_normalized_products(
+                                xs, gs, rows, c, w, mean + lo, inv + lo, ra.map { $0 + lo },
+                                rb.map { $0 + lo }, sgx, sg)
+                        } else {
+                            for r in 0..<rows {
+                                let (xr, gr) = (xs + r * c, gs + r * c)
+                                for j in 0..<w {
+                                    let gj = masked(xr[j], gr[j], lo + j)
+                                    let xhat = (xr[j] - mean[lo + j]) * inv[lo + j]
+                                    sgx[j] += Double(gj * xhat)
+                                    sg[j] += Double(gj)
                                 }
+                            }
+                        }
+                        for j in 0..<w {
+                            dScale[lo + j] = Float(sgx[j])
+                            dOffset[lo + j] = Float(sg[j])
+                        }
+                    }
+                    // dx, by rows.
+                    ParallelFor.forEach(rows, grain: max(1, ParallelFor.defaultGrain / c)) {
+                        part in
+                        let first = part.lowerBound * c
+                        if wideLanes {
+                            cvectormath_bn_input_gradient(
+                                px + first, pg + first, pdx + first, part.count, c, c, mean,
+                                inv, coefficient, m, dOffset, dScale, ra, rb)
+                            return
+                        }
+                        for r in part {
+                            let (xr, gr, dr) = (px + r * c, pg + r * c, pdx + r * c)
+                            for j in 0..<c {
+                                let gj = masked(xr[j], gr[j], j)
+                                let xhat = (xr[j] - mean[j]) * inv[j]
+                                dr[j] = coefficient[j] * (gj * m - dOffset[j] - xhat * dScale[j])
                             }
                         }
                     }
                 }
             }
         }
-        return (dx, dScale, dOffset)
+        return (
+            dx, Array(UnsafeBufferPointer(start: dScale, count: c)),
+            Array(UnsafeBufferPointer(start: dOffset, count: c))
+        )
     }
 
     /// Splits `c` channels over `ParallelFor` (a part is worth `defaultGrain` elements of `rows`

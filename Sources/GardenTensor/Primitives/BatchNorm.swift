@@ -10,16 +10,21 @@
 /// vjp: the closed forms. Training: a fused kernel (`BatchNormKernels.trainingGradient`, two
 /// passes with the forward's statistics, no temporaries) that is bitwise the closed form written with `Mean`/`Sum`/`Mul`/...
 /// primitives (`FusedPrimitiveTests`), with `1 / sqrt(v + eps)` as `exp(-log(v + eps) / 2)`;
-/// inference: written with those primitives. TF: `FusedBatchNormV3` (T float, U float,
-/// `epsilon`, and `is_training` always written, since its default is true; output `y`, with
-/// `batch_mean` and `batch_variance` as outputs 1 and 2).
+/// inference: written with those primitives. With `relu`, ReLU follows in the same kernels (its
+/// mask recomputed from `x` in the vjp, as the forward computed it). TF: `FusedBatchNormV3` (T
+/// float, U float, `epsilon`, and `is_training` always written, since its default is true;
+/// output `y`, with `batch_mean` and `batch_variance` as outputs 1 and 2), then `Relu` with
+/// `relu`.
 struct BatchNorm: Primitive {
     var training: Bool
     var epsilon: Float
     /// The batch's statistics when the caller already has them (eager training, which also
     /// reports them), so neither the forward nor the vjp computes them a second time.
     var batchMoments: BatchNormKernels.Moments? = nil
-    var name: String { training ? "batch_norm_training" : "batch_norm" }
+    /// A ReLU after the normalization, in its kernels: one pass fewer over the activations
+    /// each way, and no array between the two, with ReLU's bits.
+    var relu = false
+    var name: String { (training ? "batch_norm_training" : "batch_norm") + (relu ? "_relu" : "") }
 
     static let reducedAxes = [0, 1, 2]
 
@@ -43,16 +48,21 @@ struct BatchNorm: Primitive {
 
     func forward(_ x: [Tensor]) -> Tensor {
         _ = outputType(x.map { TensorType($0.dtype, $0.symbolicShape) })
-        let c = x[0].shape[3]
-        let moments =
-            training ? batchMoments ?? BatchNormKernels.moments(x[0].floats, channels: c) : nil
-        let (mean, variance) =
-            moments.map { ($0.mean, $0.variance) } ?? (x[3].floats, x[4].floats)
-        let y = BatchNormKernels.normalize(
-            x[0].floats, mean: mean, variance: variance,
-            scale: x[1].floats, offset: x[2].floats,
-            epsilon: epsilon)
-        return Tensor(y, shape: x[0].shape)
+        return Tensor(
+            BatchNormKernels.normalize(x[0].floats, affine(x), relu: relu), shape: x[0].shape)
+    }
+
+    /// The batch's statistics in training (computed here if the caller has none).
+    private func moments(_ x: [Tensor]) -> BatchNormKernels.Moments {
+        batchMoments ?? BatchNormKernels.moments(x[0].floats, channels: x[1].count)
+    }
+
+    /// The output's per-channel multiply-add, from the batch's or the given statistics.
+    private func affine(_ x: [Tensor]) -> BatchNormKernels.Affine {
+        let batch = training ? moments(x) : nil
+        return BatchNormKernels.Affine(
+            mean: batch?.mean ?? x[3].floats, variance: batch?.variance ?? x[4].floats,
+            scale: x[1].floats, offset: x[2].floats, epsilon: epsilon)
     }
 
     /// `1 / sqrt(v + epsilon)` from primitives.
@@ -65,15 +75,19 @@ struct BatchNorm: Primitive {
         if training {
             // With xhat = (x - mu) / sigma over m = n*h*w values per channel:
             // dx = scale / (m sigma) * (m g - sum(g) - xhat * sum(g xhat)).
-            let moments =
-                batchMoments ?? BatchNormKernels.moments(input.floats, channels: scale.count)
             let r = BatchNormKernels.trainingGradient(
-                input.floats, g.floats, scale: scale.floats, epsilon: epsilon, moments: moments)
+                input.floats, g.floats, scale: scale.floats, epsilon: epsilon,
+                moments: moments(x), relu: relu ? affine(x) : nil)
             return [
                 Tensor(r.dx, shape: input.shape), Tensor(r.dScale, shape: scale.shape),
                 Tensor(r.dOffset, shape: scale.shape), nil, nil,
             ]
         }
+        let g =
+            relu
+            ? Tensor(
+                BatchNormKernels.reluGradient(input.floats, g.floats, affine(x)), shape: g.shape)
+            : g
         let gSum = g.sum(axes: Self.reducedAxes)
         let (mean, variance) = (x[3], x[4])
         let inv = inverseStd(variance)
@@ -96,7 +110,9 @@ struct BatchNorm: Primitive {
                 "T": .type(.float32), "U": .type(.float32), "epsilon": .float(epsilon),
                 "is_training": .bool(training),
             ])
-        return .output(node: id, outputArg: "y", index: 0)
+        let y = GraphRef.output(node: id, outputArg: "y", index: 0)
+        guard relu else { return y }
+        return Relu().lower(tr, [y], [t[0]])
     }
 }
 
@@ -104,12 +120,15 @@ extension Tensor {
     /// Batch normalization with fixed statistics (inference): per channel of this NHWC tensor,
     /// `(x - mean) * scale / sqrt(variance + epsilon) + offset`.
     ///
-    /// Shapes: `[n, h, w, c]` and four `[c]` vectors → `[n, h, w, c]`.
+    /// Shapes: `[n, h, w, c]` and four `[c]` vectors → `[n, h, w, c]`. With `relu`, `.relu()` of
+    /// that, in the normalization's kernels (the same values, one pass fewer each way).
     public func batchNorm(
         scale: Tensor, offset: Tensor, mean: Tensor, variance: Tensor,
-        epsilon: Float
+        epsilon: Float, relu: Bool = false
     ) -> Tensor {
-        apply(BatchNorm(training: false, epsilon: epsilon), [self, scale, offset, mean, variance])
+        apply(
+            BatchNorm(training: false, epsilon: epsilon, relu: relu),
+            [self, scale, offset, mean, variance])
     }
 
     /// Batch normalization with this batch's statistics (training).
@@ -125,18 +144,24 @@ extension Tensor {
     /// and Keras feed into the moving average. Using it here keeps Swift training and the
     /// exported `training=True` function updating the moving variance identically. In a trace
     /// they are the `batch_mean` and `batch_variance` outputs of the same `FusedBatchNormV3`.
+    /// With `relu`, `output` is `.relu()` of the normalized batch, in the normalization's
+    /// kernels (the same values, one pass fewer each way).
     public func batchNormTraining(
-        scale: Tensor, offset: Tensor, mean: Tensor, variance: Tensor, epsilon: Float
+        scale: Tensor, offset: Tensor, mean: Tensor, variance: Tensor, epsilon: Float,
+        relu: Bool = false
     ) -> (output: Tensor, batchMean: Tensor, batchVariance: Tensor) {
         // Eager: the moments once, for the output, the gradient and the moving averages.
         // (A wrong input falls through to the shape rule's message.)
         let concrete = !isSymbolic && dtype == .float32 && rank == 4
         let moments = concrete ? BatchNormKernels.moments(floats, channels: shape[3]) : nil
-        let y = apply(
-            BatchNorm(training: true, epsilon: epsilon, batchMoments: moments),
+        // Traced, the ReLU is its own op after the one whose batch statistics are read below.
+        let normalized = apply(
+            BatchNorm(
+                training: true, epsilon: epsilon, batchMoments: moments, relu: relu && concrete),
             [self, scale, offset, mean, variance])
+        let y = relu && !concrete ? normalized.relu() : normalized
         let c = y.symbolicShape.dims?[3] ?? -1
-        if case .symbolic(let s) = y.storage, case .output(let node, _, _) = s.ref {
+        if case .symbolic(let s) = normalized.storage, case .output(let node, _, _) = s.ref {
             func output(_ arg: String) -> Tensor {
                 Tensor(
                     symbolic: SymbolicValue(
