@@ -68,6 +68,38 @@ import Testing
         }
     }
 
+    /// Batch norm's statistics sum fixed blocks of rows, each in row order, then the blocks in
+    /// order: against that sum written out here, for a batch of two whole blocks and a part.
+    @Test func batchNormMomentsSumBlocksOfRowsInOrder() {
+        let (rows, c) = (2 * BatchNormKernels.blockRows + 300, 3)
+        // Every seventh row ±3e15 in turn: each sum rounds away the small values' fractions
+        // where it passes those, so the order of the additions shows in the means.
+        let x = Self.values(rows: rows, channels: c, seed: 49).enumerated().map {
+            let row = $0.offset / c
+            return row % 7 != 0 ? $0.element : row % 14 == 0 ? 3e15 : -3e15
+        }
+        var (blocked, inOneChain) = ([Double](), [Double]())
+        for j in 0..<c {
+            var total = 0.0
+            for first in stride(from: 0, to: rows, by: BatchNormKernels.blockRows) {
+                var block = 0.0
+                for r in first..<min(first + BatchNormKernels.blockRows, rows) {
+                    block += Double(x[r * c + j])
+                }
+                total += block
+            }
+            blocked.append(total)
+            inOneChain.append((0..<rows).reduce(0.0) { $0 + Double(x[$1 * c + j]) })
+        }
+        let means = [blocked, inOneChain].map { $0.map { Float($0 / Double(rows)) } }
+        #expect(means[0] != means[1], "the order does not show in these means")
+        _ = ParallelForTests.atThreadCounts {
+            let moments = BatchNormKernels.moments(x, channels: c)
+            #expect(moments.mean == means[0])
+            #expect(moments.gradientMean == blocked.map { Float($0) / Float(rows) })
+        }
+    }
+
     @Test(.enabled(if: cvectormath_lane_width() != 0, "no AVX2: the Swift loops run"))
     func batchNormPassesHaveTheBitsOfTheSwiftLoops() {
         _ = ParallelForTests.atThreadCounts {

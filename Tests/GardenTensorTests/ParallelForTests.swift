@@ -111,12 +111,13 @@ struct ParallelForTests {
         let images = TestInputs.uniform([8, 16, 16, 16], in: -2...3, stream: 723)
         let (scale, offset) = (TestInputs.uniform([16], stream: 724), Tensor.zeros([16]))
         let results = Self.atThreadCounts { () -> [Tensor] in
-            // Batch norm splits by channels (statistics, gradient) and rows (normalization).
+            // Batch norm (with its ReLU) splits by blocks of rows (statistics, gradient) and
+            // rows (normalization, dx).
             let (bn, bnGrads) = FusedPrimitiveTests.valueAndGradients(
                 {
                     $0[0].batchNormTraining(
                         scale: $0[1], offset: $0[2], mean: Tensor.zeros([16]),
-                        variance: Tensor.ones([16]), epsilon: 1e-3
+                        variance: Tensor.ones([16]), epsilon: 1e-3, relu: true
                     ).output
                 }, at: [images, scale, offset])
             let (ln, lnGrads) = FusedPrimitiveTests.valueAndGradients(

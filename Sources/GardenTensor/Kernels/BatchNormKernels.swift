@@ -4,11 +4,12 @@ import Foundation
 /// Per-channel statistics, normalization and the training gradient of NHWC (channels-last)
 /// tensors.
 ///
-/// Every reduction walks the rows (`n·h·w`) in increasing order and, within a row, the channels;
-/// each channel has its own Double accumulator, so results are repeatable; ranges of channels
-/// (rows, for the element-wise normalization) go to `ParallelFor`'s threads without changing a bit.
-/// With `wideLanes` (AVX2 or AVX-512 hosts) each pass runs as `CVectorMath`'s eight-channel
-/// vectors, with the same operations per channel in the same order: the same bits.
+/// Every reduction sums the rows (`n·h·w`) in fixed blocks of `blockRows` rows, each block's
+/// rows in increasing order into Double accumulators of its own, then the blocks' sums in block
+/// order (`blockSums`); the blocks do not depend on the thread count, so neither do the results.
+/// Whole blocks (rows, for the element-wise passes) go to `ParallelFor`'s threads. With
+/// `wideLanes` (AVX2 or AVX-512 hosts) each pass runs as `CVectorMath`'s eight-channel vectors,
+/// with the same operations per channel in the same order: the same bits.
 enum BatchNormKernels {
     /// A batch's per-channel statistics, from one pair of passes over it in the forward pass,
     /// for the output and for the gradient.
@@ -32,61 +33,45 @@ enum BatchNormKernels {
         let rows = c == 0 ? 0 : x.count / c
         let n = Double(max(rows, 1))
         let count = Float(max(rows, 1))
-        var squares = [Double](repeating: 0, count: c)
-        var mean = [Double](repeating: 0, count: c)
-        var floatSquares = [Double](repeating: 0, count: c)
-        var floatMean = [Float](repeating: 0, count: c)
-        x.withUnsafeBufferPointer { p in
-            squares.withUnsafeMutableBufferPointer { q in
-                mean.withUnsafeMutableBufferPointer { m in
-                    floatSquares.withUnsafeMutableBufferPointer { fq in
-                        floatMean.withUnsafeMutableBufferPointer { fm in
-                            guard let x = p.baseAddress, rows > 0 else { return }
-                            // By channel ranges, both passes per part: the split changes no bit.
-                            forEachChannelRange(c, rows: rows, sums: 3) { channels, acc in
-                                let (lo, width) = (channels.lowerBound, channels.count)
-                                let (ls, lq, lf) = (acc, acc + width, acc + 2 * width)
-                                if wideLanes {
-                                    cvectormath_column_sums(x + lo, nil, rows, c, width, ls, nil)
-                                } else {
-                                    for r in 0..<rows {
-                                        let row = x + r * c + lo
-                                        for j in 0..<width { ls[j] += Double(row[j]) }
-                                    }
-                                }
-                                for j in 0..<width {
-                                    m[lo + j] = ls[j] / n
-                                    fm[lo + j] = Float(ls[j]) / count
-                                }
-                                if wideLanes, let mean = m.baseAddress,
-                                    let floatMean = fm.baseAddress
-                                {
-                                    cvectormath_bn_squared_deviations(
-                                        x + lo, rows, c, width, mean + lo, lq, floatMean + lo, lf)
-                                } else {
-                                    for r in 0..<rows {
-                                        let row = x + r * c + lo
-                                        for j in 0..<width {
-                                            let d = Double(row[j]) - m[lo + j]
-                                            lq[j] += d * d
-                                            let f = row[j] - fm[lo + j]
-                                            lf[j] += Double(f * f)
-                                        }
-                                    }
-                                }
-                                for j in 0..<width {
-                                    q[lo + j] = lq[j]
-                                    fq[lo + j] = lf[j]
-                                }
-                            }
-                        }
+        return x.withUnsafeBufferPointer { p in
+            guard let x = p.baseAddress, rows > 0 else {
+                let zeros = [Float](repeating: 0, count: c)
+                return Moments(
+                    mean: zeros, variance: zeros, gradientMean: zeros, gradientVariance: zeros)
+            }
+            let sums = blockSums(rows: rows, channels: c, sums: 1) { block, s in
+                let xs = x + block.lowerBound * c
+                if wideLanes {
+                    cvectormath_column_sums(xs, nil, block.count, c, c, s, nil)
+                    return
+                }
+                for r in 0..<block.count {
+                    for j in 0..<c { s[j] += Double(xs[r * c + j]) }
+                }
+            }
+            let mean = sums.map { $0 / n }
+            let floatMean = sums.map { Float($0) / count }
+            // Σ (x - mean)² in Double, and in Float from the Float mean, in one pass.
+            let squares = blockSums(rows: rows, channels: c, sums: 2) { block, s in
+                let xs = x + block.lowerBound * c
+                if wideLanes {
+                    cvectormath_bn_squared_deviations(
+                        xs, block.count, c, c, mean, s, floatMean, s + c)
+                    return
+                }
+                for r in 0..<block.count {
+                    for j in 0..<c {
+                        let d = Double(xs[r * c + j]) - mean[j]
+                        s[j] += d * d
+                        let f = xs[r * c + j] - floatMean[j]
+                        s[c + j] += Double(f * f)
                     }
                 }
             }
+            return Moments(
+                mean: mean.map { Float($0) }, variance: squares[..<c].map { Float($0 / n) },
+                gradientMean: floatMean, gradientVariance: squares[c...].map { Float($0) / count })
         }
-        return Moments(
-            mean: mean.map { Float($0) }, variance: squares.map { Float($0 / n) },
-            gradientMean: floatMean, gradientVariance: floatSquares.map { Float($0) / count })
     }
 
     /// Normalization folded into one multiply-add per element, `y = x · a + b` per channel:
@@ -166,14 +151,15 @@ enum BatchNormKernels {
     /// pass's `moments` of `x`.
     ///
     /// It evaluates the closed form of `BatchNorm.vjp` with the same Float operations, in the
-    /// same order, with the same Double row-order sums as the primitives it was once written
-    /// with (`Mean`, `Sub`, `Mul`, `Add`, `Log`, `Exp`, `Sum`), so the result is bitwise theirs,
-    /// without their ten full-size temporaries: `m = rows`, `mean = Float(Σx) / m`,
+    /// same order, as the primitives it was once written with (`Mean`, `Sub`, `Mul`, `Add`,
+    /// `Log`, `Exp`, `Sum`), so up to `blockRows` rows, where their Double row-order sums are
+    /// the blocks', the result is bitwise theirs (beyond, the sums go by blocks), without their
+    /// ten full-size temporaries: `m = rows`, `mean = Float(Σx) / m`,
     /// `v = Float(Σ(x - mean)²) / m` (both `moments.gradient…`), `inv = exp(log(v + eps) · -0.5)`,
     /// `x̂ = (x - mean) · inv`, `dscale = Σ g·x̂`, `doffset = Σ g`,
     /// `dx = (scale · inv / m) · (g·m - doffset - x̂·dscale)`. Two passes over `x` and `g`: the
-    /// sums by ranges of channels, then `dx` by ranges of rows (a part writing a few channels of
-    /// every row would share each cache line of `dx` with the other parts). With `relu` (the
+    /// sums, then `dx`, by rows (a part writing a few channels of every row would share each
+    /// cache line of `dx` with the other parts). With `relu` (the
     /// forward's `Affine`), a ReLU after the normalization is fused: `g` is its output's
     /// gradient, masked on the fly as in `reluGradient`, with the same bits as ReLU's vjp first.
     static func trainingGradient(
@@ -208,30 +194,27 @@ enum BatchNormKernels {
                     guard rows > 0, let px = px.baseAddress, let pg = pg.baseAddress,
                         let pdx = out.baseAddress
                     else { return }
-                    // Σ g·x̂ and Σ g: each part's channels' sums, independent of the split.
-                    forEachChannelRange(c, rows: rows, sums: 2) { channels, local in
-                        let (lo, w) = (channels.lowerBound, channels.count)
-                        let (sgx, sg) = (local, local + w)
-                        let (xs, gs) = (px + lo, pg + lo)
+                    // Σ g·x̂ and Σ g.
+                    let sums = blockSums(rows: rows, channels: c, sums: 2) { block, s in
+                        let (xs, gs) = (px + block.lowerBound * c, pg + block.lowerBound * c)
                         if wideLanes {
                             cvectormath_bn_normalized_products(
-                                xs, gs, rows, c, w, mean + lo, inv + lo, ra.map { $0 + lo },
-                                rb.map { $0 + lo }, sgx, sg)
-                        } else {
-                            for r in 0..<rows {
-                                let (xr, gr) = (xs + r * c, gs + r * c)
-                                for j in 0..<w {
-                                    let gj = masked(xr[j], gr[j], lo + j)
-                                    let xhat = (xr[j] - mean[lo + j]) * inv[lo + j]
-                                    sgx[j] += Double(gj * xhat)
-                                    sg[j] += Double(gj)
-                                }
+                                xs, gs, block.count, c, c, mean, inv, ra, rb, s, s + c)
+                            return
+                        }
+                        for r in 0..<block.count {
+                            let (xr, gr) = (xs + r * c, gs + r * c)
+                            for j in 0..<c {
+                                let gj = masked(xr[j], gr[j], j)
+                                let xhat = (xr[j] - mean[j]) * inv[j]
+                                s[j] += Double(gj * xhat)
+                                s[c + j] += Double(gj)
                             }
                         }
-                        for j in 0..<w {
-                            dScale[lo + j] = Float(sgx[j])
-                            dOffset[lo + j] = Float(sg[j])
-                        }
+                    }
+                    for j in 0..<c {
+                        dScale[j] = Float(sums[j])
+                        dOffset[j] = Float(sums[c + j])
                     }
                     // dx, by rows.
                     ParallelFor.forEach(rows, grain: max(1, ParallelFor.defaultGrain / c)) {
@@ -261,20 +244,34 @@ enum BatchNormKernels {
         )
     }
 
-    /// Splits `c` channels over `ParallelFor` (a part is worth `defaultGrain` elements of `rows`
-    /// rows): `body(channels, accumulators)` with `sums · channels.count` zeroed Doubles of the
-    /// part's own. Parts summing into neighbouring channels of one shared array would share its
-    /// cache lines at every row.
-    private static func forEachChannelRange(
-        _ c: Int, rows: Int, sums: Int,
+    /// The rows of one block of a reduction: fixed, so that sums do not depend on the threads.
+    /// Parts take whole blocks and so stream their own rows (splitting the channels instead
+    /// made each part read every cache line of the batch at 16 channels).
+    static let blockRows = 1024
+
+    /// `sums · c` per-channel sums over `rows` rows: `body(block, accumulators)` adds block
+    /// `block`'s rows, in order, into its own `sums · c` zeroed Doubles; the blocks' sums are
+    /// then added in block order (a batch of one block gets exactly that block's sums).
+    private static func blockSums(
+        rows: Int, channels c: Int, sums: Int,
         _ body: (Range<Int>, UnsafeMutablePointer<Double>) -> Void
-    ) {
-        ParallelFor.forEach(c, grain: max(1, ParallelFor.defaultGrain / max(rows, 1))) { channels in
-            let count = max(sums * channels.count, 1)
-            let accumulators = UnsafeMutablePointer<Double>.allocate(capacity: count)
-            defer { accumulators.deallocate() }
-            accumulators.initialize(repeating: 0, count: count)
-            body(channels, accumulators)
+    ) -> [Double] {
+        let width = sums * c
+        let blocks = (rows + blockRows - 1) / blockRows
+        let partial = UnsafeMutablePointer<Double>.allocate(capacity: max(blocks * width, 1))
+        defer { partial.deallocate() }
+        partial.initialize(repeating: 0, count: max(blocks * width, 1))
+        ParallelFor.forEach(blocks, grain: max(1, ParallelFor.defaultGrain / (blockRows * c))) {
+            part in
+            for b in part {
+                let first = b * blockRows
+                body(first..<min(first + blockRows, rows), partial + b * width)
+            }
         }
+        var total = [Double](repeating: 0, count: width)
+        for b in 0..<blocks {
+            for k in 0..<width { total[k] += partial[b * width + k] }
+        }
+        return total
     }
 }

@@ -8,8 +8,10 @@
 ///   flow through the batch statistics.
 ///
 /// vjp: the closed forms. Training: a fused kernel (`BatchNormKernels.trainingGradient`, two
-/// passes with the forward's statistics, no temporaries) that is bitwise the closed form written with `Mean`/`Sum`/`Mul`/...
-/// primitives (`FusedPrimitiveTests`), with `1 / sqrt(v + eps)` as `exp(-log(v + eps) / 2)`;
+/// passes with the forward's statistics, no temporaries) that is bitwise the closed form written
+/// with `Mean`/`Sum`/`Mul`/... primitives up to `BatchNormKernels.blockRows` rows
+/// (`FusedPrimitiveTests`; beyond, its sums go by blocks of rows), with `1 / sqrt(v + eps)` as
+/// `exp(-log(v + eps) / 2)`;
 /// inference: written with those primitives. With `relu`, ReLU follows in the same kernels (its
 /// mask recomputed from `x` in the vjp, as the forward computed it). TF: `FusedBatchNormV3` (T
 /// float, U float, `epsilon`, and `is_training` always written, since its default is true;
