@@ -12,6 +12,8 @@
 #pragma clang fp contract(off)
 
 #define CONV_BLOCK 16
+// Output pixels per band of the filter gradient (conv2d_lanes.h).
+#define FILTER_BAND_PIXELS 64
 
 static size_t conv2d_padded_h(const struct cvectormath_conv2d *c) {
     return (size_t)(c->out_h - 1) * c->stride + c->kernel_h;

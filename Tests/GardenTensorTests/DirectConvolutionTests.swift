@@ -19,6 +19,9 @@ import Testing
             input: [3, 10, 19, 16], filter: [3, 3, 16, 32], stride: 2, padding: .same),
         // 6 -> 3 at stride 2: all of the padding after.
         ConvolutionCase(input: [2, 6, 6, 2], filter: [3, 3, 2, 16], stride: 2, padding: .same),
+        // Four blocks in two pairs at 16 lanes: rows of 8 + 1 pixels, window rows of 8 + 7 taps,
+        // the filter gradient's rows in bands of 7 + 2.
+        ConvolutionCase(input: [2, 9, 9, 5], filter: [3, 3, 5, 64], stride: 1, padding: .same),
         // Wider inputs (up to `directMaxChannels`): a window row of 144 taps.
         ConvolutionCase(input: [2, 6, 7, 48], filter: [3, 3, 48, 32], stride: 1, padding: .same),
         // A non-square window without padding, and a stride of 3 (offsets known at run time).
