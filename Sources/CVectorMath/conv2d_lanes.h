@@ -157,6 +157,51 @@ static inline __attribute__((always_inline)) void FN(filter_tile)(
         for (int v = 0; v < vecs; v++) FN(store)(df + t * cout + v * LANES, acc[t][v]);
 }
 
+#if LANES == 16
+// The filter gradient of 16 output channels with the taps in the vectors instead: `kvecs` (at
+// most 3) vectors of 16 consecutive taps times 8 output channels from `co`, summed over one
+// image's output pixels. With the channels in the vectors, 16 channels are one vector, so each
+// broadcast tap fed one multiply-add; here a broadcast gradient value feeds `kvecs` of them and
+// a loaded tap vector 8. `x` is the padded image at the first tap, `dy` the image's output
+// gradient, `df` the filter gradient at the first tap (the block's channel 0).
+static inline __attribute__((always_inline)) void FN(filter_taps_tile)(
+    int kvecs, const float *x, const float *dy, const struct cvectormath_conv2d *c, int co,
+    int fresh, float *df) {
+    const size_t cin = (size_t)c->in_channels, cout = (size_t)c->out_channels;
+    const size_t row_step = conv2d_padded_w(c) * cin, pixel_step = (size_t)c->stride * cin;
+    VF acc[8][3];
+    float lanes[LANES];
+    for (int o = 0; o < 8; o++)
+        for (int v = 0; v < kvecs; v++) {
+            if (fresh) {
+                acc[o][v] = (VF)0.0f;
+                continue;
+            }
+            for (int l = 0; l < LANES; l++) lanes[l] = df[(size_t)(v * LANES + l) * cout + co + o];
+            acc[o][v] = FN(load)(lanes);
+        }
+    for (int oh = 0; oh < c->out_h; oh++) {
+        const float *xr = x + (size_t)oh * c->stride * row_step;
+        const float *dr = dy + (size_t)oh * c->out_w * cout + co;
+        for (int ow = 0; ow < c->out_w; ow++) {
+            const float *xp = xr + (size_t)ow * pixel_step;
+            VF xv[3];
+            for (int v = 0; v < kvecs; v++) xv[v] = FN(load)(xp + v * LANES);
+            for (int o = 0; o < 8; o++) {
+                VF d = (VF)dr[(size_t)ow * cout + o];
+                for (int v = 0; v < kvecs; v++)
+                    acc[o][v] = __builtin_elementwise_fma(xv[v], d, acc[o][v]);
+            }
+        }
+    }
+    for (int o = 0; o < 8; o++)
+        for (int v = 0; v < kvecs; v++) {
+            FN(store)(lanes, acc[o][v]);
+            for (int l = 0; l < LANES; l++) df[(size_t)(v * LANES + l) * cout + co + o] = lanes[l];
+        }
+}
+#endif
+
 static void FN(conv2d_filter_gradient)(
     const struct cvectormath_conv2d *c, const float *x, const float *dy, int accumulate,
     float *df, float *padded) {
@@ -171,6 +216,38 @@ static void FN(conv2d_filter_gradient)(
     // As in the forward pass, two blocks at a time (with 16 lanes) where they pair up: 73-83
     // GFLOP/s -> 112-132 for resnet_tiny's 32- and 64-channel filter gradients (one thread).
     const int pairs = LANES == 16 && cout % (2 * CONV_BLOCK) == 0;
+#if LANES == 16
+    // 16 output channels and whole vectors of taps: the taps in the vectors, a whole image at a
+    // time (the accumulators go in and out of `df` through a transpose once per image; bands of
+    // 128 output pixels ran at 116 GFLOP/s, whole 32x32 images at 127-136, one thread).
+    if (cout == CONV_BLOCK && run % LANES == 0) {
+        const size_t vectors = run / LANES;
+        for (int n = 0; n < c->images; n++) {
+            conv2d_pad(c, x + (size_t)n * c->in_h * c->in_w * cin, padded);
+            const float *dyn = dy + (size_t)n * c->out_h * c->out_w * cout;
+            const int fresh = n == 0 && !accumulate;
+            for (int i = 0; i < c->kernel_h; i++) {
+                const float *xt = padded + (size_t)i * row_step;
+                float *dft = df + (size_t)i * run * cout;
+                for (size_t v = 0; v < vectors; v += 3) {
+                    const size_t k = v * LANES;
+                    for (int co = 0; co < CONV_BLOCK; co += 8) {
+                        if (vectors - v >= 3)
+                            FN(filter_taps_tile)(
+                                3, xt + k, dyn, c, co, fresh, dft + k * cout);
+                        else if (vectors - v == 2)
+                            FN(filter_taps_tile)(
+                                2, xt + k, dyn, c, co, fresh, dft + k * cout);
+                        else
+                            FN(filter_taps_tile)(
+                                1, xt + k, dyn, c, co, fresh, dft + k * cout);
+                    }
+                }
+            }
+        }
+        return;
+    }
+#endif
     for (int n = 0; n < c->images; n++) {
         conv2d_pad(c, x + (size_t)n * c->in_h * c->in_w * cin, padded);
         const float *dyn = dy + (size_t)n * c->out_h * c->out_w * cout;

@@ -22,6 +22,10 @@ import Testing
         // Four blocks in two pairs at 16 lanes: rows of 8 + 1 pixels, window rows of 8 + 7 taps,
         // the filter gradient's rows in bands of 7 + 2.
         ConvolutionCase(input: [2, 9, 9, 5], filter: [3, 3, 5, 64], stride: 1, padding: .same),
+        // 16 output channels, the filter gradient's taps in vectors at 16 lanes: window rows of
+        // two vectors of taps, and of one (the 37-pixel case above: three).
+        ConvolutionCase(input: [2, 7, 9, 16], filter: [2, 2, 16, 16], stride: 1, padding: .valid),
+        ConvolutionCase(input: [2, 8, 9, 16], filter: [3, 1, 16, 16], stride: 2, padding: .same),
         // Wider inputs (up to `directMaxChannels`): a window row of 144 taps.
         ConvolutionCase(input: [2, 6, 7, 48], filter: [3, 3, 48, 32], stride: 1, padding: .same),
         // A non-square window without padding, and a stride of 3 (offsets known at run time).
