@@ -12,6 +12,9 @@
 #pragma clang fp contract(off)
 
 #define CONV_BLOCK 16
+// The widest output row the 16-channel forward with the pixels in the vectors takes (its row
+// scratch is on the stack).
+#define PIXEL_ROW_MAX 256
 // Output pixels per band of the filter gradient (conv2d_lanes.h).
 #define FILTER_BAND_PIXELS 64
 

@@ -81,11 +81,140 @@ static inline __attribute__((always_inline)) void FN(forward_row_pair)(
         FN(forward_tile)(1, 2, s, cin, x + ow * pixel_step, f, c, y + ow * cout);
 }
 
+#if LANES == 16
+// 16 vectors of 16 lanes transposed in place (`r[i][l]` becomes `r[l][i]`): four rounds of
+// two-source shuffles, each swapping blocks of 8, 4, 2, then 1 lanes between rows that far apart.
+#define TRANSPOSE_LO8 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define TRANSPOSE_HI8 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define TRANSPOSE_LO4 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27
+#define TRANSPOSE_HI4 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
+#define TRANSPOSE_LO2 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29
+#define TRANSPOSE_HI2 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
+#define TRANSPOSE_LO1 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30
+#define TRANSPOSE_HI1 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
+#define TRANSPOSE_ROUND(BS, LO, HI)                                                            \
+    for (int i = 0; i < 16; i++)                                                               \
+        if (!(i & (BS))) {                                                                     \
+            VF a = r[i], b = r[i + (BS)];                                                      \
+            r[i] = __builtin_shufflevector(a, b, LO);                                          \
+            r[i + (BS)] = __builtin_shufflevector(a, b, HI);                                   \
+        }
+static inline __attribute__((always_inline)) void FN(transpose16)(VF r[16]) {
+    TRANSPOSE_ROUND(8, TRANSPOSE_LO8, TRANSPOSE_HI8)
+    TRANSPOSE_ROUND(4, TRANSPOSE_LO4, TRANSPOSE_HI4)
+    TRANSPOSE_ROUND(2, TRANSPOSE_LO2, TRANSPOSE_HI2)
+    TRANSPOSE_ROUND(1, TRANSPOSE_LO1, TRANSPOSE_HI1)
+}
+
+// The forward pass at 16 output channels with the pixels in the vectors. With the channels in
+// the vectors 16 channels are one vector, so each input value broadcast fed one multiply-add;
+// here a tile of 8 channels times 32 pixels loads two input vectors and broadcasts 8 weights
+// per tap for 16 multiply-adds. The image is first padded with each channel's columns in a row
+// (`[padded_h][cin][padded_w]`); each output row is summed by channel into `rows`
+// (`[16][out_w]`), then transposed into `y`. Each element is still one chain over the taps in
+// the same order: the same bits.
+// Taken at 16 input channels, whose padded copy transposes 16x16 blocks in registers (the
+// stem's 3 channels, copied one value at a time, ran slower than with the channels in vectors),
+// and rows of whole pairs of vectors (rows of 16 pixels, one vector, ran slower too).
+static int FN(forward_by_pixels)(const struct cvectormath_conv2d *c) {
+    return c->in_channels == 16 && c->out_channels == CONV_BLOCK && c->stride == 1 &&
+           c->out_w % (2 * LANES) == 0 && c->out_w <= PIXEL_ROW_MAX && c->pad_top >= 0 &&
+           c->pad_left >= 0;
+}
+
+// One image of 16 channels into the channel-planar padded layout above, zeros around it.
+static void FN(pad_by_channel)(const struct cvectormath_conv2d *c, const float *x, float *out) {
+    const size_t cin = 16, width = conv2d_padded_w(c);
+    const size_t height = conv2d_padded_h(c), left = (size_t)c->pad_left;
+    const size_t inside = (size_t)c->in_w < width - left ? (size_t)c->in_w : width - left;
+    for (size_t r = 0; r < height; r++) {
+        float *row = out + r * cin * width;
+        const long ih = (long)r - c->pad_top;
+        if (ih < 0 || ih >= c->in_h) {
+            memset(row, 0, cin * width * sizeof(float));
+            continue;
+        }
+        for (size_t k = 0; k < cin; k++) {
+            memset(row + k * width, 0, left * sizeof(float));
+            memset(row + k * width + left + inside, 0, (width - left - inside) * sizeof(float));
+        }
+        const float *xr = x + (size_t)ih * c->in_w * 16;
+        size_t w = 0;
+        for (; w + 16 <= inside; w += 16) {
+            VF v[16];
+            for (int p = 0; p < 16; p++) v[p] = FN(load)(xr + (w + p) * 16);
+            FN(transpose16)(v);
+            for (int k = 0; k < 16; k++) FN(store)(row + k * width + left + w, v[k]);
+        }
+        for (; w < inside; w++)
+            for (size_t k = 0; k < 16; k++) row[k * width + left + w] = xr[w * 16 + k];
+    }
+}
+
+// Two vectors of pixels from `ow`, 8 output channels from `co`, of output row `oh`: into `rows`.
+static inline __attribute__((always_inline)) void FN(pixels_tile)(
+    const float *planar, const float *f, const struct cvectormath_conv2d *c, int oh, int ow,
+    int co, float *rows) {
+    const int vecs = 2, cin = 16;
+    const size_t width = conv2d_padded_w(c), out_w = (size_t)c->out_w;
+    VF acc[8][2];
+    for (int o = 0; o < 8; o++)
+        for (int v = 0; v < vecs; v++) acc[o][v] = (VF)0.0f;
+    for (int i = 0; i < c->kernel_h; i++)
+        for (int j = 0; j < c->kernel_w; j++)
+            for (int k = 0; k < cin; k++) {
+                const float *xp = planar + ((size_t)(oh + i) * cin + k) * width + ow + j;
+                const float *w = f + (((size_t)i * c->kernel_w + j) * cin + k) * CONV_BLOCK + co;
+                VF xv[2];
+                for (int v = 0; v < vecs; v++) xv[v] = FN(load)(xp + v * LANES);
+                for (int o = 0; o < 8; o++) {
+                    VF wv = (VF)w[o];
+                    for (int v = 0; v < vecs; v++)
+                        acc[o][v] = __builtin_elementwise_fma(xv[v], wv, acc[o][v]);
+                }
+            }
+    for (int o = 0; o < 8; o++)
+        for (int v = 0; v < vecs; v++) FN(store)(rows + (co + o) * out_w + ow + v * LANES, acc[o][v]);
+}
+
+static inline __attribute__((always_inline)) void FN(forward_pixels_row)(
+    const float *planar, const float *f, const struct cvectormath_conv2d *c, int oh, float *rows,
+    float *y) {
+    const int out_w = c->out_w;
+    for (int co = 0; co < CONV_BLOCK; co += 8)
+        for (int ow = 0; ow < out_w; ow += 2 * LANES) FN(pixels_tile)(planar, f, c, oh, ow, co, rows);
+    for (int ow = 0; ow < out_w; ow += LANES) {
+        VF v[16];
+        for (int o = 0; o < 16; o++) v[o] = FN(load)(rows + (size_t)o * out_w + ow);
+        FN(transpose16)(v);
+        for (int p = 0; p < 16; p++) FN(store)(y + (size_t)(ow + p) * CONV_BLOCK, v[p]);
+    }
+}
+
+static void FN(conv2d_forward_by_pixels)(
+    const struct cvectormath_conv2d *c, const float *x, const float *filter, float *y,
+    float *planar) {
+    float rows[CONV_BLOCK * PIXEL_ROW_MAX];
+    for (int n = 0; n < c->images; n++) {
+        FN(pad_by_channel)(c, x + (size_t)n * c->in_h * c->in_w * 16, planar);
+        float *yn = y + (size_t)n * c->out_h * c->out_w * CONV_BLOCK;
+        for (int oh = 0; oh < c->out_h; oh++)
+            FN(forward_pixels_row)(planar, filter, c, oh, rows, yn + (size_t)oh * c->out_w * CONV_BLOCK);
+    }
+}
+#endif
+
 static void FN(conv2d_forward)(
     const struct cvectormath_conv2d *c, const float *x, const float *filter, float *y,
     float *padded) {
     const int cin = c->in_channels, stride = c->stride;
     const size_t cout = (size_t)c->out_channels, out_w = (size_t)c->out_w;
+#if LANES == 16
+    if (FN(forward_by_pixels)(c)) {
+        FN(conv2d_forward_by_pixels)(c, x, filter, y, padded);
+        return;
+    }
+#endif
     const size_t row_step = conv2d_padded_w(c) * (size_t)cin;
     // Two blocks at a time where they pair up (with 16 lanes: four 8-lane accumulators per
     // pixel and their weights would not leave AVX2's 16 registers for the rest).

@@ -26,6 +26,12 @@ import Testing
         // two vectors of taps, and of one (the 37-pixel case above: three).
         ConvolutionCase(input: [2, 7, 9, 16], filter: [2, 2, 16, 16], stride: 1, padding: .valid),
         ConvolutionCase(input: [2, 8, 9, 16], filter: [3, 1, 16, 16], stride: 2, padding: .same),
+        // 16 channels in and out, rows of whole pairs of 16-pixel vectors: the forward pass with
+        // the pixels in the vectors at 16 lanes (its padded copy transposing 16 columns at a
+        // time, and the last 2 of 66 one by one).
+        ConvolutionCase(input: [2, 5, 32, 16], filter: [3, 3, 16, 16], stride: 1, padding: .same),
+        ConvolutionCase(
+            input: [1, 6, 66, 16], filter: [3, 3, 16, 16], stride: 1, padding: .valid),
         // Wider inputs (up to `directMaxChannels`): a window row of 144 taps.
         ConvolutionCase(input: [2, 6, 7, 48], filter: [3, 3, 48, 32], stride: 1, padding: .same),
         // A non-square window without padding, and a stride of 3 (offsets known at run time).
