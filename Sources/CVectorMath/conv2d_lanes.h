@@ -113,6 +113,7 @@ static inline __attribute__((always_inline)) void FN(transpose16)(VF r[16]) {
 // (`[padded_h][cin][padded_w]`); each output row is summed by channel into `rows`
 // (`[16][out_w]`), then transposed into `y`. Each element is still one chain over the taps in
 // the same order: the same bits.
+//
 // Taken at 16 input channels, whose padded copy transposes 16x16 blocks in registers (the
 // stem's 3 channels, copied one value at a time, ran slower than with the channels in vectors),
 // and rows of whole pairs of vectors (rows of 16 pixels, one vector, ran slower too).
@@ -174,7 +175,8 @@ static inline __attribute__((always_inline)) void FN(pixels_tile)(
                 }
             }
     for (int o = 0; o < 8; o++)
-        for (int v = 0; v < vecs; v++) FN(store)(rows + (co + o) * out_w + ow + v * LANES, acc[o][v]);
+        for (int v = 0; v < vecs; v++)
+            FN(store)(rows + (co + o) * out_w + ow + v * LANES, acc[o][v]);
 }
 
 static inline __attribute__((always_inline)) void FN(forward_pixels_row)(
@@ -182,7 +184,8 @@ static inline __attribute__((always_inline)) void FN(forward_pixels_row)(
     float *y) {
     const int out_w = c->out_w;
     for (int co = 0; co < CONV_BLOCK; co += 8)
-        for (int ow = 0; ow < out_w; ow += 2 * LANES) FN(pixels_tile)(planar, f, c, oh, ow, co, rows);
+        for (int ow = 0; ow < out_w; ow += 2 * LANES)
+            FN(pixels_tile)(planar, f, c, oh, ow, co, rows);
     for (int ow = 0; ow < out_w; ow += LANES) {
         VF v[16];
         for (int o = 0; o < 16; o++) v[o] = FN(load)(rows + (size_t)o * out_w + ow);
@@ -199,9 +202,19 @@ static void FN(conv2d_forward_by_pixels)(
         FN(pad_by_channel)(c, x + (size_t)n * c->in_h * c->in_w * 16, planar);
         float *yn = y + (size_t)n * c->out_h * c->out_w * CONV_BLOCK;
         for (int oh = 0; oh < c->out_h; oh++)
-            FN(forward_pixels_row)(planar, filter, c, oh, rows, yn + (size_t)oh * c->out_w * CONV_BLOCK);
+            FN(forward_pixels_row)(
+                planar, filter, c, oh, rows, yn + (size_t)oh * c->out_w * CONV_BLOCK);
     }
 }
+#undef TRANSPOSE_ROUND
+#undef TRANSPOSE_LO8
+#undef TRANSPOSE_HI8
+#undef TRANSPOSE_LO4
+#undef TRANSPOSE_HI4
+#undef TRANSPOSE_LO2
+#undef TRANSPOSE_HI2
+#undef TRANSPOSE_LO1
+#undef TRANSPOSE_HI1
 #endif
 
 static void FN(conv2d_forward)(

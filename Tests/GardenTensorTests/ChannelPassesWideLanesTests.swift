@@ -6,7 +6,7 @@ import Testing
 /// Column sums, LayerNorm's parameter gradients and batch normalization's passes in
 /// `CVectorMath`'s eight-channel vectors against the Swift loops they replace on AVX2 and
 /// AVX-512 hosts: every output must have the same bits, for channel counts below, at and off
-/// multiples of eight (the vector tails) and at every split of the channels over the threads.
+/// multiples of eight (the vector tails) and at every split of the work over the threads.
 @Suite struct ChannelPassesWideLanesTests {
     /// `rows · channels` values around a per-channel offset (so the variance's cancellation
     /// matters) from a seeded generator.
@@ -21,7 +21,8 @@ import Testing
 
     static let shapes: [(rows: Int, channels: Int)] = [
         (37, 3), (64, 8), (33, 16), (21, 19), (50, 64), (1, 24),
-        // Big enough that two and three threads split the channels (ParallelFor's grain).
+        // Big enough that two and three threads split the work (column sums by channels, batch
+        // norm by blocks of rows: 4096 rows are four blocks).
         (4096, 16), (2048, 64),
     ]
 

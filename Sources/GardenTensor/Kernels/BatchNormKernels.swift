@@ -159,9 +159,9 @@ enum BatchNormKernels {
     /// `x̂ = (x - mean) · inv`, `dscale = Σ g·x̂`, `doffset = Σ g`,
     /// `dx = (scale · inv / m) · (g·m - doffset - x̂·dscale)`. Two passes over `x` and `g`: the
     /// sums, then `dx`, by rows (a part writing a few channels of every row would share each
-    /// cache line of `dx` with the other parts). With `relu` (the
-    /// forward's `Affine`), a ReLU after the normalization is fused: `g` is its output's
-    /// gradient, masked on the fly as in `reluGradient`, with the same bits as ReLU's vjp first.
+    /// cache line of `dx` with the other parts). With `relu` (the forward's `Affine`), a ReLU
+    /// after the normalization is fused: `g` is its output's gradient, masked on the fly as in
+    /// `reluGradient`, with the same bits as ReLU's vjp first.
     static func trainingGradient(
         _ x: [Float], _ g: [Float], scale: [Float], epsilon: Float, moments: Moments,
         relu: Affine? = nil, wideLanes: Bool = VectorMath.hasWideLanes
