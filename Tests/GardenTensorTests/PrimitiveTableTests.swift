@@ -69,12 +69,13 @@ import Testing
         return Substring(bodies.joined(separator: "\n"))
     }
 
-    /// What the vjp is written with: a fused kernel (it reads the raw values), or the
-    /// primitives it applies (the `Tensor` methods it calls, and `apply(Primitive(...))`).
+    /// What the vjp is written with: a fused kernel (it reads the raw values, or runs an element
+    /// function over them with `mapElements`), or the primitives it applies (the `Tensor`
+    /// methods it calls, and `apply(Primitive(...))`).
     static func vjpSummary(_ body: Substring) -> String {
         let vjp = function("vjp", in: body)
         if vjp.isEmpty { return "(protocol default)" }
-        if vjp.contains(".floats") { return "fused kernel" }
+        if vjp.contains(".floats") || vjp.contains(".mapElements(") { return "fused kernel" }
         var used = Set(vjp.matches(of: #/\.(\w+)\(/#).map { String($0.1) })
         used.formUnion(vjp.matches(of: #/apply\((\w+)\(/#).map { String($0.1) })
         used.subtract(["map", "init", "reduce", "contains", "enumerated"])
@@ -98,10 +99,15 @@ import Testing
         {
             ops.append("as `\(composite.1)`")
         }
+        // Another primitive's lowering after its own ops (batch norm's fused ReLU).
+        for match in lower.matches(of: #/(\w+)\(\)\.lower\(/#) {
+            ops.append("`\(match.1)`'s")
+        }
         if ops.isEmpty && lower.isEmpty { return "(protocol default)" }
         return ops.isEmpty
             ? "(see file)"
-            : ops.map { $0.hasPrefix("as ") ? $0 : "`\($0)`" }.joined(separator: ", ")
+            : ops.map { $0.hasPrefix("as ") || $0.hasPrefix("`") ? $0 : "`\($0)`" }
+                .joined(separator: ", ")
     }
 
     static func markdown(_ rows: [Row]) -> String {
@@ -147,5 +153,6 @@ import Testing
         #expect(byType["Abs"]?.vjp == "`sign`")
         #expect(byType["LayerNorm"]?.vjp == "fused kernel")
         #expect(byType["Gelu"]?.lowering == "as `geluComposite`")
+        #expect(byType["BatchNorm"]?.lowering == "`FusedBatchNormV3`, `Relu`'s")
     }
 }
