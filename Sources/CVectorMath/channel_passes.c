@@ -40,6 +40,10 @@ static inline vf8 relu_value(vf8 v) { return (vf8)((v > (vf8)0.0f) & (vi8)v); }
 // ReLU's derivative factor as its vjp multiplies by it: 1 where `v > 0`, else 0.
 static inline vf8 relu_step(vf8 v) { return (vf8)((v > (vf8)0.0f) & (vi8)(vf8)1.0f); }
 
+// The two above for one value (the loops' tails).
+static inline float relu_value1(float v) { return v > 0 ? v : 0.0f; }
+static inline float relu_step1(float v) { return v > 0 ? 1.0f : 0.0f; }
+
 void cvectormath_column_sums(
     const float *x, const float *g, size_t rows, size_t stride, size_t width, double *sx,
     double *sg) {
@@ -133,7 +137,7 @@ void cvectormath_bn_normalized_products(
     for (; j < width; j++) {
         for (size_t r = 0; r < rows; r++) {
             float xv = x[r * stride + j], gv = g[r * stride + j];
-            if (reluA) gv = gv * (xv * reluA[j] + reluB[j] > 0 ? 1.0f : 0.0f);
+            if (reluA) gv = gv * relu_step1(xv * reluA[j] + reluB[j]);
             float xhat = (xv - mean[j]) * inv[j];
             sgx[j] += (double)(gv * xhat);
             sg[j] += (double)gv;
@@ -160,7 +164,7 @@ void cvectormath_bn_input_gradient(
     for (; j < width; j++) {
         for (size_t r = 0; r < rows; r++) {
             float xv = x[r * stride + j], gv = g[r * stride + j];
-            if (reluA) gv = gv * (xv * reluA[j] + reluB[j] > 0 ? 1.0f : 0.0f);
+            if (reluA) gv = gv * relu_step1(xv * reluA[j] + reluB[j]);
             float xhat = (xv - mean[j]) * inv[j];
             dx[r * stride + j] = coefficient[j] * (gv * m - dOffset[j] - xhat * dScale[j]);
         }
@@ -180,7 +184,7 @@ void cvectormath_bn_affine(
         }
         for (; j < width; j++) {
             float v = src[j] * a[j] + b[j];
-            dst[j] = relu ? (v > 0 ? v : 0.0f) : v;
+            dst[j] = relu ? relu_value1(v) : v;
         }
     }
 }

@@ -67,6 +67,15 @@ static void conv2d_pad(const struct cvectormath_conv2d *c, const float *x, float
         for (; at < (count); at++) CALL(1, at);                                                \
     } while (0)
 
+// As FOR_EACH_TILE for tiles at two blocks of output channels: tiles of TILE / 2, then single
+// items.
+#define FOR_EACH_HALF_TILE(count, at, CALL)                                                    \
+    do {                                                                                       \
+        size_t at = 0;                                                                         \
+        for (; at + TILE / 2 <= (count); at += TILE / 2) CALL(TILE / 2, at);                   \
+        for (; at < (count); at++) CALL(1, at);                                                \
+    } while (0)
+
 #if defined(__x86_64__)
 
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)

@@ -73,12 +73,10 @@ static inline __attribute__((always_inline)) void FN(forward_row_pair)(
     int s, int cin, const float *x, const float *f, const struct cvectormath_conv2d *c,
     float *y) {
     const size_t cout = (size_t)c->out_channels, pixel_step = (size_t)s * (size_t)cin;
-    const size_t out_w = (size_t)c->out_w;
-    size_t ow = 0;
-    for (; ow + TILE / 2 <= out_w; ow += TILE / 2)
-        FN(forward_tile)(TILE / 2, 2, s, cin, x + ow * pixel_step, f, c, y + ow * cout);
-    for (; ow < out_w; ow++)
-        FN(forward_tile)(1, 2, s, cin, x + ow * pixel_step, f, c, y + ow * cout);
+#define FORWARD_TILE(t, ow)                                                                    \
+    FN(forward_tile)(t, 2, s, cin, x + (ow) * pixel_step, f, c, y + (ow) * cout)
+    FOR_EACH_HALF_TILE((size_t)c->out_w, ow, FORWARD_TILE);
+#undef FORWARD_TILE
 }
 
 #if LANES == 16
@@ -139,16 +137,16 @@ static void FN(pad_by_channel)(const struct cvectormath_conv2d *c, const float *
             memset(row + k * width, 0, left * sizeof(float));
             memset(row + k * width + left + inside, 0, (width - left - inside) * sizeof(float));
         }
-        const float *xr = x + (size_t)ih * c->in_w * 16;
+        const float *xr = x + (size_t)ih * c->in_w * cin;
         size_t w = 0;
-        for (; w + 16 <= inside; w += 16) {
-            VF v[16];
-            for (int p = 0; p < 16; p++) v[p] = FN(load)(xr + (w + p) * 16);
+        for (; w + LANES <= inside; w += LANES) {
+            VF v[LANES];
+            for (size_t p = 0; p < LANES; p++) v[p] = FN(load)(xr + (w + p) * cin);
             FN(transpose16)(v);
-            for (int k = 0; k < 16; k++) FN(store)(row + k * width + left + w, v[k]);
+            for (size_t k = 0; k < cin; k++) FN(store)(row + k * width + left + w, v[k]);
         }
         for (; w < inside; w++)
-            for (size_t k = 0; k < 16; k++) row[k * width + left + w] = xr[w * 16 + k];
+            for (size_t k = 0; k < cin; k++) row[k * width + left + w] = xr[w * cin + k];
     }
 }
 
@@ -349,15 +347,6 @@ static void FN(conv2d_filter_gradient)(
     float *df, float *padded) {
     const size_t cin = (size_t)c->in_channels, cout = (size_t)c->out_channels;
     const size_t row_step = conv2d_padded_w(c) * cin, run = (size_t)c->kernel_w * cin;
-    // Output rows in bands of about FILTER_BAND_PIXELS pixels, every tap of the window over one
-    // band before the next: the band's gradient and input rows stay in the L1 cache across the
-    // taps, where one pass per tap over the whole image read both from L2 (resnet_tiny's first
-    // stage, one thread: 73 -> 88 GFLOP/s). Each element's sum still runs over the images, then
-    // the rows, then the columns, in order.
-    const int band = c->out_w >= FILTER_BAND_PIXELS ? 1 : FILTER_BAND_PIXELS / c->out_w;
-    // As in the forward pass, two blocks at a time (with 16 lanes) where they pair up: 73-83
-    // GFLOP/s -> 112-132 for resnet_tiny's 32- and 64-channel filter gradients (one thread).
-    const int pairs = LANES == 16 && cout % (2 * CONV_BLOCK) == 0;
 #if LANES == 16
     // 16 output channels and whole vectors of taps: the taps in the vectors, a whole image at a
     // time (the accumulators go in and out of `df` through a transpose once per image; bands of
@@ -390,6 +379,15 @@ static void FN(conv2d_filter_gradient)(
         return;
     }
 #endif
+    // Output rows in bands of about FILTER_BAND_PIXELS pixels, every tap of the window over one
+    // band before the next: the band's gradient and input rows stay in the L1 cache across the
+    // taps, where one pass per tap over the whole image read both from L2 (resnet_tiny's first
+    // stage, one thread: 73 -> 88 GFLOP/s). Each element's sum still runs over the images, then
+    // the rows, then the columns, in order.
+    const int band = c->out_w >= FILTER_BAND_PIXELS ? 1 : FILTER_BAND_PIXELS / c->out_w;
+    // As in the forward pass, two blocks at a time (with 16 lanes) where they pair up: 73-83
+    // GFLOP/s -> 112-132 for resnet_tiny's 32- and 64-channel filter gradients (one thread).
+    const int pairs = LANES == 16 && cout % (2 * CONV_BLOCK) == 0;
     for (int n = 0; n < c->images; n++) {
         conv2d_pad(c, x + (size_t)n * c->in_h * c->in_w * cin, padded);
         const float *dyn = dy + (size_t)n * c->out_h * c->out_w * cout;
@@ -400,21 +398,17 @@ static void FN(conv2d_filter_gradient)(
                 const float *xt = padded + (size_t)i * row_step;
                 float *dft = df + (size_t)i * run * cout;
                 for (size_t b = 0; b < cout; b += pairs ? 2 * CONV_BLOCK : CONV_BLOCK) {
-                    if (pairs) {
-                        // Half a tile of taps at two blocks: each value broadcast feeds both.
-                        size_t k = 0;
-                        for (; k + TILE / 2 <= run; k += TILE / 2)
-                            FN(filter_tile)(
-                                TILE / 2, 2, xt + k, dyn + b, c, first, end, fresh,
-                                dft + k * cout + b);
-                        for (; k < run; k++)
-                            FN(filter_tile)(
-                                1, 2, xt + k, dyn + b, c, first, end, fresh, dft + k * cout + b);
-                        continue;
-                    }
-#define FILTER_TILE(t, k)                                                                      \
-    FN(filter_tile)(t, 1, xt + (k), dyn + b, c, first, end, fresh, dft + (k) * cout + b)
-                    FOR_EACH_TILE(run, k, FILTER_TILE);
+#define FILTER_TILE(t, k, blocks)                                                              \
+    FN(filter_tile)(t, blocks, xt + (k), dyn + b, c, first, end, fresh, dft + (k) * cout + b)
+#define FILTER_TILE_PAIR(t, k) FILTER_TILE(t, k, 2)
+#define FILTER_TILE_ONE(t, k) FILTER_TILE(t, k, 1)
+                    // Half a tile of taps at two blocks: each value broadcast feeds both.
+                    if (pairs)
+                        FOR_EACH_HALF_TILE(run, k, FILTER_TILE_PAIR);
+                    else
+                        FOR_EACH_TILE(run, k, FILTER_TILE_ONE);
+#undef FILTER_TILE_ONE
+#undef FILTER_TILE_PAIR
 #undef FILTER_TILE
                 }
             }

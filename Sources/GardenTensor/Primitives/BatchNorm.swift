@@ -50,8 +50,9 @@ struct BatchNorm: Primitive {
 
     func forward(_ x: [Tensor]) -> Tensor {
         _ = outputType(x.map { TensorType($0.dtype, $0.symbolicShape) })
+        let affine = affine(x, training ? moments(x) : nil)
         return Tensor(
-            BatchNormKernels.normalize(x[0].floats, affine(x), relu: relu), shape: x[0].shape)
+            BatchNormKernels.normalize(x[0].floats, affine, relu: relu), shape: x[0].shape)
     }
 
     /// The batch's statistics in training (computed here if the caller has none).
@@ -59,10 +60,12 @@ struct BatchNorm: Primitive {
         batchMoments ?? BatchNormKernels.moments(x[0].floats, channels: x[1].count)
     }
 
-    /// The output's per-channel multiply-add, from the batch's or the given statistics.
-    private func affine(_ x: [Tensor]) -> BatchNormKernels.Affine {
-        let batch = training ? moments(x) : nil
-        return BatchNormKernels.Affine(
+    /// The output's per-channel multiply-add, from the batch's statistics (training) or the
+    /// given ones (`batch` nil).
+    private func affine(_ x: [Tensor], _ batch: BatchNormKernels.Moments?)
+        -> BatchNormKernels.Affine
+    {
+        BatchNormKernels.Affine(
             mean: batch?.mean ?? x[3].floats, variance: batch?.variance ?? x[4].floats,
             scale: x[1].floats, offset: x[2].floats, epsilon: epsilon)
     }
@@ -77,9 +80,10 @@ struct BatchNorm: Primitive {
         if training {
             // With xhat = (x - mu) / sigma over m = n*h*w values per channel:
             // dx = scale / (m sigma) * (m g - sum(g) - xhat * sum(g xhat)).
+            let batch = moments(x)
             let r = BatchNormKernels.trainingGradient(
                 input.floats, g.floats, scale: scale.floats, epsilon: epsilon,
-                moments: moments(x), relu: relu ? affine(x) : nil)
+                moments: batch, relu: relu ? affine(x, batch) : nil)
             return [
                 Tensor(r.dx, shape: input.shape), Tensor(r.dScale, shape: scale.shape),
                 Tensor(r.dOffset, shape: scale.shape), nil, nil,
@@ -88,7 +92,8 @@ struct BatchNorm: Primitive {
         let g =
             relu
             ? Tensor(
-                BatchNormKernels.reluGradient(input.floats, g.floats, affine(x)), shape: g.shape)
+                BatchNormKernels.reluGradient(input.floats, g.floats, affine(x, nil)),
+                shape: g.shape)
             : g
         let gSum = g.sum(axes: Self.reducedAxes)
         let (mean, variance) = (x[3], x[4])
