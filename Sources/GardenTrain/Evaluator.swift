@@ -19,10 +19,18 @@ public enum Evaluator {
         _ task: Task, _ model: Task.Model, on data: InMemoryDataset<Task.Batch>, seed: Int,
         step: Int
     ) -> [String: Float] {
+        evaluate(task, model, on: data.sequentialBatches(), seed: seed, step: step)
+    }
+
+    /// The same over `batches`, every example of the held-out split once (a caller that
+    /// evaluates again and again gathers them once: `PeriodicEvaluation`).
+    public static func evaluate<Task: TrainingTask>(
+        _ task: Task, _ model: Task.Model, on batches: [Task.Batch], seed: Int, step: Int
+    ) -> [String: Float] {
         var sums: [String: Double] = [:]
         var rows = 0
         var counts: [String: Double] = [:]
-        for batch in data.sequentialBatches() {
+        for batch in batches {
             let n = batch.rows
             let ctx = ForwardContext(
                 training: false, seed: UInt64(truncatingIfNeeded: seed),
