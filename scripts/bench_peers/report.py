@@ -80,31 +80,31 @@ for name in cases:
         print(f"   WARNING: parameter counts differ: {sw[0]['parameters']} vs {tf[0]['parameters']}")
 
 print("\n-- garden train: whole-process seconds per step (two step counts, differenced),"
-      " against bench steps run beside them --")
-print("   (in-proc: the long run's own loop time over its steps' time, one process: what batches,"
-      " evaluation, checkpoints and logging add, free of the host's drift between processes)")
-print(f"{'case':<27} {'train ms':>9} {'bench ms':>9} {'ratio':>6} {'mean ms':>9} {'ratio':>6} "
-      f"{'in-proc':>7}")
+      " against the mean bench step of the processes run right before and after them --")
+print("   (ratio: the median of the rounds' ratios; in-proc: the long run's own loop time over its"
+      " steps' time, one process: what batches, evaluation, checkpoints and logging add, free of"
+      " the host's drift between processes)")
+print(f"{'case':<27} {'train ms':>9} {'bench ms':>9} {'ratio':>6} {'rounds':>20} {'in-proc':>7}")
+
+
 for name in cases:
     runs = lines(work / f"{name}.train.jsonl")
     if not runs or name not in result["recipes"]:
         continue
-    per_step = statistics.median(
-        (r["long_seconds"] - r["short_seconds"]) / (r["long_steps"] - r["short_steps"]) for r in runs)
-    # The bench steps run beside these trains (scripts/bench), else the step section's median.
-    adjacent = [r["bench_step_seconds"] for r in runs if "bench_step_seconds" in r]
-    bench = statistics.median(adjacent) if adjacent else result["recipes"][name]["swift_median_seconds"]
-    # A process's time per step is a mean, so the bench step's mean is shown beside its median.
-    means = [r["bench_mean_seconds"] for r in runs if "bench_mean_seconds" in r]
-    mean = statistics.median(means) if means else float("nan")
+    per_round = [(r["long_seconds"] - r["short_seconds"]) / (r["long_steps"] - r["short_steps"])
+                 for r in runs]
+    # Each round's bench processes, before and after its trains.
+    benches = [statistics.mean(r["bench_mean_seconds"]) for r in runs]
+    ratios = [t / b for t, b in zip(per_round, benches)]
+    per_step, bench, ratio = (statistics.median(x) for x in (per_round, benches, ratios))
     loops = [r["loop_seconds"] / r["loop_step_seconds"] for r in runs if r.get("loop_step_seconds")]
     in_process = statistics.median(loops) if loops else float("nan")
-    result["train"][name] = {"seconds_per_step": per_step, "bench_step_seconds": bench,
-                             "ratio": per_step / bench, "bench_mean_seconds": mean,
-                             "ratio_to_mean": per_step / mean, "in_process_ratio": in_process,
-                             "runs": runs}
-    print(f"{name:<27} {per_step * 1e3:>9.3f} {bench * 1e3:>9.3f} {per_step / bench:>6.2f} "
-          f"{mean * 1e3:>9.3f} {per_step / mean:>6.2f} {in_process:>7.3f}")
+    result["train"][name] = {"seconds_per_step": per_step, "bench_mean_seconds": bench,
+                             "ratio": ratio, "round_ratios": ratios,
+                             "in_process_ratio": in_process, "runs": runs}
+    listed = " ".join(f"{r:.2f}" for r in ratios)
+    print(f"{name:<27} {per_step * 1e3:>9.3f} {bench * 1e3:>9.3f} {ratio:>6.2f} {listed:>20} "
+          f"{in_process:>7.3f}")
 
 gemm = one(work / "gemm.json")
 if gemm:
