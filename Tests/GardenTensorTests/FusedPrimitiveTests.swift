@@ -4,7 +4,7 @@ import Testing
 @testable import GardenTensor
 
 /// The fused primitives (GELU, layer norm, softmax's vjp, dropout's one-pass mask, the vjps of
-/// training batch norm and ReLU) against the composites they replace: same forward values, same
+/// training batch norm and ReLU, a residual sum's ReLU) against the composites they replace: same forward values, same
 /// gradients, same traced ops. style.md: fuse only with a test that the fused and composite
 /// gradients agree.
 @Suite("Fused primitives agree with their composites")
@@ -182,6 +182,29 @@ struct FusedPrimitiveTests {
         }
     }
 
+    /// A residual sum with its ReLU (`Tensor.reluOfSum`) against `(a + b).relu()`: the same
+    /// bits forward and for both gradients, on sizes off the four-lane loop's width and large
+    /// enough to split over the threads, with sums that are exactly 0, -0 and NaN.
+    @Test func reluOfSumEqualsAddThenReLUBitwise() {
+        for shape in [[3, 5, 7], [8, 16, 16, 16]] {
+            var a = TestInputs.uniform(shape, in: -2...2, stream: 619).floats
+            var b = TestInputs.uniform(shape, in: -2...2, stream: 620).floats
+            a[0] = -b[0]  // a sum of exactly 0
+            a[1] = .nan
+            (a[2], b[2]) = (-0.0, -0.0)
+            let inputs = [Tensor(a, shape: shape), Tensor(b, shape: shape)]
+            let fused = Self.valueAndGradients({ Tensor.reluOfSum($0[0], $0[1]) }, at: inputs)
+            let apart = Self.valueAndGradients({ ($0[0] + $0[1]).relu() }, at: inputs)
+            #expect(fused.0.floats.map(\.bitPattern) == apart.0.floats.map(\.bitPattern))
+            #expect(fused.0.floats.contains(0) && fused.0.floats.contains { $0 > 0 })
+            for k in 0..<2 {
+                #expect(
+                    fused.1[k].floats.map(\.bitPattern) == apart.1[k].floats.map(\.bitPattern),
+                    "gradient \(k), \(shape)")
+            }
+        }
+    }
+
     @Test func dropoutEqualsPhiloxUniformMaskTimesInput() {
         // 4·k + 3 elements: whole Philox blocks and a partial last one; eight blocks at a time
         // and the blocks left over (151: 37 blocks and 3 elements; 70 001: parts over the
@@ -216,6 +239,7 @@ struct FusedPrimitiveTests {
             ops { $0[0].layerNorm(gamma: $0[1], beta: $0[2], epsilon: 1e-3) }
                 == ops { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: 1e-3) })
         #expect(ops { $0[0].sumOfSquares() } == ops { $0[0].sumOfSquaresComposite() })
+        #expect(ops { Tensor.reluOfSum($0[0], $0[0]) } == ops { ($0[0] + $0[0]).relu() })
     }
 
     /// The L2 penalty's `sumOfSquares` against `(x · x).sum()`: the sum to rounding (Double

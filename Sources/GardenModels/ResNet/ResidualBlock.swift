@@ -60,6 +60,6 @@ public final class ResidualBlock: Module {
         let h = bn1(conv1(x), ctx, relu: true)
         let residual = bn2(conv2(h), ctx)
         let skip = shortcut.map { $0.bn($0.conv(x), ctx) } ?? x
-        return (residual + skip).relu()
+        return Tensor.reluOfSum(residual, skip)
     }
 }
