@@ -43,10 +43,18 @@ public final class Dense: Module {
 
     /// Applies the layer.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        // Rank > 2 (`[B, S, H]`) uses a broadcast batched product: a Reshape to 2-D could not
-        // keep both the batch and the sequence dims dynamic in a trace.
-        var y = x.rank > 2 ? x.batchMatmul(kernel.read()) : x.matmul(kernel.read())
-        if let bias { y = y + bias.read() }
+        var y: Tensor
+        if let bias, !x.isSymbolic {
+            // The bias added by the product's blocks while in cache: the values and gradients
+            // of the product, then the sum, below.
+            y = x.denseProduct(kernel.read(), bias: bias.read())
+        } else {
+            // Traced, the two ops, the bias read after the product as exports always had it.
+            // Rank > 2 (`[B, S, H]`) uses a broadcast batched product: a Reshape to 2-D could
+            // not keep both the batch and the sequence dims dynamic in a trace.
+            y = x.rank > 2 ? x.batchMatmul(kernel.read()) : x.matmul(kernel.read())
+            if let bias { y = y + bias.read() }
+        }
         switch activation {
         case .linear: return y
         case .relu: return y.relu()

@@ -4,7 +4,7 @@ import Testing
 @testable import GardenTensor
 
 /// The fused primitives (GELU, layer norm, softmax's vjp, dropout's one-pass mask, the vjps of
-/// training batch norm and ReLU, a residual sum's ReLU) against the composites they replace: same forward values, same
+/// training batch norm and ReLU, a residual sum's ReLU, a dense layer's bias) against the composites they replace: same forward values, same
 /// gradients, same traced ops. style.md: fuse only with a test that the fused and composite
 /// gradients agree.
 @Suite("Fused primitives agree with their composites")
@@ -205,6 +205,31 @@ struct FusedPrimitiveTests {
         }
     }
 
+    /// A dense layer's product with its bias added by the product's blocks (`denseProduct`)
+    /// against the product, then `+ bias`: the same bits forward and for all three gradients,
+    /// at rank 2 and 3, unsplit and cut into blocks of rows and of columns, and with an empty
+    /// inner dimension.
+    @Test func denseProductEqualsTheProductPlusBiasBitwise() {
+        // x shape, n: [8, 16] x [16, 5] one block; [4, 64, 128] x [128, 256] blocks of rows;
+        // [40, 128] x [128, 512] blocks of columns; [3, 0] x [0, 6] no product.
+        for (xShape, n) in [([8, 16], 5), ([4, 64, 128], 256), ([40, 128], 512), ([3, 0], 6)] {
+            let k = xShape[xShape.count - 1]
+            let x = TestInputs.uniform(xShape, in: -2...2, stream: 621)
+            let w = TestInputs.uniform([k, n], in: -1...1, stream: 622)
+            let b = TestInputs.uniform([n], in: -1...1, stream: 623)
+            let fused = Self.valueAndGradients(
+                { $0[0].denseProduct($0[1], bias: $0[2]) }, at: [x, w, b])
+            let apart = Self.valueAndGradients(
+                { ($0[0].rank > 2 ? $0[0].batchMatmul($0[1]) : $0[0].matmul($0[1])) + $0[2] },
+                at: [x, w, b])
+            #expect(fused.0.shape == xShape.dropLast() + [n])
+            #expect(fused.0.floats == apart.0.floats, "values, \(xShape) x \(n)")
+            for i in 0..<3 {
+                #expect(fused.1[i].floats == apart.1[i].floats, "gradient \(i), \(xShape) x \(n)")
+            }
+        }
+    }
+
     @Test func dropoutEqualsPhiloxUniformMaskTimesInput() {
         // 4·k + 3 elements: whole Philox blocks and a partial last one; eight blocks at a time
         // and the blocks left over (151: 37 blocks and 3 elements; 70 001: parts over the
@@ -240,6 +265,12 @@ struct FusedPrimitiveTests {
                 == ops { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: 1e-3) })
         #expect(ops { $0[0].sumOfSquares() } == ops { $0[0].sumOfSquaresComposite() })
         #expect(ops { Tensor.reluOfSum($0[0], $0[0]) } == ops { ($0[0] + $0[0]).relu() })
+        // A dense layer's product at rank 2 (x [?, 8] · [8, 8] + [8]) and rank 3.
+        #expect(
+            ops { $0[0].denseProduct($0[0], bias: $0[1]) } == ops { $0[0].matmul($0[0]) + $0[1] })
+        #expect(
+            ops { $0[0].expandingDims(at: 0).denseProduct($0[0], bias: $0[1]) }
+                == ops { $0[0].expandingDims(at: 0).batchMatmul($0[0]) + $0[1] })
     }
 
     /// The L2 penalty's `sumOfSquares` against `(x · x).sum()`: the sum to rounding (Double

@@ -77,10 +77,14 @@ public enum BLAS {
     /// every `train.threads` (OpenBLAS's own threads gave other bits at each count). No block
     /// splits the inner dimension; an element can still differ in its last bits from an uncut
     /// product's, as OpenBLAS's tiles then fall elsewhere.
+    ///
+    /// With `rowBias` (`n` values), each block then adds `rowBias[j]` to column `j` of its rows
+    /// while they are in cache: one float addition per element, so the bits of adding the
+    /// vector to the finished product in a pass of its own (a dense layer's bias, `DenseProduct`).
     public static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
-        c: UnsafeMutablePointer<Float>
+        c: UnsafeMutablePointer<Float>, rowBias: UnsafePointer<Float>? = nil
     ) {
         if m == 0 || n == 0 { return }
         count(m: m, n: n, k: k)
@@ -92,6 +96,7 @@ public enum BLAS {
         let blocks = min(units, maxBlocks, m * n * max(k, 1) / blockWork)
         guard blocks > 1 else {
             call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, n)
+            if let rowBias { addBias(rowBias, to: c, rows: m, columns: 0..<n, n) }
             return
         }
         ParallelFor.forEach(blocks, grain: 1) { part in
@@ -106,14 +111,32 @@ public enum BLAS {
                     call(
                         transA, transB, count, n, k, alpha, rowsA, lda, b, ldb, beta,
                         c + first * n, n)
+                    if let rowBias {
+                        addBias(rowBias, to: c + first * n, rows: count, columns: 0..<n, n)
+                    }
                 } else {
                     // Columns of op(B): B [k, n] steps by columns, a transposed B [n, k] by rows.
                     let columnsB = transB ? b + first * ldb : b + first
                     call(
                         transA, transB, m, count, k, alpha, a, lda, columnsB, ldb, beta, c + first,
                         n)
+                    if let rowBias {
+                        addBias(rowBias, to: c, rows: m, columns: first..<(first + count), n)
+                    }
                 }
             }
+        }
+    }
+
+    /// `c[i, j] += bias[j]` for `rows` rows of row stride `ldc` and the given columns.
+    @inline(__always)
+    private static func addBias(
+        _ bias: UnsafePointer<Float>, to c: UnsafeMutablePointer<Float>, rows: Int,
+        columns: Range<Int>, _ ldc: Int
+    ) {
+        for i in 0..<rows {
+            let row = c + i * ldc
+            for j in columns { row[j] = row[j] + bias[j] }
         }
     }
 
