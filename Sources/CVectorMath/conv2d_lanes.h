@@ -54,28 +54,24 @@ static inline __attribute__((always_inline)) void FN(forward_tile)(
         for (int v = 0; v < vecs; v++) FN(store)(y + p * cout + v * LANES, acc[p][v]);
 }
 
-// One output row at one block of output channels.
+// One output row at one block of output channels, or with `pairs` at two: then half a tile of
+// pixels times two blocks keeps a whole tile's accumulators busy, each input value broadcast
+// feeds both blocks, and rows shorter than a tile fill it (resnet_tiny's 32- and 64-channel
+// stages, single-threaded at batch 32: 73-96 GFLOP/s with one block at a time, 108-144 with two).
 static inline __attribute__((always_inline)) void FN(forward_row)(
-    int s, int cin, const float *x, const float *f, const struct cvectormath_conv2d *c,
+    int pairs, int s, int cin, const float *x, const float *f, const struct cvectormath_conv2d *c,
     float *y) {
     const size_t cout = (size_t)c->out_channels, pixel_step = (size_t)s * (size_t)cin;
-#define FORWARD_TILE(t, ow)                                                                    \
-    FN(forward_tile)(t, 1, s, cin, x + (ow) * pixel_step, f, c, y + (ow) * cout)
-    FOR_EACH_TILE((size_t)c->out_w, ow, FORWARD_TILE);
-#undef FORWARD_TILE
-}
-
-// One output row at two blocks of output channels: half a tile of pixels times two blocks
-// keeps a whole tile's accumulators busy, each input value broadcast feeds both blocks, and rows
-// shorter than a tile fill it (resnet_tiny's 32- and 64-channel stages, single-threaded at batch
-// 32: 73-96 GFLOP/s with one block at a time, 108-144 with two).
-static inline __attribute__((always_inline)) void FN(forward_row_pair)(
-    int s, int cin, const float *x, const float *f, const struct cvectormath_conv2d *c,
-    float *y) {
-    const size_t cout = (size_t)c->out_channels, pixel_step = (size_t)s * (size_t)cin;
-#define FORWARD_TILE(t, ow)                                                                    \
-    FN(forward_tile)(t, 2, s, cin, x + (ow) * pixel_step, f, c, y + (ow) * cout)
-    FOR_EACH_HALF_TILE((size_t)c->out_w, ow, FORWARD_TILE);
+#define FORWARD_TILE(t, ow, blocks)                                                            \
+    FN(forward_tile)(t, blocks, s, cin, x + (ow) * pixel_step, f, c, y + (ow) * cout)
+#define FORWARD_TILE_PAIR(t, ow) FORWARD_TILE(t, ow, 2)
+#define FORWARD_TILE_ONE(t, ow) FORWARD_TILE(t, ow, 1)
+    if (pairs)
+        FOR_EACH_HALF_TILE((size_t)c->out_w, ow, FORWARD_TILE_PAIR);
+    else
+        FOR_EACH_TILE((size_t)c->out_w, ow, FORWARD_TILE_ONE);
+#undef FORWARD_TILE_ONE
+#undef FORWARD_TILE_PAIR
 #undef FORWARD_TILE
 }
 
@@ -241,10 +237,7 @@ static void FN(conv2d_forward)(
                 // convolution works too, more slowly.
 #define FORWARD_ROW_AT(S, CIN)                                                                 \
     if (stride == (S) && cin == (CIN)) {                                                       \
-        if (pairs)                                                                             \
-            FN(forward_row_pair)(S, CIN, xr, filter + b, c, yr + b);                           \
-        else                                                                                   \
-            FN(forward_row)(S, CIN, xr, filter + b, c, yr + b);                                \
+        FN(forward_row)(pairs, S, CIN, xr, filter + b, c, yr + b);                             \
         continue;                                                                              \
     }
                 FORWARD_ROW_AT(1, 3)
@@ -255,10 +248,7 @@ static void FN(conv2d_forward)(
                 FORWARD_ROW_AT(1, 64)
                 FORWARD_ROW_AT(2, 64)
 #undef FORWARD_ROW_AT
-                if (pairs)
-                    FN(forward_row_pair)(stride, cin, xr, filter + b, c, yr + b);
-                else
-                    FN(forward_row)(stride, cin, xr, filter + b, c, yr + b);
+                FN(forward_row)(pairs, stride, cin, xr, filter + b, c, yr + b);
             }
         }
     }
