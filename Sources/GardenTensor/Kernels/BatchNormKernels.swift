@@ -128,24 +128,6 @@ enum BatchNormKernels {
         }
     }
 
-    /// `g` times ReLU's derivative at the normalized output `x · a + b`: the gradient a fused
-    /// ReLU passes back to the normalization, bitwise `Relu`'s vjp at that output.
-    static func reluGradient(_ x: [Float], _ g: [Float], _ affine: Affine) -> [Float] {
-        let c = affine.a.count
-        precondition(x.count == g.count, "batch_norm: gradient of \(g.count) for \(x.count)")
-        return x.withUnsafeBufferPointer { x in
-            g.withUnsafeBufferPointer { g in
-                parallelArray(count: c == 0 ? 0 : x.count, grain: ParallelFor.defaultGrain) {
-                    out, range in
-                    for i in range {
-                        let j = i % c
-                        out[i] = Relu.Backward.apply(x[i] * affine.a[j] + affine.b[j], g[i])
-                    }
-                }
-            }
-        }
-    }
-
     /// The gradients of training-mode batch normalization with respect to `x`, `scale` and
     /// `offset`, given the output gradient `g` (both `[rows, c]` row-major) and the forward
     /// pass's `moments` of `x`.
@@ -160,8 +142,8 @@ enum BatchNormKernels {
     /// `dx = (scale · inv / m) · (g·m - doffset - x̂·dscale)`. Two passes over `x` and `g`: the
     /// sums, then `dx`, by rows (a part writing a few channels of every row would share each
     /// cache line of `dx` with the other parts). With `relu` (the forward's `Affine`), a ReLU
-    /// after the normalization is fused: `g` is its output's gradient, masked on the fly as in
-    /// `reluGradient`, with the same bits as ReLU's vjp first.
+    /// after the normalization is fused: `g` is its output's gradient, masked on the fly by
+    /// `Relu`'s vjp at the normalized output `x · a + b`, the same bits as that vjp first.
     static func trainingGradient(
         _ x: [Float], _ g: [Float], scale: [Float], epsilon: Float, moments: Moments,
         relu: Affine? = nil, wideLanes: Bool = VectorMath.hasWideLanes

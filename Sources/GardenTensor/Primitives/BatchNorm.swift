@@ -89,11 +89,11 @@ struct BatchNorm: Primitive {
                 Tensor(r.dOffset, shape: scale.shape), nil, nil,
             ]
         }
+        // The fused ReLU's vjp at the normalized output, which the forward did not keep.
         let g =
             relu
-            ? Tensor(
-                BatchNormKernels.reluGradient(input.floats, g.floats, affine(x, nil)),
-                shape: g.shape)
+            ? Tensor(BatchNormKernels.normalize(input.floats, affine(x, nil)), shape: g.shape)
+                .mapElements(with: g, Relu.Backward.self)
             : g
         let gSum = g.sum(axes: Self.reducedAxes)
         let (mean, variance) = (x[3], x[4])
