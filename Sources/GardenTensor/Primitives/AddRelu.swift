@@ -25,9 +25,7 @@ struct AddRelu: Primitive {
         static func apply(_ a: Float, _ b: Float) -> Float { Relu.f(Add.float(a, b)) }
         @inline(__always)
         static func applyLanes(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
-            let sum = a + b
-            // `x > 0 ? x : 0` per lane: NaN and -0 give +0, as `Relu.f`.
-            return SIMD4(repeating: 0).replacing(with: sum, where: sum .> 0)
+            Relu.lanes(a + b)
         }
     }
 
