@@ -78,7 +78,7 @@ import Testing
         if vjp.contains(".floats") || vjp.contains(".mapElements(") { return "fused kernel" }
         var used = Set(vjp.matches(of: #/\.(\w+)\(/#).map { String($0.1) })
         used.formUnion(vjp.matches(of: #/apply\((\w+)\(/#).map { String($0.1) })
-        used.subtract(["map", "init", "reduce", "contains", "enumerated"])
+        used.subtract(["map", "init", "reduce", "contains", "enumerated", "dropLast"])
         return used.isEmpty ? "arithmetic" : used.sorted().map { "`\($0)`" }.joined(separator: ", ")
     }
 
