@@ -42,6 +42,22 @@ import Testing
         ) { dense($0) }
     }
 
+    @Test func tracedOnRank3InputsItIsOneMatMulOfTheRows() {
+        // TensorFlow runs `[B·S, H]·[H, N]` as one MatMul faster than a BatchMatMulV2 that
+        // broadcasts the kernel; the leading axes come back from the input's run-time shape.
+        let dense = Dense(name: "d", inputSize: 3, units: 2).initializeParameters(initializer)
+        let f = Tracer.trace(arguments: [
+            TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, -1, 3]))
+        ]) { x in [("y", dense(x[0]))] }
+        let ops = f.nodes.map(\.op).filter { $0 != "Const" }
+        #expect(
+            ops == [
+                "ReadVariableOp", "Reshape", "MatMul", "Shape", "StridedSlice", "ConcatV2",
+                "Reshape", "ReadVariableOp", "AddV2", "Identity",
+            ])
+        #expect(f.outputs[0].shape == Shape([-1, -1, 2]))
+    }
+
     @Test func glorotUniformStaysWithinItsLimitAndIsSeeded() {
         let t = initializer.glorotUniform([30, 20], stream: "a/kernel")
         let limit = (6.0 / 50.0).squareRoot()

@@ -83,6 +83,31 @@ struct ShapeOpTests {
         #expect(known.nodes.map(\.op).filter { $0 != "Const" } == ["Reshape", "Identity"])
     }
 
+    @Test func leadingAxesOfAnotherTensorAreReadFromItsRuntimeShape() {
+        // A dense layer's `[B·S, 4]` product back to its `[B, S, 6]` input's leading axes.
+        let f = Tracer.trace(arguments: [dynamic]) { x in
+            [
+                (
+                    "y",
+                    x[0].reshaped([-1, 6]).reshapingTrailing(keep: 2, to: [2, 3], leadingOf: x[0])
+                )
+            ]
+        }
+        let ops = f.nodes.map(\.op).filter { $0 != "Const" }
+        #expect(ops == ["Reshape", "Shape", "StridedSlice", "ConcatV2", "Reshape", "Identity"])
+        // The shape is the input's, not the flattened product's.
+        #expect(f.nodes.first { $0.op == "Shape" }?.inputs == [.argument("x")])
+        #expect(f.outputs[0].shape == Shape([-1, -1, 2, 3]))
+
+        let x = TestInputs.uniform([2, 3, 6], stream: 243)
+        let y = x.reshaped([6, 6]).reshapingTrailing(keep: 2, to: [2, 3], leadingOf: x)
+        #expect(y.shape == [2, 3, 2, 3])
+        #expect(y.floats == x.floats)
+        let rows = TestInputs.uniform([6, 4], stream: 244)
+        checkGradients(
+            of: { $0[0].reshapingTrailing(keep: 2, to: [4], leadingOf: x) }, at: [rows])
+    }
+
     @Test func positionsAndMaskStayDynamic() {
         let f = Tracer.trace(arguments: [
             TensorSpec(name: "mask", dtype: .int32, shape: Shape([-1, -1]))
