@@ -48,20 +48,23 @@ public final class Dense: Module {
             // The bias added by the product's blocks while in cache: the values and gradients
             // of the product, then the sum, below.
             y = x.denseProduct(kernel.read(), bias: bias.read())
-        } else if x.rank > 2, x.isSymbolic {
-            // Traced on `[B, S, H]`: the rows as one `[B·S, H]` MatMul, then back to x's leading
-            // axes, read at run time (both may be unknown). TensorFlow (oneDNN) ran BERT-base's
-            // dense products this way in 58 ms a call against 77-81 ms as the BatchMatMulV2 that
-            // broadcast the kernel over the batch (docs/performance.md, thirteenth pass).
-            let w = kernel.read()
-            let (inputs, units) = (w.shape[0], w.shape[1])
-            y = x.reshaped([-1, inputs]).matmul(w)
-                .reshapingTrailing(keep: x.rank - 1, to: [units], leadingOf: x)
-            if let bias { y = y + bias.read() }
         } else {
-            // Traced at rank 2, or eager without a bias: the two ops, the bias read after the
-            // product as exports always had it.
-            y = x.rank > 2 ? x.batchMatmul(kernel.read()) : x.matmul(kernel.read())
+            // Traced, or eager without a bias: the product, then the bias read after it as
+            // exports always had it.
+            let w = kernel.read()
+            if x.rank <= 2 {
+                y = x.matmul(w)
+            } else if x.isSymbolic {
+                // Traced on `[B, S, H]`: the rows as one `[B·S, H]` MatMul, then back to x's
+                // leading axes, read at run time (both may be unknown). TensorFlow (oneDNN) ran
+                // BERT-base's dense products this way in 58 ms a call against 77-81 ms as the
+                // BatchMatMulV2 that broadcast the kernel over the batch (docs/performance.md,
+                // thirteenth pass).
+                y = x.reshaped([-1, w.shape[0]]).matmul(w)
+                    .reshapingTrailing(keep: x.rank - 1, to: [w.shape[1]], leadingOf: x)
+            } else {
+                y = x.batchMatmul(w)
+            }
             if let bias { y = y + bias.read() }
         }
         switch activation {
