@@ -126,6 +126,38 @@ struct TracingTests {
         #expect(f.outputs[0].shape == Shape([-1]))
     }
 
+    @Test func aConstantValueIsOneNodeHoweverManyOpsReadIt() {
+        let f = Tracer.trace(arguments: [batch("x", [4])]) { x in
+            let y = Tracer.active?.withScope("first") { x[0] * 2 + 0.0 } ?? x[0]
+            return [("y", (y * 2 + -0.0).sum(axes: [-1])), ("z", y.mean(axes: [-1]))]
+        }
+        let consts = f.nodes.filter { $0.op == "Const" }
+        // 2 once, named where it was first read; 0.0 and -0.0 apart (equal as floats, not as
+        // bits: x + -0.0 keeps a -0.0 that x + 0.0 makes 0.0); the two reductions' axis once.
+        #expect(
+            consts.map(\.attrs["value"]) == [
+                .tensor(GraphConstant(floats: [2], shape: [])),
+                .tensor(GraphConstant(floats: [0], shape: [])),
+                .tensor(GraphConstant(floats: [-0.0], shape: [])),
+                .tensor(GraphConstant(ints: [1], shape: [1])),
+            ])
+        #expect(consts.map(\.name) == ["first/Const", "first/Const_1", "Const", "Const_1"])
+        let twice = f.nodes.filter { $0.op == "Mul" }.map { $0.inputs[1] }
+        #expect(
+            twice
+                == Array(
+                    repeating: .output(node: "first/Const", outputArg: "output", index: 0), count: 2
+                ))
+        var negativeZero = Float(0)
+        negativeZero.negate()
+        let zeros = consts.compactMap { n -> UInt32? in
+            guard case .tensor(let c) = n.attrs["value"], c.dtype == .float32, c.floats[0] == 0
+            else { return nil }
+            return c.floats[0].bitPattern
+        }
+        #expect(zeros == [Float(0).bitPattern, negativeZero.bitPattern])
+    }
+
     @Test func dropoutLowersToRandomUniformGreaterEqualSelectV2() {
         let f = Tracer.trace(arguments: [batch("x", [4])]) { x in
             [("y", x[0].dropout(rate: 0.25, seed: 0, stream: 0))]

@@ -22,6 +22,11 @@ public final class Tracer {
     private(set) var controlOutputs: [String] = []
     private(set) var resources: [GraphResource] = []
     private(set) var resourceArgumentNames: [String] = []
+    /// Each constant value's one `Const` node, named where it was first needed: BERT-base's
+    /// inference function had 858 `Const` nodes of 20 values (a node for every shape, axis and
+    /// scalar an op read), which TensorFlow's loader instantiates and Grappler walks before it
+    /// folds them into one per value.
+    private var constants: [ConstantKey: GraphRef] = [:]
     /// Scope prefix for node names (`dense_0/MatMul`), for readable graphs.
     var scope: [String] = []
 
@@ -99,7 +104,7 @@ public final class Tracer {
         return constant(t)
     }
 
-    /// Appends a `Const` node holding a concrete tensor.
+    /// The `Const` node holding a concrete tensor's value.
     func constant(_ t: Tensor) -> GraphRef {
         let value: GraphConstant
         switch t.storage {
@@ -107,10 +112,7 @@ public final class Tracer {
         case .int(let i): value = GraphConstant(ints: i, shape: t.shape)
         case .symbolic, .released: preconditionFailure("constant() of a \(t) tensor")
         }
-        let id = addNode(
-            "Const", inputs: [],
-            attrs: ["dtype": .type(t.dtype), "value": .tensor(value)])
-        return .output(node: id, outputArg: "output", index: 0)
+        return constant(value)
     }
 
     /// An int32 vector constant (shapes, axes, permutations).
@@ -178,12 +180,17 @@ public final class Tracer {
     /// The reference of a tensor of this trace (a concrete one becomes a `Const`).
     public func ref(_ t: Tensor) -> GraphRef { symbolicRef(t) }
 
-    /// Appends a `Const` node of any constant (strings and int64 included).
+    /// The `Const` node of any constant (strings and int64 included): appended the first time
+    /// this value is asked for under this name, the same node after.
     public func constant(_ value: GraphConstant, name: String = "Const") -> GraphRef {
+        let key = ConstantKey(value, name: name)
+        if let ref = constants[key] { return ref }
         let id = addNode(
             "Const", inputs: [], attrs: ["dtype": .type(value.dtype), "value": .tensor(value)],
             name: name)
-        return .output(node: id, outputArg: "output", index: 0)
+        let ref = GraphRef.output(node: id, outputArg: "output", index: 0)
+        constants[key] = ref
+        return ref
     }
 
     /// A parameter read: `ReadVariableOp` of the captured resource (one read per trace, shared).
@@ -208,6 +215,26 @@ public final class Tracer {
         scope.append(name)
         defer { scope.removeLast() }
         return try body()
+    }
+}
+
+/// A constant's identity for sharing its node: the value bit for bit (`GraphConstant`'s own
+/// equality holds `0.0 == -0.0`, two constants an op tells apart) and the node's name.
+private struct ConstantKey: Hashable {
+    let name: String
+    let dtype: DType
+    let shape: [Int]
+    let floatBits: [UInt32]
+    let ints: [Int32]
+    let bools: [Bool]
+    let strings: [String]
+    let int64s: [Int64]
+
+    init(_ value: GraphConstant, name: String) {
+        self.name = name
+        dtype = value.dtype; shape = value.shape
+        floatBits = value.floats.map(\.bitPattern)
+        ints = value.ints; bools = value.bools; strings = value.strings; int64s = value.int64s
     }
 }
 
