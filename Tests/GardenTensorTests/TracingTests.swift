@@ -158,6 +158,28 @@ struct TracingTests {
         #expect(zeros == [Float(0).bitPattern, negativeZero.bitPattern])
     }
 
+    @Test func aShapeComputationRepeatedOnTheSameInputIsOneNode() {
+        let x = TensorSpec(name: "x", dtype: .float32, shape: Shape([-1, -1, 4]))
+        let f = Tracer.trace(arguments: [x]) { x in
+            // Two dense products of one input, as an attention's query and key.
+            let products = [1, 2].map { stream in
+                x[0].reshaped([-1, 4]).matmul(TestInputs.uniform([4, 3], stream: stream))
+                    .reshapingTrailing(keep: 2, to: [3], leadingOf: x[0])
+            }
+            return [("q", products[0] * 2), ("k", products[1] * 2)]
+        }
+        let count = { (op: String) in f.nodes.filter { $0.op == op }.count }
+        // x reshaped once and its shape read once; each product reshaped back; `Mul` is not
+        // shared (its inputs differ anyway) nor is any node of another op.
+        #expect(
+            ["Reshape", "Shape", "StridedSlice", "ConcatV2", "MatMul", "Mul"].map(count)
+                == [3, 1, 1, 1, 2, 2])
+        let rows = f.nodes.filter { $0.op == "MatMul" }.map { $0.inputs[0] }
+        #expect(rows.count == 2 && rows[0] == rows[1])
+        let backs = f.nodes.filter { $0.op == "Reshape" && $0.inputs[0] != .argument("x") }
+        #expect(backs.count == 2 && backs[0].inputs[1] == backs[1].inputs[1])
+    }
+
     @Test func dropoutLowersToRandomUniformGreaterEqualSelectV2() {
         let f = Tracer.trace(arguments: [batch("x", [4])]) { x in
             [("y", x[0].dropout(rate: 0.25, seed: 0, stream: 0))]
