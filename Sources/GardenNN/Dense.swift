@@ -43,30 +43,10 @@ public final class Dense: Module {
 
     /// Applies the layer.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var y: Tensor
-        if let bias, !x.isSymbolic {
-            // The bias added by the product's blocks while in cache: the values and gradients
-            // of the product, then the sum, below.
-            y = x.denseProduct(kernel.read(), bias: bias.read())
-        } else {
-            // Traced, or eager without a bias: the product, then the bias read after it as
-            // exports always had it.
-            let w = kernel.read()
-            if x.rank <= 2 {
-                y = x.matmul(w)
-            } else if x.isSymbolic {
-                // Traced on `[B, S, H]`: the rows as one `[B·S, H]` MatMul, then back to x's
-                // leading axes, read at run time (both may be unknown). TensorFlow (oneDNN) ran
-                // BERT-base's dense products this way in 58 ms a call against 77-81 ms as the
-                // BatchMatMulV2 that broadcast the kernel over the batch (docs/performance.md,
-                // thirteenth pass).
-                y = x.reshaped([-1, w.shape[0]]).matmul(w)
-                    .reshapingTrailing(keep: x.rank - 1, to: [w.shape[1]], leadingOf: x)
-            } else {
-                y = x.batchMatmul(w)
-            }
-            if let bias { y = y + bias.read() }
-        }
+        // The product and the bias in one primitive: eager, the bias added by the product's
+        // blocks while in cache; traced, the product (the rows' one MatMul on [B, S, H]) then
+        // `AddV2`.
+        let y = x.denseProduct(kernel.read(), bias: bias?.read())
         switch activation {
         case .linear: return y
         case .relu: return y.relu()

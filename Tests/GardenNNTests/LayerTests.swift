@@ -52,8 +52,8 @@ import Testing
         let ops = f.nodes.map(\.op).filter { $0 != "Const" }
         #expect(
             ops == [
-                "ReadVariableOp", "Reshape", "MatMul", "Shape", "StridedSlice", "ConcatV2",
-                "Reshape", "ReadVariableOp", "AddV2", "Identity",
+                "ReadVariableOp", "ReadVariableOp", "Reshape", "MatMul", "Shape", "StridedSlice",
+                "ConcatV2", "Reshape", "AddV2", "Identity",
             ])
         #expect(f.outputs[0].shape == Shape([-1, -1, 2]))
     }

@@ -227,6 +227,12 @@ struct FusedPrimitiveTests {
             for i in 0..<3 {
                 #expect(fused.1[i].floats == apart.1[i].floats, "gradient \(i), \(xShape) x \(n)")
             }
+            // Without a bias: the product's bits alone.
+            let bare = Self.valueAndGradients({ $0[0].denseProduct($0[1], bias: nil) }, at: [x, w])
+            let product = Self.valueAndGradients(
+                { $0[0].rank > 2 ? $0[0].batchMatmul($0[1]) : $0[0].matmul($0[1]) }, at: [x, w])
+            #expect(bare.0.floats == product.0.floats, "values without a bias, \(xShape) x \(n)")
+            #expect(bare.1.map(\.floats) == product.1.map(\.floats), "gradients, \(xShape) x \(n)")
         }
     }
 
@@ -265,12 +271,21 @@ struct FusedPrimitiveTests {
                 == ops { $0[0].layerNormComposite(gamma: $0[1], beta: $0[2], epsilon: 1e-3) })
         #expect(ops { $0[0].sumOfSquares() } == ops { $0[0].sumOfSquaresComposite() })
         #expect(ops { Tensor.reluOfSum($0[0], $0[0]) } == ops { ($0[0] + $0[0]).relu() })
-        // A dense layer's product at rank 2 (x [?, 8] · [8, 8] + [8]) and rank 3.
+        // A dense layer's product at rank 2 (x [?, 8] · [8, 8] + [8]) and rank 3 (the rows as
+        // one MatMul, back to x's leading axes), with and without the bias.
         #expect(
             ops { $0[0].denseProduct($0[0], bias: $0[1]) } == ops { $0[0].matmul($0[0]) + $0[1] })
+        #expect(ops { $0[0].denseProduct($0[0], bias: nil) } == ops { $0[0].matmul($0[0]) })
         #expect(
             ops { $0[0].expandingDims(at: 0).denseProduct($0[0], bias: $0[1]) }
-                == ops { $0[0].expandingDims(at: 0).batchMatmul($0[0]) + $0[1] })
+                == ops {
+                    let x = $0[0].expandingDims(at: 0)
+                    return x.reshaped([-1, 8]).matmul($0[0])
+                        .reshapingTrailing(keep: 2, to: [8], leadingOf: x) + $0[1]
+                })
+        #expect(
+            ops { $0[0].expandingDims(at: 0).denseProduct($0[0], bias: $0[1]) }.contains(
+                "BatchMatMulV2") == false)
     }
 
     /// The L2 penalty's `sumOfSquares` against `(x · x).sum()`: the sum to rounding (Double

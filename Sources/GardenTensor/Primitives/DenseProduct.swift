@@ -1,13 +1,15 @@
 /// A dense layer's `x · W + b`: the product of every row of `x` with one matrix, and the bias
-/// added by each block of the product while the block is in cache (`BLAS.sgemm`'s `rowBias`)
-/// instead of in a pass of its own over the output (BERT's bias additions were 3 % of a
-/// bert_tiny step, docs/performance.md).
+/// (when there is one) added by each block of the product while the block is in cache
+/// (`BLAS.sgemm`'s `rowBias`) instead of in a pass of its own over the output (BERT's bias
+/// additions were 3 % of a bert_tiny step, docs/performance.md).
 ///
-/// Shapes: `x [..., k]` (rank >= 2), `W [k, n]`, `b [n]` → `[..., n]`, float32. The product is
-/// the one `MatMul` (rank 2) and `BatchMatMul` (a shared matrix) compute, one `sgemm` over all
-/// rows, and the bias one float addition per element, so values equal `product + b`'s bit for
-/// bit; so do the gradients, which are those two primitives' and `Add`'s (`FusedPrimitiveTests`).
-/// TF: `MatMul` (rank 2) or `BatchMatMulV2`, then `AddV2`, the ops of the two it fuses.
+/// Shapes: `x [..., k]` (rank >= 2), `W [k, n]`, optionally `b [n]` → `[..., n]`, float32. The
+/// product is the one `MatMul` (rank 2) and `BatchMatMul` (a shared matrix) compute, one `sgemm`
+/// over all rows, and the bias one float addition per element, so values equal `product + b`'s
+/// bit for bit; so do the gradients, which are those two primitives' and `Add`'s
+/// (`FusedPrimitiveTests`).
+/// TF: as `denseProductComposite`, at rank 2 `MatMul`, above the rows as one `MatMul` between
+/// two `Reshape`s; then `AddV2`.
 struct DenseProduct: Primitive {
     /// Whether a later vjp that reads the output gets it recomputed (see `Primitive`): as the
     /// sum it replaces, which could be recomputed only when the product could (`BatchMatMul`'s,
@@ -17,19 +19,21 @@ struct DenseProduct: Primitive {
 
     func outputType(_ t: [TensorType]) -> TensorType {
         precondition(
-            t.allSatisfy { $0.dtype == .float32 },
-            "dense_product: expects float32, got \(t.map(\.dtype))")
-        guard let x = t[0].shape.dims, let w = t[1].shape.dims, let b = t[2].shape.dims,
+            (2...3).contains(t.count) && t.allSatisfy { $0.dtype == .float32 },
+            "dense_product: expects two or three float32 inputs, got \(t.map(\.dtype))")
+        // No bias: a vector of the kernel's width stands in for the checks.
+        let bias = t.count > 2 ? t[2].shape : Shape([t[1].shape.dims?.last ?? -1])
+        guard let x = t[0].shape.dims, let w = t[1].shape.dims, let b = bias.dims,
             x.count >= 2, w.count == 2, b.count == 1
         else {
             preconditionFailure(
                 "dense_product: expects x of rank >= 2, a matrix and a vector, got "
-                    + "\(t[0].shape), \(t[1].shape) and \(t[2].shape)")
+                    + "\(t[0].shape), \(t[1].shape) and \(bias)")
         }
         precondition(
             (x[x.count - 1] == w[0] || x[x.count - 1] < 0 || w[0] < 0)
                 && (w[1] == b[0] || w[1] < 0 || b[0] < 0),
-            "dense_product: shapes differ: \(t[0].shape) x \(t[1].shape) + \(t[2].shape)")
+            "dense_product: shapes differ: \(t[0].shape) x \(t[1].shape) + \(bias)")
         return TensorType(.float32, Shape(x.dropLast() + [w[1]]))
     }
 
@@ -39,23 +43,29 @@ struct DenseProduct: Primitive {
         let m = out.dropLast().reduce(1, *)
         // No product to write (`sgemm` refuses an empty inner dimension): the bias in each row.
         if k == 0 {
-            return Tensor(Array(repeatElement(x[2].floats, count: m).joined()), shape: Array(out))
+            let row = x.count > 2 ? x[2].floats : [Float](repeating: 0, count: n)
+            return Tensor(Array(repeatElement(row, count: m).joined()), shape: Array(out))
         }
         var c = BLAS.outputBuffer(count: m * n, zeroed: false)
-        let a = x[0].floats, w = x[1].floats, b = x[2].floats
-        a.withUnsafeBufferPointer { pa in
-            w.withUnsafeBufferPointer { pw in
-                b.withUnsafeBufferPointer { pb in
+        let a = x[0].floats, w = x[1].floats
+        func product(rowBias: UnsafePointer<Float>?) {
+            a.withUnsafeBufferPointer { pa in
+                w.withUnsafeBufferPointer { pw in
                     c.withUnsafeMutableBufferPointer { pc in
                         guard let pa = pa.baseAddress, let pw = pw.baseAddress,
-                            let pb = pb.baseAddress, let pc = pc.baseAddress
+                            let pc = pc.baseAddress
                         else { return }
                         BLAS.sgemm(
                             transA: false, transB: false, m: m, n: n, k: k, a: pa, b: pw, c: pc,
-                            rowBias: pb)
+                            rowBias: rowBias)
                     }
                 }
             }
+        }
+        if x.count > 2 {
+            x[2].floats.withUnsafeBufferPointer { product(rowBias: $0.baseAddress) }
+        } else {
+            product(rowBias: nil)
         }
         return Tensor(c, shape: Array(out))
     }
@@ -67,7 +77,7 @@ struct DenseProduct: Primitive {
     var vjpReadsOutput: Bool { false }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [Tensor?] {
-        vjp(x, y, g, needed: [true, true, true])
+        vjp(x, y, g, needed: x.map { _ in true })
     }
 
     // The calls `BatchMatMul`'s vjp makes for a shared matrix (and `MatMul`'s at rank 2) on the
@@ -78,28 +88,25 @@ struct DenseProduct: Primitive {
         // Rows counted, not inferred: a `-1` cannot be when k or n is 0.
         let m = a.shape.dropLast().reduce(1, *)
         let rows = g.reshaped([m, n])
-        return [
+        let grads = [
             needed[0] ? rows.matmul(w, transposeB: true).reshaped(a.shape) : nil,
             needed[1] ? a.reshaped([m, k]).matmul(rows, transposeA: true) : nil,
-            needed[2] ? g.unbroadcast(to: [n]) : nil,
         ]
+        return x.count > 2 ? grads + [needed[2] ? g.unbroadcast(to: [n]) : nil] : grads
     }
 
     func lower(_ tr: Tracer, _ x: [GraphRef], _ t: [TensorType]) -> GraphRef {
-        let product =
-            t[0].shape.rank == 2
-            ? MatMul().lower(tr, [x[0], x[1]], [t[0], t[1]])
-            : BatchMatMul().lower(tr, [x[0], x[1]], [t[0], t[1]])
-        let productType = TensorType(.float32, outputType(t).shape)
-        return Add().lower(tr, [product, x[2]], [productType, t[2]])
+        tr.lowerAsComposite(x, t) {
+            $0[0].denseProductComposite($0[1], bias: $0.count > 2 ? $0[2] : nil)
+        }
     }
 }
 
 extension Tensor {
-    /// `x · kernel + bias` for this `x [..., k]`, `kernel [k, n]` and `bias [n]`: a dense
+    /// `x · kernel (+ bias)` for this `x [..., k]`, `kernel [k, n]` and `bias [n]`: a dense
     /// layer's product and bias in one pass over the output, the same values and gradients as
-    /// `matmul` (rank 2) or `batchMatmul` (rank > 2) then `+ bias`.
-    public func denseProduct(_ kernel: Tensor, bias: Tensor) -> Tensor {
-        apply(DenseProduct(recomputesOutput: rank > 2), [self, kernel, bias])
+    /// `matmul` (rank 2) or `batchMatmul` (rank > 2), then `+ bias`.
+    public func denseProduct(_ kernel: Tensor, bias: Tensor?) -> Tensor {
+        apply(DenseProduct(recomputesOutput: rank > 2), [self, kernel] + (bias.map { [$0] } ?? []))
     }
 }
