@@ -21,19 +21,21 @@ struct DenseProduct: Primitive {
         precondition(
             (2...3).contains(t.count) && t.allSatisfy { $0.dtype == .float32 },
             "dense_product: expects two or three float32 inputs, got \(t.map(\.dtype))")
-        // No bias: a vector of the kernel's width stands in for the checks.
-        let bias = t.count > 2 ? t[2].shape : Shape([t[1].shape.dims?.last ?? -1])
-        guard let x = t[0].shape.dims, let w = t[1].shape.dims, let b = bias.dims,
-            x.count >= 2, w.count == 2, b.count == 1
+        // Only for the messages, which are built only when a check fails.
+        func operands() -> String {
+            "\(t[0].shape) x \(t[1].shape)" + (t.count > 2 ? " + \(t[2].shape)" : "")
+        }
+        guard let x = t[0].shape.dims, let w = t[1].shape.dims, x.count >= 2, w.count == 2,
+            t.count == 2 || t[2].shape.rank == 1
         else {
             preconditionFailure(
-                "dense_product: expects x of rank >= 2, a matrix and a vector, got "
-                    + "\(t[0].shape), \(t[1].shape) and \(bias)")
+                "dense_product: expects x of rank >= 2, a matrix (and a vector), got \(operands())")
         }
+        let biasWidth = t.count > 2 ? t[2].shape.dims?[0] ?? -1 : w[1]
         precondition(
             (x[x.count - 1] == w[0] || x[x.count - 1] < 0 || w[0] < 0)
-                && (w[1] == b[0] || w[1] < 0 || b[0] < 0),
-            "dense_product: shapes differ: \(t[0].shape) x \(t[1].shape) + \(bias)")
+                && (w[1] == biasWidth || w[1] < 0 || biasWidth < 0),
+            "dense_product: shapes differ: \(operands())")
         return TensorType(.float32, Shape(x.dropLast() + [w[1]]))
     }
 
