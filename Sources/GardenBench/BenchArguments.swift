@@ -1,3 +1,5 @@
+import GardenRecipes
+
 /// The command line of `garden-bench` after the subcommand: positional words and
 /// `--name value` options (`--set` may repeat).
 struct BenchArguments {
@@ -18,6 +20,22 @@ struct BenchArguments {
                 i += 1
             }
         }
+    }
+
+    /// The recipe at the first positional word, with the `--set` overrides, for `command`.
+    func recipe(for command: String) throws -> Recipe {
+        guard let path = positional.first else {
+            throw BenchError.usage("\(command) needs a RECIPE")
+        }
+        return try RecipeLoader.load(path: path, overrides: options["set"] ?? [])
+    }
+
+    /// The last value of `--name`, which `command` needs (`placeholder` says what it is).
+    func required(_ name: String, _ placeholder: String, for command: String) throws -> String {
+        guard let text = value(name) else {
+            throw BenchError.usage("\(command) needs --\(name) \(placeholder)")
+        }
+        return text
     }
 
     /// The last value of `--name`, or nil.

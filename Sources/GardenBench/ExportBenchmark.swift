@@ -18,9 +18,7 @@ enum ExportBenchmark {
         guard let size = args.positional.first else {
             throw BenchError.usage("export needs SIZE (bert_tiny or bert_base)")
         }
-        guard let outPath = args.value("out") else {
-            throw BenchError.usage("export needs --out DIR")
-        }
+        let outPath = try args.required("out", "DIR", for: "export")
         let repeats = max(try args.int("repeats", 1), 1)
         let config = try encoderConfig(size)
         var encoder: BertEncoder?

@@ -19,10 +19,7 @@ import GardenTrain
 /// elementwise work (softmax, GELU, layer norm, Adam) is not counted.
 enum StepBenchmark {
     static func run(_ args: BenchArguments) throws {
-        guard let path = args.positional.first else {
-            throw BenchError.usage("step needs a RECIPE")
-        }
-        let recipe = try RecipeLoader.load(path: path, overrides: args.options["set"] ?? [])
+        let recipe = try args.recipe(for: "step")
         BLAS.setThreads(recipe.train.threads)
         try run(recipe.task, recipe, args)
     }

@@ -9,6 +9,13 @@ enum Stopwatch {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
+    /// The process's CPU time so far (every thread), in seconds.
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
     /// Seconds that `body` takes, once.
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = now()

@@ -6,6 +6,7 @@ let usage = """
     usage: garden-bench step RECIPE [--set k=v]... [--steps N] [--warmup W]
            garden-bench gemm [RECIPE...] [--set k=v]... [--threads T] [--samples S]
            garden-bench export bert_tiny|bert_base --out DIR [--repeats R]
+           garden-bench checkpoint RECIPE [--set k=v]... --out DIR [--writes N]
     """
 
 let words = Array(CommandLine.arguments.dropFirst())
@@ -15,6 +16,7 @@ do {
     case "step": try StepBenchmark.run(args)
     case "gemm": try GemmBenchmark.run(args)
     case "export": try ExportBenchmark.run(args)
+    case "checkpoint": try CheckpointBenchmark.run(args)
     default: throw BenchError.usage("unknown subcommand '\(words.first ?? "")'")
     }
 } catch {

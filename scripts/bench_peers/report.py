@@ -1,7 +1,8 @@
 """Summarizes a scripts/bench work directory: per case median of the per-process medians for
 SwiftGarden and tf_keras, their ratio, peak RSS, GFLOP/s; `garden train`'s whole-process time
-per step against the bench step; the scaling table (BENCH_SCALING=1); the GEMM overhead table;
-export and load times. Prints the summary, then ONE JSON line with every figure (the last line).
+per step against the bench step; checkpoint writes against tf.train.Checkpoint; the scaling
+table (BENCH_SCALING=1); the GEMM overhead table; export and load times. Prints the summary,
+then ONE JSON line with every figure (the last line).
 
     python report.py WORK_DIR
 """
@@ -105,6 +106,28 @@ for name in cases:
     listed = " ".join(f"{r:.2f}" for r in ratios)
     print(f"{name:<27} {per_step * 1e3:>9.3f} {bench * 1e3:>9.3f} {ratio:>6.2f} {listed:>20} "
           f"{in_process:>7.3f}")
+
+print("\n-- checkpoint writes: SwiftGarden's (fsynced) against tf.train.Checkpoint.write (not"
+      " fsynced), medians of the processes' medians; CPU: the process's, every thread --")
+print(f"{'case':<27} {'swift cpu ms':>12} {'tf cpu ms':>10} {'ratio':>6} {'swift ms':>9} {'tf ms':>8} "
+      f"{'swift KB':>9} {'tf KB':>8}")
+result["checkpoint"] = {}
+for name in cases:
+    sw, tf = lines(work / f"{name}.checkpoint.swift.jsonl"), lines(work / f"{name}.checkpoint.tf.jsonl")
+    if not sw or not tf:
+        continue
+    s_cpu, t_cpu = (statistics.median(r["median_cpu_seconds"] for r in x) for x in (sw, tf))
+    s_wall, t_wall = (statistics.median(r["median_seconds"] for r in x) for x in (sw, tf))
+    result["checkpoint"][name] = {
+        "swift_cpu_seconds": s_cpu, "tf_cpu_seconds": t_cpu, "cpu_ratio": s_cpu / t_cpu,
+        "swift_seconds": s_wall, "tf_seconds": t_wall,
+        "swift_process_cpu_medians": [r["median_cpu_seconds"] for r in sw],
+        "tf_process_cpu_medians": [r["median_cpu_seconds"] for r in tf],
+        "swift_file_bytes": sw[0]["file_bytes"], "tf_file_bytes": tf[0]["file_bytes"],
+    }
+    print(f"{name:<27} {s_cpu * 1e3:>12.3f} {t_cpu * 1e3:>10.3f} {s_cpu / t_cpu:>6.2f} "
+          f"{s_wall * 1e3:>9.3f} {t_wall * 1e3:>8.3f} {sw[0]['file_bytes'] / 1e3:>9.1f} "
+          f"{tf[0]['file_bytes'] / 1e3:>8.1f}")
 
 gemm = one(work / "gemm.json")
 if gemm:
