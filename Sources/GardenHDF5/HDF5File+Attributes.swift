@@ -45,59 +45,82 @@ extension HDF5File {
     public func writeAttribute(
         _ name: String, _ value: HDF5AttributeValue, at path: String = "/"
     ) throws {
+        try writeAttributes([(name, value)], at: path)
+    }
+
+    /// Sets several attributes of one object, in order, each replacing any attribute of its
+    /// name; the object is looked up once (a checkpoint sets a dozen on the root group).
+    /// - Parameters:
+    ///   - attributes: Names and values.
+    ///   - path: The group or dataset; `"/"` (default) is the root group.
+    /// - Throws: `HDF5Error` when the object is missing, the file is read-only or libhdf5 fails;
+    ///   the attributes before the failing one are set.
+    public func writeAttributes(
+        _ attributes: [(name: String, value: HDF5AttributeValue)], at path: String = "/"
+    ) throws {
         try HDF5Library.withLock {
             let (object, objectName) = try openObject(path)
             defer { H5Oclose(object) }
             try requireWritable(objectName)
-            if case .string(let text) = value, text.utf8.contains(0) {
-                throw HDF5Error.attributeTypeMismatch(
-                    file: self.path, object: objectName, name: name,
-                    expected: "a string without NUL characters", found: "a string with one")
+            for (name, value) in attributes {
+                try setAttribute(name, value, on: object, objectName: objectName)
             }
-            let exists = H5Aexists(object, name)
-            guard exists >= 0, exists == 0 || H5Adelete(object, name) >= 0 else {
-                throw HDF5Error.library(
-                    file: self.path, action: "replace attribute '\(name)' on '\(objectName)'")
+        }
+    }
+
+    /// Sets attribute `name` of the open, writable `object`, replacing any of that name.
+    /// Callers hold the lock.
+    func setAttribute(
+        _ name: String, _ value: HDF5AttributeValue, on object: hid_t, objectName: String
+    ) throws {
+        if case .string(let text) = value, text.utf8.contains(0) {
+            throw HDF5Error.attributeTypeMismatch(
+                file: self.path, object: objectName, name: name,
+                expected: "a string without NUL characters", found: "a string with one")
+        }
+        let exists = H5Aexists(object, name)
+        guard exists >= 0, exists == 0 || H5Adelete(object, name) >= 0 else {
+            throw HDF5Error.library(
+                file: self.path, action: "replace attribute '\(name)' on '\(objectName)'")
+        }
+        let (fileType, memoryType, ownsTypes) = try Self.attributeTypes(
+            for: value, file: self.path)
+        defer {
+            if ownsTypes {
+                H5Tclose(fileType)
+                if memoryType != fileType { H5Tclose(memoryType) }
             }
-            let (fileType, memoryType, ownsTypes) = try Self.attributeTypes(
-                for: value, file: self.path)
-            defer {
-                if ownsTypes {
-                    H5Tclose(fileType)
-                    if memoryType != fileType { H5Tclose(memoryType) }
-                }
+        }
+        let space = H5Screate(H5S_SCALAR)
+        guard space >= 0 else {
+            throw HDF5Error.library(file: self.path, action: "make a scalar dataspace")
+        }
+        defer { H5Sclose(space) }
+        let attribute = H5Acreate2(
+            object, name, fileType, space, garden_h5p_default(), garden_h5p_default())
+        guard attribute >= 0 else {
+            throw HDF5Error.library(
+                file: self.path, action: "create attribute '\(name)' on '\(objectName)'")
+        }
+        defer { H5Aclose(attribute) }
+        let status: herr_t
+        switch value {
+        case .string(let text):
+            status = text.withCString { characters in
+                // A variable-length string is written as a pointer to its characters.
+                var pointer: UnsafePointer<CChar>? = characters
+                return H5Awrite(attribute, memoryType, &pointer)
             }
-            let space = H5Screate(H5S_SCALAR)
-            guard space >= 0 else {
-                throw HDF5Error.library(file: self.path, action: "make a scalar dataspace")
-            }
-            defer { H5Sclose(space) }
-            let attribute = H5Acreate2(
-                object, name, fileType, space, garden_h5p_default(), garden_h5p_default())
-            guard attribute >= 0 else {
-                throw HDF5Error.library(
-                    file: self.path, action: "create attribute '\(name)' on '\(objectName)'")
-            }
-            defer { H5Aclose(attribute) }
-            let status: herr_t
-            switch value {
-            case .string(let text):
-                status = text.withCString { characters in
-                    // A variable-length string is written as a pointer to its characters.
-                    var pointer: UnsafePointer<CChar>? = characters
-                    return H5Awrite(attribute, memoryType, &pointer)
-                }
-            case .int64(let number):
-                var copy = number
-                status = H5Awrite(attribute, memoryType, &copy)
-            case .double(let number):
-                var copy = number
-                status = H5Awrite(attribute, memoryType, &copy)
-            }
-            guard status >= 0 else {
-                throw HDF5Error.library(
-                    file: self.path, action: "write attribute '\(name)' on '\(objectName)'")
-            }
+        case .int64(let number):
+            var copy = number
+            status = H5Awrite(attribute, memoryType, &copy)
+        case .double(let number):
+            var copy = number
+            status = H5Awrite(attribute, memoryType, &copy)
+        }
+        guard status >= 0 else {
+            throw HDF5Error.library(
+                file: self.path, action: "write attribute '\(name)' on '\(objectName)'")
         }
     }
 

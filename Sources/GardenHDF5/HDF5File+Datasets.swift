@@ -16,35 +16,49 @@ extension HDF5File {
     ///     `Int64` and `UInt8` are supported.
     ///   - shape: The dimensions, outermost first; each must be `>= 0`.
     ///   - path: Slash-separated dataset path, e.g. `train/inputs`.
+    ///   - attributes: Set on the dataset as `writeAttributes` would, while it is open (a
+    ///     checkpoint's checksum per tensor: looking the dataset up again cost as much as
+    ///     making it).
     /// - Throws: `HDF5Error.invalidShape`, `.readOnly`, `.notAGroup` (a parent is a dataset) or
     ///   `.notADataset` (the path is a group).
     public func write<Element: HDF5Element>(
-        _ values: [Element], shape: [Int], at path: String
+        _ values: [Element], shape: [Int], at path: String,
+        attributes: [(name: String, value: HDF5AttributeValue)] = []
     ) throws {
         try HDF5Library.withLock {
             let fileID = try openID()
-            let names = try pathComponents(path)
-            let name = try datasetPath(path)
+            let (name, names) = try datasetPath(path)
             try requireWritable(name)
             guard let count = Self.elementCount(shape), count == values.count else {
                 throw HDF5Error.invalidShape(
                     file: self.path, path: name, shape: shape, valueCount: values.count)
             }
             try createGroups(names.dropLast(), in: fileID)
-            switch objectKind(name, in: fileID) {
+            let dataset: hid_t
+            switch try writerObjectKind(name, in: fileID) {
             case nil:
-                break
+                dataset = try createDataset(values, shape: shape, name: name, in: fileID)
             case .group:
                 throw HDF5Error.notADataset(file: self.path, path: name)
             case .other:
                 throw HDF5Error.invalidPath(file: self.path, path: name, reason: "not a dataset")
             case .dataset:
-                if try overwriteInPlace(values, shape: shape, name: name, in: fileID) { return }
-                guard H5Ldelete(fileID, name, garden_h5p_default()) >= 0 else {
-                    throw HDF5Error.library(file: self.path, action: "replace dataset '\(name)'")
+                if let existing = try overwriteInPlace(values, shape: shape, name: name, in: fileID)
+                {
+                    dataset = existing
+                } else {
+                    guard H5Ldelete(fileID, name, garden_h5p_default()) >= 0 else {
+                        throw HDF5Error.library(
+                            file: self.path, action: "replace dataset '\(name)'")
+                    }
+                    knownObjects[name] = nil
+                    dataset = try createDataset(values, shape: shape, name: name, in: fileID)
                 }
             }
-            try createDataset(values, shape: shape, name: name, in: fileID)
+            defer { H5Dclose(dataset) }
+            for (attributeName, value) in attributes {
+                try setAttribute(attributeName, value, on: dataset, objectName: name)
+            }
         }
     }
 
@@ -153,7 +167,7 @@ extension HDF5File {
 
     /// Opens the dataset at `objectPath`, or throws an error that lists the file's datasets.
     func openDataset(_ objectPath: String, in fileID: hid_t) throws -> (hid_t, String) {
-        let name = try datasetPath(objectPath)
+        let name = try datasetPath(objectPath).name
         switch objectKind(name, in: fileID) {
         case .dataset:
             break
@@ -259,23 +273,32 @@ extension HDF5File {
     }
 
     /// Writes `values` into the existing dataset `name` when its dtype and shape already match.
+    /// - Returns: The dataset, open (the caller closes it), or `nil` when it does not match.
     private func overwriteInPlace<Element: HDF5Element>(
         _ values: [Element], shape: [Int], name: String, in fileID: hid_t
-    ) throws -> Bool {
+    ) throws -> hid_t? {
         let dataset = H5Dopen2(fileID, name, garden_h5p_default())
-        guard dataset >= 0 else { return false }
-        defer { H5Dclose(dataset) }
-        guard let layout = try? layout(of: dataset, name: name),
-            layout.dtype == Element.hdf5DType, layout.shape == shape
-        else { return false }
-        try writeValues(values, to: dataset, name: name)
-        return true
+        guard dataset >= 0 else { return nil }
+        do {
+            guard let layout = try? layout(of: dataset, name: name),
+                layout.dtype == Element.hdf5DType, layout.shape == shape
+            else {
+                H5Dclose(dataset)
+                return nil
+            }
+            try writeValues(values, to: dataset, name: name)
+            return dataset
+        } catch {
+            H5Dclose(dataset)
+            throw error
+        }
     }
 
     /// Creates dataset `name` (parents must exist) without timestamps and writes `values`.
+    /// - Returns: The dataset, open (the caller closes it).
     private func createDataset<Element: HDF5Element>(
         _ values: [Element], shape: [Int], name: String, in fileID: hid_t
-    ) throws {
+    ) throws -> hid_t {
         let space =
             shape.isEmpty
             ? H5Screate(H5S_SCALAR)
@@ -284,21 +307,20 @@ extension HDF5File {
             throw HDF5Error.library(file: path, action: "make a dataspace of shape \(shape)")
         }
         defer { H5Sclose(space) }
-        let dcpl = try Self.makePropertyList(garden_h5p_dataset_create(), file: path)
-        defer { H5Pclose(dcpl) }
-        // Object headers store modification times by default, so two identical checkpoints
-        // would differ in bytes; without them the same content gives the same file.
-        guard H5Pset_obj_track_times(dcpl, false) >= 0 else {
-            throw HDF5Error.library(file: path, action: "disable dataset timestamps")
-        }
         let dataset = H5Dcreate2(
-            fileID, name, Element.hdf5DType.fileType, space, garden_h5p_default(), dcpl,
-            garden_h5p_default())
+            fileID, name, Element.hdf5DType.fileType, space, garden_h5p_default(),
+            try untimedCreation(.dataset), garden_h5p_default())
         guard dataset >= 0 else {
             throw HDF5Error.library(file: path, action: "create dataset '\(name)'")
         }
-        defer { H5Dclose(dataset) }
-        try writeValues(values, to: dataset, name: name)
+        knownObjects[name] = .dataset
+        do {
+            try writeValues(values, to: dataset, name: name)
+        } catch {
+            H5Dclose(dataset)
+            throw error
+        }
+        return dataset
     }
 
     private func writeValues<Element: HDF5Element>(

@@ -55,25 +55,30 @@ public struct Checkpoint {
 
     /// Writes the checkpoint atomically: readers see the old file or the whole new one.
     public func write(to url: URL) throws {
+        var attributes: [(name: String, value: HDF5AttributeValue)] = [
+            ("format_version", .int64(Self.formatVersion)), ("step", .int64(Int64(step))),
+            ("seed", .int64(Int64(seed))), ("recipe", .string(recipe)),
+            ("recipe_sha256", .string(recipeSHA256)),
+        ]
+        if let best {
+            attributes += [
+                ("best_metric", .string(best.metric)), ("best_step", .int64(Int64(best.step))),
+                ("best_value", .double(Double(best.value))),
+            ]
+        }
+        if let initSource {
+            attributes += [
+                ("init_checkpoint", .string(initSource.path)),
+                ("init_checkpoint_sha256", .string(initSource.sha256)),
+            ]
+        }
+        if let blas {
+            attributes += [
+                ("blas_core", .string(blas.core)), ("blas_config", .string(blas.config)),
+            ]
+        }
         try HDF5File.atomicallyWrite(to: url) { f in
-            try f.writeAttribute("format_version", Self.formatVersion)
-            try f.writeAttribute("step", Int64(step))
-            try f.writeAttribute("seed", Int64(seed))
-            try f.writeAttribute("recipe", recipe)
-            try f.writeAttribute("recipe_sha256", recipeSHA256)
-            if let best {
-                try f.writeAttribute("best_metric", best.metric)
-                try f.writeAttribute("best_step", Int64(best.step))
-                try f.writeAttribute("best_value", Double(best.value))
-            }
-            if let initSource {
-                try f.writeAttribute("init_checkpoint", initSource.path)
-                try f.writeAttribute("init_checkpoint_sha256", initSource.sha256)
-            }
-            if let blas {
-                try f.writeAttribute("blas_core", blas.core)
-                try f.writeAttribute("blas_config", blas.config)
-            }
+            try f.writeAttributes(attributes)
             for (path, t) in variables { try Self.writeTensor(t, path, f) }
             for (name, t) in optimizerSlots {
                 try Self.writeTensor(t, Self.optimizerGroup + name, f)
@@ -82,11 +87,11 @@ public struct Checkpoint {
     }
 
     static func writeTensor(_ t: Tensor, _ path: String, _ f: HDF5File) throws {
+        let checksum = [(checksumAttribute, HDF5AttributeValue.int64(Int64(checksum(t))))]
         switch t.dtype {
-        case .int32: try f.write(t.int32s, shape: t.shape, at: path)
-        default: try f.write(t.floats, shape: t.shape, at: path)
+        case .int32: try f.write(t.int32s, shape: t.shape, at: path, attributes: checksum)
+        default: try f.write(t.floats, shape: t.shape, at: path, attributes: checksum)
         }
-        try f.writeAttribute(checksumAttribute, Int64(checksum(t)), at: path)
     }
 
     /// Reads a checkpoint, checking it is one of ours and whole: known version, sane

@@ -31,6 +31,42 @@ import Testing
         #expect(try reader.attributeNames(at: "encoder/layer_0") == [])
     }
 
+    /// Attributes set with their dataset (`write(_:shape:at:attributes:)`) or several at once
+    /// (`writeAttributes`) give the bytes that setting each after the fact gives, including on
+    /// a dataset replaced in place and on one replaced by another shape.
+    @Test func attributesSetWithTheirDatasetOrTogetherGiveTheSameFile() throws {
+        let directory = try TemporaryDirectory()
+        let together = directory.file("together.h5"), apart = directory.file("apart.h5")
+        let root: [(name: String, value: HDF5AttributeValue)] = [
+            ("step", .int64(300)), ("recipe", .string("name: mlp\n")), ("loss", .double(0.25)),
+        ]
+        let checksum: [(name: String, value: HDF5AttributeValue)] = [("crc32c", .int64(7))]
+        try HDF5File.atomicallyWrite(to: together) { f in
+            try f.writeAttributes(root)
+            try f.write([1, 2, 3] as [Float], shape: [3], at: "dense/kernel", attributes: checksum)
+            try f.write([4] as [Float], shape: [1], at: "dense/bias", attributes: checksum)
+            try f.write([5, 6, 7] as [Float], shape: [3], at: "dense/kernel", attributes: checksum)
+            try f.write([8, 9] as [Float], shape: [2], at: "dense/bias", attributes: checksum)
+        }
+        try HDF5File.atomicallyWrite(to: apart) { f in
+            for (name, value) in root { try f.writeAttribute(name, value) }
+            for (path, values) in [
+                ("dense/kernel", [1, 2, 3]), ("dense/bias", [4]), ("dense/kernel", [5, 6, 7]),
+                ("dense/bias", [8, 9]),
+            ] as [(String, [Float])] {
+                try f.write(values, shape: [values.count], at: path)
+                try f.writeAttribute("crc32c", Int64(7), at: path)
+            }
+        }
+        #expect(try Data(contentsOf: together) == Data(contentsOf: apart))
+        let reader = try HDF5File.open(at: together)
+        #expect(try reader.readAttribute("recipe") == .string("name: mlp\n"))
+        #expect(try reader.readDoubleAttribute("loss") == 0.25)
+        #expect(try reader.readInt64Attribute("crc32c", at: "dense/bias") == 7)
+        #expect(try reader.readFloat("dense/bias").values == [8, 9])
+        #expect(try reader.attributeNames(at: "dense/kernel") == ["crc32c"])
+    }
+
     @Test func rewritingAnAttributeReplacesItsValueAndType() throws {
         let directory = try TemporaryDirectory()
         let file = try HDF5File.create(at: directory.file("attrs.h5"))

@@ -103,6 +103,32 @@ private func sample<Element>(_ count: Int, _ make: (Int) -> Element) -> [Element
         #expect(try reopened.listDatasets() == ["a/b"])
     }
 
+    /// A handle that opened an existing file knows none of its objects: its writes look each
+    /// up in the file, then go under existing groups, replace datasets and refuse a dataset
+    /// or group in the way, as in a file it made itself.
+    @Test func writesIntoAnOpenedFileFindItsGroupsAndDatasets() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.file("reopened.h5")
+        let file = try HDF5File.create(at: url)
+        try file.write([1] as [Float], shape: [1], at: "a/b/c")
+        try file.write([2] as [Float], shape: [1], at: "d")
+        try file.close()
+        let reopened = try HDF5File.open(at: url, mode: .readWrite)
+        try reopened.write([3] as [Float], shape: [1], at: "a/b/e")
+        try reopened.write([4, 5] as [Float], shape: [2], at: "a/b/c")
+        #expect(throws: HDF5Error.notAGroup(file: url.path, path: "d")) {
+            try reopened.write([6] as [Float], shape: [1], at: "d/f")
+        }
+        #expect(throws: HDF5Error.notADataset(file: url.path, path: "a/b")) {
+            try reopened.write([7] as [Float], shape: [1], at: "a/b")
+        }
+        try reopened.close()
+        let reader = try HDF5File.open(at: url)
+        #expect(try reader.listDatasets() == ["a/b/c", "a/b/e", "d"])
+        #expect(try reader.readFloat("a/b/c").values == [4, 5])
+        #expect(try reader.readFloat("a/b/e").values == [3])
+    }
+
     @Test func arrayConversionsWidenAndNarrowOnlyWhenExact() {
         #expect(HDF5Array.float64(shape: [2], values: [0.5, 2]).floatValues == [0.5, 2])
         #expect(HDF5Array.int32(shape: [1], values: [1]).floatValues == nil)
