@@ -36,8 +36,8 @@ public final class HDF5File: @unchecked Sendable {
     private var fileID: hid_t
 
     /// The groups and datasets this handle made, or found on the way to a dataset it wrote,
-    /// by normalized path (`write` looks each up once: a checkpoint's 18 tensors looked up
-    /// 31 groups 72 times). Only `write` makes or removes links, and keeps this current.
+    /// by normalized path, so `write` looks each up once (a checkpoint's 18 tensors looked
+    /// their 13 groups up 42 times). Only `write` makes or removes links, and keeps this current.
     var knownObjects: [String: ObjectKind] = [:]
 
     /// Whether `knownObjects` holds every object of the file: true for a file this handle
