@@ -90,7 +90,7 @@ public final class HDF5File: @unchecked Sendable {
             // Backing store off, so libhdf5 never writes the disk. The buffer grows to the next
             // multiple of the step past each write (one `realloc` however large the write),
             // and libhdf5 zeroes what it adds: 1 MiB steps zeroed 1 MiB for every 40 KB
-            // checkpoint of the mlp, a tenth of the checkpoint writer's time.
+            // checkpoint of the mlp, 5 % of the checkpoint writer's time.
             if inMemory, H5Pset_fapl_core(fapl, 64 << 10, false) < 0 {
                 throw HDF5Error.library(file: displayPath, action: "build the file in memory")
             }
