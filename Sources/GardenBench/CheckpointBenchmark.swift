@@ -1,5 +1,4 @@
 import Foundation
-import GardenModels
 import GardenRecipes
 import GardenTensor
 import GardenTrain
@@ -25,19 +24,14 @@ enum CheckpointBenchmark {
         _ task: Task, _ recipe: Recipe, _ directory: URL, _ args: BenchArguments
     ) throws {
         let writes = max(try args.int("writes", 50), 1)
-        let data = try task.buildInputs()
-        let model = task.buildModel()
-        let (optimizer, learningRate) = OptimizerFactory.make(recipe)
-        let step = TrainStep(
-            task: task, model: model, optimizer: optimizer, learningRate: learningRate,
-            clipNorm: Double(recipe.train.gradientClipNorm), seed: recipe.seed)
-        _ = try step(1, data.batch(at: 0))
+        let training = try RecipeTraining(task, recipe)
+        _ = try training.step(1, training.data.batch(at: 0))
         let checkpoint = Checkpoint(
             step: 1, seed: recipe.seed, recipe: recipe.resolvedYAML(),
-            variables: task.parameters(of: model).namedParameters().map {
+            variables: task.parameters(of: training.model).namedParameters().map {
                 ($0.path, $0.parameter.value)
             },
-            optimizerSlots: optimizer.slots())
+            optimizerSlots: training.optimizer.slots())
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let url = directory.appendingPathComponent(Checkpoint.fileName(step: 1))
         var wall: [Double] = [], cpu: [Double] = []
@@ -47,16 +41,14 @@ enum CheckpointBenchmark {
             cpu.append(Stopwatch.processCPUSeconds() - cpuStart)
         }
         let bytes = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        var fields: [(String, JSONValue)] = [
-            ("bench", .string("checkpoint")), ("recipe", .string(recipe.name)),
-            ("writes", .int(writes)), ("file_bytes", .int(bytes)),
-            ("median_seconds", .number(Stopwatch.median(wall))),
-            ("median_cpu_seconds", .number(Stopwatch.median(cpu))),
-            ("samples_cpu_seconds", .array(cpu.map { .number($0) })),
-        ]
-        if let bert = model as? BertPretrainer {
-            fields.append(("encoder_config", ExportBenchmark.configJSON(bert.encoder.config)))
-        }
+        let fields: [(String, JSONValue)] =
+            [
+                ("bench", .string("checkpoint")), ("recipe", .string(recipe.name)),
+                ("writes", .int(writes)), ("file_bytes", .int(bytes)),
+                ("median_seconds", .number(Stopwatch.median(wall))),
+                ("median_cpu_seconds", .number(Stopwatch.median(cpu))),
+                ("samples_cpu_seconds", .array(cpu.map { .number($0) })),
+            ] + training.encoderConfigFields
         print(JSONValue.object(fields).text)
     }
 }

@@ -29,13 +29,8 @@ enum StepBenchmark {
     {
         let steps = max(try args.int("steps", 20), 1)
         let warmup = try args.int("warmup", 5)
-        let all = try task.buildInputs()
-        let (data, _) = all.split(heldOut: recipe.data.evalExamples(of: all.count))
-        let model = task.buildModel()
-        let (optimizer, learningRate) = OptimizerFactory.make(recipe)
-        let step = TrainStep(
-            task: task, model: model, optimizer: optimizer, learningRate: learningRate,
-            clipNorm: Double(recipe.train.gradientClipNorm), seed: recipe.seed)
+        let training = try RecipeTraining(task, recipe)
+        let (data, model, step) = (training.data, training.model, training.step)
 
         var batchSeconds: [Double] = [], samples: [Double] = []
         for n in 1...(warmup + steps) {
@@ -72,10 +67,7 @@ enum StepBenchmark {
             ),
             ("parameters", .int(params.map(\.value.count).reduce(0, +))),
         ]
-        // BERT's vocabulary size comes from the data section; the peer reads the built encoder's.
-        if let bert = model as? BertPretrainer {
-            fields.append(("encoder_config", ExportBenchmark.configJSON(bert.encoder.config)))
-        }
+        fields += training.encoderConfigFields
         print(JSONValue.object(fields).text)
     }
 

@@ -33,12 +33,8 @@ tf = common.tensorflow(args.threads)
 import numpy as np  # noqa: E402
 
 import peers  # noqa: E402
-import recipe_yaml  # noqa: E402
 
-cfg = recipe_yaml.load(args.recipe)
-cfg["model"].update(json.loads(args.swift).get("encoder_config", {}))
-model = peers.build(cfg)
-opt = peers.optimizer(cfg)
+cfg, model, opt = peers.recipe_training(args.recipe, json.loads(args.swift))
 opt.build(model.trainable_variables)
 checkpoint = tf.train.Checkpoint(model=model, optimizer=opt)
 os.makedirs(args.out, exist_ok=True)

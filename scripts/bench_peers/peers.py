@@ -16,6 +16,7 @@ Parameter counts equal SwiftGarden's (Tests/Conformance/test_bench_peers.py chec
 
 from __future__ import annotations
 
+import recipe_yaml
 import tensorflow as tf
 import tf_keras
 
@@ -232,6 +233,15 @@ def build(cfg: dict) -> tf_keras.Model:
                "masked_lm_positions": tf.zeros((1, 2), tf.int32)})
         return model
     raise ValueError(f"no tf_keras peer for model.type {kind}")
+
+
+def recipe_training(recipe_path: str, swift: dict) -> tuple[dict, tf_keras.Model, tf_keras.optimizers.Optimizer]:
+    """The resolved recipe at `recipe_path`, its training model and its optimizer, sized as
+    garden-bench's line `swift` says (BERT: its `encoder_config`, whose vocabulary comes from
+    the data)."""
+    cfg = recipe_yaml.load(recipe_path)
+    cfg["model"].update(swift.get("encoder_config", {}))
+    return cfg, build(cfg), optimizer(cfg)
 
 
 def variable_sizes(model: tf_keras.Model) -> tuple[list[int], list[int]]:

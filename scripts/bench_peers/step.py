@@ -30,15 +30,11 @@ tf = common.tensorflow(args.threads)
 import numpy as np  # noqa: E402
 
 import peers  # noqa: E402
-import recipe_yaml  # noqa: E402
 
 baseline_rss = common.peak_rss_mib()
-cfg = recipe_yaml.load(args.recipe)
 swift = json.loads(args.swift)
 shapes = swift["batch_shapes"]
-cfg["model"].update(swift.get("encoder_config", {}))
-model = peers.build(cfg)
-opt = peers.optimizer(cfg)
+cfg, model, opt = peers.recipe_training(args.recipe, swift)
 rng = np.random.default_rng(0)
 xent = tf.keras.losses.sparse_categorical_crossentropy
 
