@@ -1,8 +1,9 @@
 """README.md's "Reproducible examples" section against a fresh run of scripts/examples.
 
 Training is bit-identical for one OpenBLAS kernel at a fixed thread count, but kernels sum in
-different orders (OpenBLAS picks one from the CPU: Haswell on AVX2 Intel, Zen on AMD EPYC,
-SkylakeX on AVX-512 Intel; OPENBLAS_CORETYPE overrides it). So:
+different orders (OpenBLAS picks one from the CPU: Haswell on AVX2 Intel, Zen on AMD EPYC
+without AVX-512, SkylakeX on AVX-512 Intel, Cooperlake with AVX-512 BF16 as on Zen 4;
+OPENBLAS_CORETYPE overrides it). So:
 - when README's table or one in Tests/Conformance/examples/ was generated with the kernel this
   machine runs, the fresh section must equal it exactly;
 - otherwise every number must agree within TOLERANCE (README says which kernel it shows).
