@@ -2,8 +2,9 @@ import GardenModels
 import GardenRecipes
 import GardenTrain
 
-/// What the benchmarks train, built as `garden train` builds it: the recipe's training split
-/// (the held-out examples left out), model and optimizer, and the trainer's `TrainStep`.
+/// What the benchmarks train, built as `garden train` builds it: the recipe's training
+/// examples (`trainAndEvalInputs`: without the held-out split, or all of them when the task
+/// has evaluation inputs of its own), model and optimizer, and the trainer's `TrainStep`.
 struct RecipeTraining<Task: RecipeTask> {
     let data: InMemoryDataset<Task.Batch>
     let model: Task.Model
@@ -11,8 +12,7 @@ struct RecipeTraining<Task: RecipeTask> {
     let step: TrainStep<Task>
 
     init(_ task: Task, _ recipe: Recipe) throws {
-        let all = try task.buildInputs()
-        (data, _) = all.split(heldOut: recipe.data.evalExamples(of: all.count))
+        (data, _) = try task.trainAndEvalInputs()
         model = task.buildModel()
         let (optimizer, learningRate) = OptimizerFactory.make(recipe)
         self.optimizer = optimizer
