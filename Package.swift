@@ -94,8 +94,8 @@ let package = Package(
         .executableTarget(
             name: "GardenBench",
             dependencies: [
-                "COpenBLAS", "GardenExport", "GardenModels", "GardenNN", "GardenRecipes",
-                "GardenTensor", "GardenTrain",
+                "COpenBLAS", "GardenExport", "GardenHDF5", "GardenModels", "GardenNN",
+                "GardenRecipes", "GardenTensor", "GardenTrain",
             ]),
         .target(
             name: "GardenFuzzTargets",

@@ -143,6 +143,17 @@ extension HDF5File {
         }
     }
 
+    /// The file offset of the dataset's values, or nil when they have none (an empty dataset,
+    /// or one not stored contiguously).
+    func dataOffset(of path: String) throws -> Int? {
+        try HDF5Library.withLock {
+            let (dataset, _) = try openDataset(path, in: try openID())
+            defer { H5Dclose(dataset) }
+            // HADDR_UNDEF, all bits set, when libhdf5 allocated no contiguous storage.
+            return Int(exactly: H5Dget_offset(dataset))
+        }
+    }
+
     // MARK: - Helpers (callers hold the lock)
 
     /// A dataset's dtype, shape and element count, as read from the file.

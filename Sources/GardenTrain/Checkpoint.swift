@@ -54,7 +54,17 @@ public struct Checkpoint {
     }
 
     /// Writes the checkpoint atomically: readers see the old file or the whole new one.
-    public func write(to url: URL) throws {
+    /// - Parameters:
+    ///   - url: The file to write; its directory must exist.
+    ///   - template: Kept from one checkpoint of a run to the next, it builds the file's bytes
+    ///     without libhdf5 once it knows the layout (the same bytes; `HDF5ImageTemplate`).
+    /// - Throws: `HDF5Error` naming `url`; the file is then unchanged.
+    public func write(to url: URL, reusing template: HDF5ImageTemplate? = nil) throws {
+        try HDF5File.atomicallyWrite(content, to: url, reusing: template)
+    }
+
+    /// The file's attributes and datasets, in the order they are written.
+    var content: HDF5FileContent {
         var attributes: [(name: String, value: HDF5AttributeValue)] = [
             ("format_version", .int64(Self.formatVersion)), ("step", .int64(Int64(step))),
             ("seed", .int64(Int64(seed))), ("recipe", .string(recipe)),
@@ -77,21 +87,19 @@ public struct Checkpoint {
                 ("blas_core", .string(blas.core)), ("blas_config", .string(blas.config)),
             ]
         }
-        try HDF5File.atomicallyWrite(to: url) { f in
-            try f.writeAttributes(attributes)
-            for (path, t) in variables { try Self.writeTensor(t, path, f) }
-            for (name, t) in optimizerSlots {
-                try Self.writeTensor(t, Self.optimizerGroup + name, f)
-            }
-        }
-    }
-
-    static func writeTensor(_ t: Tensor, _ path: String, _ f: HDF5File) throws {
-        let checksum = [(checksumAttribute, HDF5AttributeValue.int64(Int64(checksum(t))))]
-        switch t.dtype {
-        case .int32: try f.write(t.int32s, shape: t.shape, at: path, attributes: checksum)
-        default: try f.write(t.floats, shape: t.shape, at: path, attributes: checksum)
-        }
+        let tensors =
+            variables.map { ($0.path, $0.value) }
+            + optimizerSlots.map { (Self.optimizerGroup + $0.name, $0.value) }
+        return HDF5FileContent(
+            attributes: attributes,
+            datasets: tensors.map { path, t in
+                HDF5FileContent.Dataset(
+                    path: path,
+                    values: t.dtype == .int32
+                        ? .int32(shape: t.shape, values: t.int32s)
+                        : .float32(shape: t.shape, values: t.floats),
+                    attributes: [(Self.checksumAttribute, .int64(Int64(Self.checksum(t))))])
+            })
     }
 
     /// Reads a checkpoint, checking it is one of ours and whole: known version, sane

@@ -29,6 +29,27 @@ import Testing
         #expect(back.optimizerSlots.map(\.name) == ["v/m"])
     }
 
+    /// A run keeps one template for its checkpoints; each file must be the bytes libhdf5
+    /// builds for it, read back whole, checksums and all.
+    @Test func aRunsTemplateWritesTheBytesLibhdf5Builds() throws {
+        let dir = try TemporaryDirectory()
+        let template = HDF5ImageTemplate()
+        for step in [100, 200, 300] {
+            var checkpoint = sample(step: step)
+            checkpoint.variables[1].value = Tensor(Float(step) / 3)
+            checkpoint.best = BestEvaluation(metric: "loss", step: step / 2, value: 1 / Float(step))
+            let plain = dir.url.appendingPathComponent("plain-\(step).h5")
+            let templated = dir.url.appendingPathComponent(Checkpoint.fileName(step: step))
+            try checkpoint.write(to: plain)
+            try checkpoint.write(to: templated, reusing: template)
+            #expect(try Data(contentsOf: templated) == Data(contentsOf: plain))
+            let back = try Checkpoint.read(from: templated)
+            #expect(back.step == step && back.best?.step == step / 2)
+            #expect(back.variables[1].value.floats == [Float(step) / 3])
+        }
+        #expect(template.patchedImages == 2)
+    }
+
     @Test func latestPicksTheHighestStepAndIgnoresTemporaryFiles() throws {
         let dir = try TemporaryDirectory()
         for s in [5, 100, 20] {

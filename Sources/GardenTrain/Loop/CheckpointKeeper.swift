@@ -1,4 +1,5 @@
 import Foundation
+import GardenHDF5
 import GardenNN
 
 /// The checkpoints of a run in `<model-dir>/checkpoints`: resuming from the latest, writing
@@ -19,6 +20,9 @@ struct CheckpointKeeper {
     /// The checkpoint the run was initialised from, if any.
     var initSource: CheckpointSource? = nil
     let writer = CheckpointWriter()
+    /// The layout of the run's checkpoints, learnt from the first: the later ones' bytes are
+    /// patched rather than built by libhdf5. Used on the writer's thread only.
+    let template = HDF5ImageTemplate()
 
     /// The latest checkpoint on disk, once the write in flight has finished.
     func latest() throws -> URL? {
@@ -57,13 +61,13 @@ struct CheckpointKeeper {
             variables: named.map { ($0.path, $0.parameter.value) },
             optimizerSlots: optimizer.slots(), best: best)
         checkpoint.initSource = initSource
-        let (directory, keepLast) = (self.directory, self.keepLast)
+        let (directory, keepLast, template) = (self.directory, self.keepLast, self.template)
         let tensors = checkpoint.variables.map(\.value) + checkpoint.optimizerSlots.map(\.value)
         let bytes = tensors.reduce(0) { $0 + 4 * $1.count }
         try writer.submit(bytes: bytes) {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true)
-            try checkpoint.write(to: url)
+            try checkpoint.write(to: url, reusing: template)
             try CheckpointRetention.prune(directory, keepLast: keepLast, bestStep: best?.step)
         }
         return url
