@@ -40,12 +40,12 @@ extension HDF5File {
         let target = try AtomicTarget(url)
         let image =
             try template?.image(of: content) { try inMemoryImage(of: $0, target) }
-            ?? inMemoryImage(of: content, target).image
+            ?? buildInMemory(target) { try $0.write(content) }.1
         try target.replace(with: image)
     }
 
     /// The bytes libhdf5 builds for `content`, and the file offset of each dataset's values
-    /// (nil for an empty dataset, which has none).
+    /// (nil for an empty dataset, which has none), which a template learns from.
     static func inMemoryImage(of content: HDF5FileContent, _ target: AtomicTarget) throws -> (
         image: [UInt8], dataOffsets: [Int?]
     ) {

@@ -23,9 +23,9 @@ public final class HDF5ImageTemplate {
     /// How many images came from the template rather than from libhdf5.
     public private(set) var patchedImages = 0
 
-    private var layout: Layout?
-    /// The way to patch `layout`'s files, nil when libhdf5 builds them.
-    private var patch: Patch?
+    /// The last layout seen, and how to patch its files (nil: libhdf5 builds them, because the
+    /// file is over `byteLimit` or patching could not reproduce it; not tried again).
+    private var known: (layout: Layout, patch: Patch?)?
 
     public init(byteLimit: Int = 16 << 20) { self.byteLimit = byteLimit }
 
@@ -36,22 +36,21 @@ public final class HDF5ImageTemplate {
     ///   - build: The file's bytes as libhdf5 builds them, and each dataset's values' offset
     ///     (nil when it has none).
     /// - Returns: The file's bytes.
-    /// - Throws: What `build` throws.
+    /// - Throws: What `build` throws for `content` (a probe that fails only leaves the layout
+    ///   to libhdf5).
     func image(
         of content: HDF5FileContent,
         build: (HDF5FileContent) throws -> (image: [UInt8], dataOffsets: [Int?])
     ) throws -> [UInt8] {
         let layout = Layout(content)
-        if layout == self.layout, let patch {
+        if let known, known.layout == layout {
+            guard let patch = known.patch else { return try build(content).image }
             patchedImages += 1
             return patch.image(of: content)
         }
         let (image, offsets) = try build(content)
-        self.layout = layout
-        patch = nil
-        if image.count <= byteLimit {
-            patch = try Self.learn(content, image, offsets, build)
-        }
+        let patch = image.count <= byteLimit ? try? Self.learn(content, image, offsets, build) : nil
+        known = (layout, patch)
         return image
     }
 

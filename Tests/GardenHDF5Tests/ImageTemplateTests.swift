@@ -91,6 +91,29 @@ import Testing
         #expect(template.patchedImages == 0)
     }
 
+    /// A layout is probed once: one it cannot reproduce costs one libhdf5 build per file
+    /// afterwards, not a probe each time.
+    @Test func aLayoutIsProbedOnce() throws {
+        let directory = try TemporaryDirectory()
+        let target = try HDF5File.AtomicTarget(directory.file("counted.h5"))
+        var builds = 0
+        func build(_ content: HDF5FileContent) throws -> (image: [UInt8], dataOffsets: [Int?]) {
+            builds += 1
+            return try HDF5File.inMemoryImage(of: content, target)
+        }
+        let reproducible = HDF5ImageTemplate()
+        for step in 1...3 { _ = try reproducible.image(of: Self.content(step: step), build: build) }
+        #expect(builds == 2 && reproducible.patchedImages == 2)
+        builds = 0
+        let unreproducible = HDF5ImageTemplate()
+        for step in 1...3 {
+            var content = Self.content(step: step)
+            content.attributes.append(("step", .int64(Int64(step + 100))))
+            _ = try unreproducible.image(of: content, build: build)
+        }
+        #expect(builds == 4 && unreproducible.patchedImages == 0)
+    }
+
     @Test func filesAboveTheByteLimitAreAlwaysBuiltByLibhdf5() throws {
         let directory = try TemporaryDirectory()
         let template = HDF5ImageTemplate(byteLimit: 1024)
