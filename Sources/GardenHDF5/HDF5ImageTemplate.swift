@@ -91,12 +91,23 @@ public final class HDF5ImageTemplate {
             guard offset >= 0, byteCount <= image.count - offset else { return nil }
             dataRanges.append(offset..<offset + byteCount)
         }
-        guard
-            let numberOffsets = Sentinel.find(
-                count, in: built.image, outside: dataRanges.compactMap { $0 })
-        else { return nil }
-        let patch = Patch(base: built.image, dataRanges: dataRanges, numberOffsets: numberOffsets)
+        let metadata = Self.ranges(of: image.count, outside: dataRanges.compactMap { $0 })
+        guard let numberOffsets = Sentinel.find(count, in: built.image, within: metadata) else {
+            return nil
+        }
+        let patch = Patch(
+            base: built.image, metadata: metadata, dataRanges: dataRanges,
+            numberOffsets: numberOffsets)
         return patch.image(of: content) == image ? patch : nil
+    }
+
+    /// The parts of `0..<count` outside `excluded` (which lie within it), in order.
+    static func ranges(of count: Int, outside excluded: [Range<Int>]) -> [Range<Int>] {
+        var start = 0
+        return excluded.sorted { $0.lowerBound < $1.lowerBound }.map { range -> Range<Int> in
+            defer { start = max(start, range.upperBound) }
+            return start..<max(start, range.lowerBound)
+        } + [start..<count]
     }
 
     /// What a layout is: everything but the dataset values and the numeric attributes' values.
@@ -134,17 +145,27 @@ public final class HDF5ImageTemplate {
         }
     }
 
-    /// A layout's bytes with the values cut out: where each dataset's values and each numeric
+    /// A layout's bytes with the values cut out: the bytes around the datasets' values
+    /// (`metadata`, taken from `base`), and where each dataset's values and each numeric
     /// attribute (in content order: the root's, then each dataset's) go.
     struct Patch {
         var base: [UInt8]
+        var metadata: [Range<Int>]
         var dataRanges: [Range<Int>?]
         var numberOffsets: [Int]
 
-        /// `base` with `content`'s values in place (`content` has the template's layout).
+        /// `base` with `content`'s values in place (`content` has the template's layout). Only
+        /// `metadata` is copied from `base`: the values cover the rest, and copying the whole
+        /// file first wrote the values' bytes twice (2.4 MB of the 784-256-10 MLP's 2.5 MB).
         func image(of content: HDF5FileContent) -> [UInt8] {
-            var image = base
-            image.withUnsafeMutableBytes { bytes in
+            [UInt8](unsafeUninitializedCapacity: base.count) { buffer, initialized in
+                let bytes = UnsafeMutableRawBufferPointer(buffer)
+                base.withUnsafeBytes { base in
+                    for range in metadata where !range.isEmpty {
+                        UnsafeMutableRawBufferPointer(rebasing: bytes[range]).copyMemory(
+                            from: UnsafeRawBufferPointer(rebasing: base[range]))
+                    }
+                }
                 // The layout matched, so there is one offset per numeric attribute.
                 var next = 0
                 func place(_ attributes: [(name: String, value: HDF5AttributeValue)]) {
@@ -170,8 +191,8 @@ public final class HDF5ImageTemplate {
                             from: values)
                     }
                 }
+                initialized = base.count
             }
-            return image
         }
     }
 
@@ -184,17 +205,10 @@ public final class HDF5ImageTemplate {
 
         static func pattern(_ index: Int) -> UInt64 { marker | UInt64(index) << 16 }
 
-        /// The offset of each of the `count` sentinels in `image`, searched outside `excluded`
-        /// (the dataset values); nil unless each is found exactly once.
-        static func find(_ count: Int, in image: [UInt8], outside excluded: [Range<Int>]) -> [Int]?
-        {
+        /// The offset of each of the `count` sentinels in `image`, searched `within` the given
+        /// ranges (those outside the dataset values); nil unless each is found exactly once.
+        static func find(_ count: Int, in image: [UInt8], within gaps: [Range<Int>]) -> [Int]? {
             var offsets = [Int?](repeating: nil, count: count)
-            var start = 0
-            let gaps =
-                excluded.sorted { $0.lowerBound < $1.lowerBound }.map { range -> Range<Int> in
-                    defer { start = max(start, range.upperBound) }
-                    return start..<max(start, range.lowerBound)
-                } + [start..<image.count]
             for gap in gaps where gap.count >= 8 {
                 for offset in gap.lowerBound...(gap.upperBound - 8)
                 where image[offset] == 0x3C && image[offset + 1] == 0x5A

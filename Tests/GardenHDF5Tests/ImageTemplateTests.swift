@@ -128,10 +128,15 @@ import Testing
             [UInt8]($0)
         }
         let once = [0, 0] + sentinel + [0]
-        #expect(HDF5ImageTemplate.Sentinel.find(1, in: once, outside: []) == [2])
-        #expect(HDF5ImageTemplate.Sentinel.find(1, in: once, outside: [1..<5]) == nil)
-        #expect(HDF5ImageTemplate.Sentinel.find(1, in: once + sentinel, outside: []) == nil)
-        #expect(HDF5ImageTemplate.Sentinel.find(1, in: once + sentinel, outside: [11..<19]) == [2])
-        #expect(HDF5ImageTemplate.Sentinel.find(2, in: once, outside: []) == nil)
+        func find(_ count: Int, in image: [UInt8], outside values: [Range<Int>]) -> [Int]? {
+            HDF5ImageTemplate.Sentinel.find(
+                count, in: image,
+                within: HDF5ImageTemplate.ranges(of: image.count, outside: values))
+        }
+        #expect(find(1, in: once, outside: []) == [2])
+        #expect(find(1, in: once, outside: [1..<5]) == nil)
+        #expect(find(1, in: once + sentinel, outside: []) == nil)
+        #expect(find(1, in: once + sentinel, outside: [11..<19]) == [2])
+        #expect(find(2, in: once, outside: []) == nil)
     }
 }
