@@ -16,6 +16,12 @@ public struct BestEvaluation: Equatable, Sendable {
 
     /// Whether `value` improves on `self` (a tie keeps the earlier step).
     public func isImproved(by value: Float) -> Bool {
-        Self.lowerIsBetter(metric) ? value < self.value : value > self.value
+        isImproved(by: value, lowerIsBetter: Self.lowerIsBetter(metric))
+    }
+
+    /// `isImproved(by:)` with the metric's direction decided once by the caller: the name
+    /// search goes through Foundation, a fifth of each of the mlp's evaluations (perf).
+    func isImproved(by value: Float, lowerIsBetter: Bool) -> Bool {
+        lowerIsBetter ? value < self.value : value > self.value
     }
 }

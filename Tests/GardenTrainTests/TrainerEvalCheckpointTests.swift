@@ -31,6 +31,23 @@ import Testing
         #expect(evalRows != Array(0..<10))  // a seeded choice, not the first rows
     }
 
+    /// Names with `loss` or `error` anywhere are minimized, the rest maximized; a tie keeps
+    /// the earlier evaluation.
+    @Test func theBestMetricsDirectionFollowsItsName() {
+        for name in ["loss", "masked_lm_loss", "mean_squared_error", "eval/loss"] {
+            #expect(
+                BestEvaluation(metric: name, step: 1, value: 0.5).isImproved(by: 0.4), "\(name)")
+            #expect(!BestEvaluation(metric: name, step: 1, value: 0.5).isImproved(by: 0.6))
+        }
+        for name in ["accuracy", "class_f1", "lo_ss", "precision"] {
+            #expect(
+                BestEvaluation(metric: name, step: 1, value: 0.5).isImproved(by: 0.6), "\(name)")
+            #expect(!BestEvaluation(metric: name, step: 1, value: 0.5).isImproved(by: 0.4))
+        }
+        #expect(!BestEvaluation(metric: "loss", step: 1, value: 0.5).isImproved(by: 0.5))
+        #expect(!BestEvaluation(metric: "accuracy", step: 1, value: 0.5).isImproved(by: 0.5))
+    }
+
     @Test func evaluatesKeepsLastCheckpointsAndTheBestAndRecordsIt() throws {
         let dir = try TemporaryDirectory()
         let summary = try makeTrainer(dir: dir.url, steps: 22).run()

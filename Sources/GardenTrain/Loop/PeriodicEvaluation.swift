@@ -14,6 +14,8 @@ final class PeriodicEvaluation<Task: TrainingTask> {
     let lastStep: Int
     /// The metric that picks the best evaluation (`loss`, `accuracy`, ...).
     let metric: String
+    /// `BestEvaluation.lowerIsBetter(metric)`, decided once.
+    let lowerIsBetter: Bool
     let seed: Int
 
     init(
@@ -22,6 +24,7 @@ final class PeriodicEvaluation<Task: TrainingTask> {
     ) {
         self.task = task; self.model = model; batches = data.sequentialBatches()
         self.every = every; self.lastStep = lastStep; self.metric = metric; self.seed = seed
+        lowerIsBetter = BestEvaluation.lowerIsBetter(metric)
     }
 
     func isDue(_ step: Int) -> Bool { step == lastStep || (every > 0 && step % every == 0) }
@@ -30,7 +33,9 @@ final class PeriodicEvaluation<Task: TrainingTask> {
     func evaluate(at step: Int, best: BestEvaluation?) -> EvaluationResult {
         let values = Evaluator.evaluate(task, model, on: batches, seed: seed, step: step)
         var result = EvaluationResult(step: step, values: values, best: best, isNewBest: false)
-        if let v = values[metric], v.isFinite, best.map({ $0.isImproved(by: v) }) ?? true {
+        if let v = values[metric], v.isFinite,
+            best.map({ $0.isImproved(by: v, lowerIsBetter: lowerIsBetter) }) ?? true
+        {
             result.best = BestEvaluation(metric: metric, step: step, value: v)
             result.isNewBest = true
         }
