@@ -51,19 +51,32 @@ public struct InMemoryDataset<Batch: ExampleBatch> {
         let perEpoch = max(count / batchSize, 1)
         let epoch = step / perEpoch, position = (step % perEpoch) * batchSize
         let order = lastOrder.order(epoch: epoch) { self.order(epoch: $0) }
-        return rows(Array(order[position..<position + batchSize]))
+        // The batch's rows read in place from the epoch's order and each column's shape
+        // edited, not built: two allocations a step less, the mlp's batch ~10 % faster.
+        return order.withUnsafeBufferPointer {
+            rows(UnsafeBufferPointer(rebasing: $0[position..<position + batchSize]))
+        }
     }
 
     /// The examples at `rows`, in that order, as one batch.
     public func rows(_ rows: [Int]) -> Batch {
+        rows.withUnsafeBufferPointer { self.rows($0) }
+    }
+
+    private func rows(_ rows: UnsafeBufferPointer<Int>) -> Batch {
         Batch(columns: examples.columns.map { gatherRows($0, rows) })
     }
 }
 
 /// Rows of `t` (along the first axis) in the given order.
 public func gatherRows(_ t: Tensor, _ rows: [Int]) -> Tensor {
-    let width = t.shape.dropFirst().reduce(1, *)
-    let shape = [rows.count] + t.shape.dropFirst()
+    rows.withUnsafeBufferPointer { gatherRows(t, $0) }
+}
+
+private func gatherRows(_ t: Tensor, _ rows: UnsafeBufferPointer<Int>) -> Tensor {
+    var shape = t.shape
+    let width = shape.dropFirst().reduce(1, *)
+    shape[0] = rows.count
     switch t.dtype {
     case .float32:
         let values = [Float](unsafeUninitializedCapacity: rows.count * width) { out, count in
@@ -86,7 +99,7 @@ public func gatherRows(_ t: Tensor, _ rows: [Int]) -> Tensor {
 /// step when one thread appended row by row). Bytes, not a generic element: the generic copy
 /// went through the element type's value witnesses, a fifth of the mlp's 1.6 µs batch.
 private func copyRows(
-    _ source: UnsafeRawBufferPointer, _ rows: [Int], width: Int,
+    _ source: UnsafeRawBufferPointer, _ rows: UnsafeBufferPointer<Int>, width: Int,
     to out: UnsafeMutableRawBufferPointer
 ) {
     guard let from = source.baseAddress, let to = out.baseAddress else { return }
