@@ -29,13 +29,18 @@ final class PeriodicEvaluation<Task: TrainingTask> {
 
     func isDue(_ step: Int) -> Bool { step == lastStep || (every > 0 && step % every == 0) }
 
+    /// Whether `value` of `metric` improves on `best`, in the direction of `best`'s own metric
+    /// (a resumed run's best may name another).
+    private func isImprovement(_ value: Float, on best: BestEvaluation) -> Bool {
+        best.metric == metric
+            ? best.isImproved(by: value, lowerIsBetter: lowerIsBetter) : best.isImproved(by: value)
+    }
+
     /// Evaluates the model as trained to `step`; `best` is the best evaluation before it.
     func evaluate(at step: Int, best: BestEvaluation?) -> EvaluationResult {
         let values = Evaluator.evaluate(task, model, on: batches, seed: seed, step: step)
         var result = EvaluationResult(step: step, values: values, best: best, isNewBest: false)
-        if let v = values[metric], v.isFinite,
-            best.map({ $0.isImproved(by: v, lowerIsBetter: lowerIsBetter) }) ?? true
-        {
+        if let v = values[metric], v.isFinite, best.map({ isImprovement(v, on: $0) }) ?? true {
             result.best = BestEvaluation(metric: metric, step: step, value: v)
             result.isNewBest = true
         }
