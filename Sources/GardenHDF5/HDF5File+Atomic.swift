@@ -38,9 +38,12 @@ extension HDF5File {
         _ content: HDF5FileContent, to url: URL, reusing template: HDF5ImageTemplate? = nil
     ) throws {
         let target = try AtomicTarget(url)
+        func build(_ content: HDF5FileContent) throws -> [UInt8] {
+            try buildInMemory(target) { try $0.write(content) }.1
+        }
         let image =
-            try template?.image(of: content) { try inMemoryImage(of: $0, target) }
-            ?? buildInMemory(target) { try $0.write(content) }.1
+            try template?.image(of: content, build: build) { try inMemoryImage(of: $0, target) }
+            ?? build(content)
         try target.replace(with: image)
     }
 

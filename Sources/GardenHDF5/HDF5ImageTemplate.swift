@@ -30,26 +30,29 @@ public final class HDF5ImageTemplate {
     public init(byteLimit: Int = 16 << 20) { self.byteLimit = byteLimit }
 
     /// The bytes of `content`: patched from the template when it knows the layout, otherwise
-    /// built by `build` (libhdf5), after which the template learns the layout.
+    /// built by libhdf5, after which the template learns the layout.
     /// - Parameters:
     ///   - content: The file to build.
-    ///   - build: The file's bytes as libhdf5 builds them, and each dataset's values' offset
-    ///     (nil when it has none).
+    ///   - build: The file's bytes as libhdf5 builds them, for a layout left to libhdf5.
+    ///   - buildLocatingValues: The same bytes and each dataset's values' offset (nil when it
+    ///     has none), for a layout to learn: the offsets cost a lookup per dataset.
     /// - Returns: The file's bytes.
-    /// - Throws: What `build` throws for `content` (a probe that fails only leaves the layout
-    ///   to libhdf5).
+    /// - Throws: What the builds throw for `content` (a probe that fails only leaves the
+    ///   layout to libhdf5).
     func image(
-        of content: HDF5FileContent,
-        build: (HDF5FileContent) throws -> (image: [UInt8], dataOffsets: [Int?])
+        of content: HDF5FileContent, build: (HDF5FileContent) throws -> [UInt8],
+        buildLocatingValues: (HDF5FileContent) throws -> (image: [UInt8], dataOffsets: [Int?])
     ) throws -> [UInt8] {
         let layout = Layout(content)
         if let known, known.layout == layout {
-            guard let patch = known.patch else { return try build(content).image }
+            guard let patch = known.patch else { return try build(content) }
             patchedImages += 1
             return patch.image(of: content)
         }
-        let (image, offsets) = try build(content)
-        let patch = image.count <= byteLimit ? try? Self.learn(content, image, offsets, build) : nil
+        let (image, offsets) = try buildLocatingValues(content)
+        let patch =
+            image.count <= byteLimit
+            ? try? Self.learn(content, image, offsets, buildLocatingValues) : nil
         known = (layout, patch)
         return image
     }
