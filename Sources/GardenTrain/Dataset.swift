@@ -24,6 +24,7 @@ public struct InMemoryDataset<Batch: ExampleBatch> {
     ///   - seed: Keys the order of every epoch.
     public init(_ examples: Batch, batchSize: Int, seed: UInt64) {
         let n = examples.rows
+        precondition(n > 0, "dataset: no examples (each task refuses such data with its error)")
         for t in examples.columns {
             precondition(
                 t.shape.first == n,

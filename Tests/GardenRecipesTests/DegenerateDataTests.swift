@@ -63,4 +63,22 @@ struct DegenerateDataTests {
                 == "\(vocab.path): the vocabulary holds only the special tokens ([PAD], [UNK], [CLS], [SEP], [MASK]), expected at least one word piece besides them"
         )
     }
+
+    /// A corpus of lines that tokenize to nothing made no examples, and training divided by
+    /// a batch size of 0 (found by hand, a lone combining accent).
+    @Test func aCorpusWithoutTokensIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let corpus = directory.url.appendingPathComponent("corpus.txt")
+        try Data("\u{301}\n \t\u{7}\n\u{300}\u{301} \u{0}\n".utf8).write(to: corpus)
+        let recipe = try RecipeLoader.load(
+            yaml: "", sourceName: "r.yaml",
+            overrides: [
+                "model.type=bert_pretrainer", "data.source=text", "data.path=\(corpus.path)",
+                "data.vocab_size=64", "data.num_examples=16", "data.batch_size=4",
+            ])
+        #expect(
+            message { try exampleCount(recipe) }
+                == "\(corpus.path): the text corpus has no tokens once BERT's basic tokenizer drops spaces, control characters and accents; expected words (data.path)"
+        )
+    }
 }

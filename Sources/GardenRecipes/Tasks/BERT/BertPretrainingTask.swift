@@ -37,6 +37,15 @@ public struct BertPretrainingTask: RecipeTask {
         let tokenizer = WordPieceTokenizer(
             vocabulary: vocab, doLowerCase: BertFamily.doLowerCase)
         let ids = corpus.map { $0.map(tokenizer.ids) }
+        // A corpus whose every line tokenizes to nothing (spaces, control characters and
+        // accents only) would make no examples, and a data set of no rows no batch.
+        if !ids.contains(where: { $0.contains { !$0.isEmpty } }) {
+            throw DataError.unusable(
+                file: recipe.data.path ?? "data.path",
+                reason:
+                    "the text corpus has no tokens once BERT's basic tokenizer drops spaces, control characters and accents; expected words (data.path)"
+            )
+        }
         let seed = UInt64(truncatingIfNeeded: recipe.seed)
         let maker = PretrainingData(
             seqLength: recipe.data.seqLength,
