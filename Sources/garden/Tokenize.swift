@@ -21,7 +21,12 @@ struct Tokenize: ParsableCommand {
         try runCommand {
             let vocabulary = try Vocabulary.read(URL(fileURLWithPath: vocab))
             let tokenizer = WordPieceTokenizer(vocabulary: vocabulary, doLowerCase: !cased)
-            guard let data = FileManager.default.contents(atPath: input) else {
+            let data: Data
+            do {
+                data = try TextFile.contents(of: input, limit: TextFile.dataLimit)
+            } catch TextFile.Failure.tooLarge(let limit) {
+                throw ValidationError("\(input): the file is larger than \(limit) bytes (--input)")
+            } catch {
                 throw ValidationError("\(input): cannot read the file (--input)")
             }
             let (lines, invalidLine) = TextLines.split(data)

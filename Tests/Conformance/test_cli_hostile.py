@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import h5io
-from conftest import REPO_ROOT, garden, garden_bin
+from conftest import REPO_ROOT, garden, garden_bin, set_args
 
 # Bounded time: a damaged file is refused in well under this, never read for minutes.
 QUICK = 60
@@ -169,6 +169,29 @@ def test_training_data_that_crashes_libhdf5(tmp_path):
                   "--set", "data.source=hdf5", "--set", f"data.path={LIBHDF5_CRASHER}",
                   "--set", "data.inputs=x", "--set", "data.labels=y", check=False, timeout=QUICK)
     assert one_line_error(proc) == crashed_libhdf5(LIBHDF5_CRASHER)
+    assert not model_dir.exists()
+
+
+TOPICS = REPO_ROOT / "Recipes" / "data"
+
+
+@pytest.mark.parametrize("key,recipe,extra,needle", [
+    ("data.vocab", "bert_classifier.yaml",
+     ("train.init_checkpoint=null", f"data.path={TOPICS / 'topics_train.csv'}",
+      f"data.eval_path={TOPICS / 'topics_eval.csv'}"),
+     "the limit for a vocab.txt"),
+    ("data.path", "bert_classifier.yaml", ("train.init_checkpoint=null",),
+     "the limit for a table"),
+    ("data.path", "bert_tiny.yaml", ("data.source=text",), "the limit for a text corpus"),
+])
+def test_text_data_that_never_ends(tmp_path, key, recipe, extra, needle):
+    """/dev/zero as a vocab.txt, a table or a corpus: refused at the limit, not read forever."""
+    model_dir = tmp_path / "model"
+    started = time.monotonic()
+    proc = garden("train", REPO_ROOT / "Recipes" / recipe, "--model-dir", model_dir,
+                  *set_args([*extra, f"{key}=/dev/zero"]), check=False, timeout=QUICK)
+    assert one_line_error(proc, "/dev/zero: the file is larger than", needle)
+    assert time.monotonic() - started < QUICK
     assert not model_dir.exists()
 
 

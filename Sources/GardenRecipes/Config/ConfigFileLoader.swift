@@ -1,4 +1,5 @@
 import Foundation
+import GardenTrain
 
 /// Reads YAML files and expands their `include:` lists into one merged tree.
 ///
@@ -73,27 +74,18 @@ public struct ConfigFileLoader {
         return tree
     }
 
-    /// The bytes of a file of at most `YAMLBudget.maxFileBytes`, read without trusting its
-    /// size (a device or a growing file cannot make the read unbounded).
+    /// The bytes of a file of at most `YAMLBudget.maxFileBytes` (`TextFile`: a device or a
+    /// growing file cannot make the read unbounded).
     private func read(_ url: URL, name: String) throws -> Data {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw RecipeError.unreadableFile(path: name, reason: "permission denied")
-        }
-        defer { try? handle.close() }
-        let data: Data
         do {
-            data = try handle.read(upToCount: YAMLBudget.maxFileBytes + 1) ?? Data()
-        } catch {
-            throw RecipeError.unreadableFile(path: name, reason: error.localizedDescription)
-        }
-        guard data.count <= YAMLBudget.maxFileBytes else {
+            return try TextFile.contents(of: url.path, limit: YAMLBudget.maxFileBytes)
+        } catch TextFile.Failure.tooLarge(let limit) {
             throw RecipeError.limitExceeded(
                 location: ConfigLocation(.file(name)),
-                reason:
-                    "the file is larger than \(YAMLBudget.maxFileBytes) bytes, the limit for a recipe"
-            )
+                reason: "the file is larger than \(limit) bytes, the limit for a recipe")
+        } catch TextFile.Failure.unreadable(let reason) {
+            throw RecipeError.unreadableFile(path: name, reason: reason)
         }
-        return data
     }
 
     private func expand(

@@ -16,10 +16,6 @@ public struct CSVTable: Equatable, Sendable {
     /// The records after the header: their fields, and the line each starts on (1-based).
     public let rows: [(line: Int, fields: [String])]
 
-    /// The largest file read (the whole file is held in memory while it is parsed, and its
-    /// fields as strings): 256 MiB, far more labelled text than a CPU fine-tuning run reads.
-    public static let maxBytes = 1 << 28
-
     /// The field separator.
     public enum Format: Sendable, Equatable {
         case csv, tsv
@@ -35,17 +31,19 @@ public struct CSVTable: Equatable, Sendable {
             && a.rows.map(\.fields) == b.rows.map(\.fields)
     }
 
-    /// Reads the file at `url` (`Format(path:)` picks the separator).
+    /// Reads the file at `url` (`Format(path:)` picks the separator), of at most
+    /// `TextFile.dataLimit` bytes.
     public static func read(_ url: URL) throws -> CSVTable {
         let path = url.path
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if size > maxBytes {
+        let data: Data
+        do {
+            data = try TextFile.contents(of: path, limit: TextFile.dataLimit)
+        } catch TextFile.Failure.tooLarge(let limit) {
             throw CSVError(
                 file: path, line: nil,
-                problem: "the file has \(size) bytes, expected at most \(maxBytes)")
-        }
-        guard let data = try? Data(contentsOf: url) else {
-            throw CSVError(file: path, line: nil, problem: "cannot read the file")
+                problem: "the file is larger than \(limit) bytes, the limit for a table")
+        } catch TextFile.Failure.unreadable(let reason) {
+            throw CSVError(file: path, line: nil, problem: "cannot read the file (\(reason))")
         }
         return try parse(data, format: Format(path: path), file: path)
     }

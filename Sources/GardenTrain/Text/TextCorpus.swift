@@ -4,9 +4,17 @@ import Foundation
 /// a paragraph splits into sentences after `.`, `!` or `?` followed by whitespace.
 public enum TextCorpus {
     /// The paragraphs of the file at `url`, each a list of sentences.
+    /// At most `TextFile.dataLimit` bytes.
     public static func read(_ url: URL) throws -> [[String]] {
-        guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8)
-        else {
+        let data: Data
+        do {
+            data = try TextFile.contents(of: url.path, limit: TextFile.dataLimit)
+        } catch TextFile.Failure.tooLarge(let limit) {
+            throw TextCorpusError.tooLarge(path: url.path, limit: limit)
+        } catch {
+            throw TextCorpusError.unreadable(path: url.path)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
             throw TextCorpusError.unreadable(path: url.path)
         }
         let paragraphs = text.split(whereSeparator: \.isNewline).map(String.init).map(sentences)
@@ -37,6 +45,7 @@ public enum TextCorpus {
 public enum TextCorpusError: Error, LocalizedError, Equatable {
     case unreadable(path: String)
     case empty(path: String)
+    case tooLarge(path: String, limit: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -44,6 +53,9 @@ public enum TextCorpusError: Error, LocalizedError, Equatable {
             return
                 "\(p): cannot read the text corpus (expected UTF-8, one paragraph per line; data.path)"
         case let .empty(p): return "\(p): the text corpus has no paragraphs (data.path)"
+        case let .tooLarge(p, l):
+            return
+                "\(p): the file is larger than \(l) bytes, the limit for a text corpus (data.path)"
         }
     }
 }

@@ -42,9 +42,14 @@ public struct Vocabulary: Equatable, Sendable {
 
     /// Reads `vocab.txt`: one token per line, the whole line (without its `\n` or `\r\n`),
     /// as TensorFlow's `TextFileIdTableInitializer` keys tensorflow_text's lookup table.
+    /// At most `TextFile.vocabularyLimit` bytes.
     public static func read(_ url: URL) throws -> Vocabulary {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
+        do {
+            data = try TextFile.contents(of: url.path, limit: TextFile.vocabularyLimit)
+        } catch TextFile.Failure.tooLarge(let limit) {
+            throw VocabularyError.fileTooLarge(path: url.path, limit: limit)
+        } catch {
             throw VocabularyError.unreadable(path: url.path)
         }
         let (lines, invalidLine) = TextLines.split(data)
@@ -71,6 +76,7 @@ public enum VocabularyError: Error, LocalizedError, Equatable {
     case duplicate(source: String, token: String, line: Int)
     case missingSpecial(source: String, token: String)
     case tooLarge(source: String, count: Int, limit: Int)
+    case fileTooLarge(path: String, limit: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -83,6 +89,8 @@ public enum VocabularyError: Error, LocalizedError, Equatable {
                 "\(s): the vocabulary has no \(t) token (need \(Vocabulary.specialTokens.joined(separator: ", ")))"
         case let .tooLarge(s, c, l):
             return "\(s): the vocabulary has \(c) tokens, more than model.vocab_size \(l)"
+        case let .fileTooLarge(p, l):
+            return "\(p): the file is larger than \(l) bytes, the limit for a vocab.txt"
         }
     }
 }
