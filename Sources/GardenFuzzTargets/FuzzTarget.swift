@@ -22,6 +22,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case savedModel = "saved_model"
     /// An HDF5 file of inputs for `garden predict` on a small trained MLP.
     case predictInput = "predict_input"
+    /// A BERT classifier's CSV table (`data.path` and `data.eval_path`), also parsed as TSV.
+    case table
+    /// A `vocab.txt` (`data.vocab`) tokenizing a fixed table and fixed texts.
+    case vocabulary = "vocab"
+    /// A BERT pre-training corpus (`data.path`, `data.source: text`).
+    case corpus
 
     /// Runs one input. Errors thrown by the code under test are the expected outcome of bad
     /// input; an invariant broken by accepted input stops the process (a fuzzer finding).
@@ -36,6 +42,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             case .bundle: try ReaderFuzzing.bundle(data)
             case .savedModel: try ReaderFuzzing.savedModel(data, in: workspace)
             case .predictInput: try ReaderFuzzing.predictInput(data, in: workspace)
+            case .table: try TextFuzzing.table(data, in: workspace)
+            case .vocabulary: try TextFuzzing.vocabulary(data, in: workspace)
+            case .corpus: try TextFuzzing.corpus(data, in: workspace)
             }
         } catch {
             // An error must still be one non-empty line once the CLI joins it.
