@@ -31,7 +31,8 @@ enum TextFuzzing {
         try buildExamples(workspace.vocabularyRecipe)
     }
 
-    /// The corpus: a vocabulary of exactly `data.vocab_size` built from it, and examples.
+    /// The corpus: the vocabulary the pre-trainer builds from it (`data.vocab_size` tokens),
+    /// and its examples.
     static func corpus(_ data: Data, in workspace: FuzzWorkspace) throws {
         try data.write(to: workspace.scratch(FuzzWorkspace.corpusName))
         try buildExamples(workspace.corpusRecipe)
