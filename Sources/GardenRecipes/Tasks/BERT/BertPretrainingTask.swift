@@ -37,21 +37,21 @@ public struct BertPretrainingTask: RecipeTask {
         let tokenizer = WordPieceTokenizer(
             vocabulary: vocab, doLowerCase: BertFamily.doLowerCase)
         let ids = corpus.map { $0.map(tokenizer.ids) }
-        // A corpus whose every line tokenizes to nothing (spaces, control characters and
-        // accents only) would make no examples, and a data set of no rows no batch.
-        if !ids.contains(where: { $0.contains { !$0.isEmpty } }) {
-            throw DataError.unusable(
-                file: recipe.data.path ?? "data.path",
-                reason:
-                    "the text corpus has no tokens once BERT's basic tokenizer drops spaces, control characters and accents; expected words (data.path)"
-            )
-        }
         let seed = UInt64(truncatingIfNeeded: recipe.seed)
         let maker = PretrainingData(
             seqLength: recipe.data.seqLength,
             maxPredictions: recipe.data.maxPredictionsPerSeq, seed: seed)
         let examples = maker.examples(
             count: recipe.data.numExamples, paragraphs: ids, vocabulary: vocab)
+        // `examples` makes none (for a positive count) only when no sentence of the corpus has
+        // a token: its lines hold nothing but spaces, control characters and accents.
+        if examples.isEmpty {
+            throw DataError.unusable(
+                file: recipe.data.path ?? "data.path",
+                reason:
+                    "the text corpus has no tokens once BERT's basic tokenizer drops spaces, control characters and accents; expected words (data.path)"
+            )
+        }
         return PretrainingData.dataset(examples, batchSize: recipe.data.batchSize, seed: seed)
     }
 
