@@ -11,7 +11,7 @@ enum TextFuzzing {
     static func table(_ data: Data, in workspace: FuzzWorkspace) throws {
         _ = try? CSVTable.parse(data, format: .tsv, file: "table.tsv")
         try data.write(to: workspace.scratch(FuzzWorkspace.tableName))
-        try buildExamples(workspace.tableRecipe)
+        try buildExamples(workspace.tableRecipe.task)
     }
 
     /// The vocabulary under the fixed table, and every fixed text tokenized with it: ids stay
@@ -28,14 +28,14 @@ enum TextFuzzing {
                 }
             }
         }
-        try buildExamples(workspace.vocabularyRecipe)
+        try buildExamples(workspace.vocabularyRecipe.task)
     }
 
     /// The corpus: the vocabulary the pre-trainer builds from it (`data.vocab_size` tokens),
     /// and its examples.
     static func corpus(_ data: Data, in workspace: FuzzWorkspace) throws {
         try data.write(to: workspace.scratch(FuzzWorkspace.corpusName))
-        try buildExamples(workspace.corpusRecipe)
+        try buildExamples(workspace.corpusRecipe.task)
     }
 
     /// Texts that reach the tokenizer's every branch: cases and accents, punctuation, CJK,
@@ -46,11 +46,7 @@ enum TextFuzzing {
     ]
 
     /// What `garden train` reads before its first step, with the task's checks.
-    private static func buildExamples(_ recipe: Recipe) throws {
-        try build(recipe.task)
-    }
-
-    private static func build<Task: RecipeTask>(_ task: Task) throws {
+    private static func buildExamples<Task: RecipeTask>(_ task: Task) throws {
         let (train, eval) = try task.trainAndEvalInputs()
         _ = train.batch(at: 0)
         _ = eval?.sequentialBatches()
