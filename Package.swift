@@ -33,7 +33,8 @@ let package = Package(
         // Tensors, kernels, autodiff and tracing; layers; models.
         // CVectorMath: AVX2/AVX-512 kernels chosen at run time (the Swift kernels are built for
         // baseline x86-64, whose SIMD4 lanes are SSE): exact GELU and batch norm's passes with
-        // the Swift lanes' bits, and the direct convolution for few input channels.
+        // the Swift lanes' bits, and the direct convolution for few input channels; and the
+        // CPU's features, read with CPUID, which BLASKernel checks OpenBLAS's kernel against.
         .target(name: "CFloatingPoint"),
         .target(name: "CVectorMath"),
         .target(

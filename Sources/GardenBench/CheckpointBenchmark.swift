@@ -17,7 +17,7 @@ enum CheckpointBenchmark {
     static func run(_ args: BenchArguments) throws {
         let recipe = try args.recipe(for: "checkpoint")
         let out = try args.required("out", "DIR", for: "checkpoint")
-        BLAS.setThreads(recipe.train.threads)
+        try BLASKernel.start(threads: recipe.train.threads)
         try run(recipe.task, recipe, URL(fileURLWithPath: out), args)
     }
 

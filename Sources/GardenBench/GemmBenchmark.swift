@@ -2,6 +2,7 @@ import Foundation
 import COpenBLAS
 import GardenRecipes
 import GardenTensor
+import GardenTrain
 
 /// `garden-bench gemm [RECIPE...] [--threads T] [--samples S]`: the tensor layer's GEMM paths
 /// (`matmul`, `batchMatmul`, `conv2d` and its two gradients via im2col) at the recipes' shapes
@@ -22,7 +23,7 @@ enum GemmBenchmark {
                 .filter { FileManager.default.fileExists(atPath: $0) }
             : args.positional
         let samples = max(try args.int("samples", 9), 1)
-        BLAS.setThreads(try args.int("threads", 2))
+        try BLASKernel.start(threads: try args.int("threads", 2))
         var rows: [JSONValue] = []
         for path in recipes {
             let recipe = try RecipeLoader.load(path: path, overrides: args.options["set"] ?? [])

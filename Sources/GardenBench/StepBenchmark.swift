@@ -20,7 +20,7 @@ import GardenTrain
 enum StepBenchmark {
     static func run(_ args: BenchArguments) throws {
         let recipe = try args.recipe(for: "step")
-        BLAS.setThreads(recipe.train.threads)
+        try BLASKernel.start(threads: recipe.train.threads)
         try run(recipe.task, recipe, args)
     }
 

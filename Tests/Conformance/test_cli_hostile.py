@@ -369,6 +369,51 @@ def test_read_only_file_system(mlp_run, tmp_path):
             target.chmod(0o755)
 
 
+# --- the machine ---
+
+def cpu_flags() -> set[str]:
+    """This CPU's flags as Linux lists them (independent of the CPUID reading under test)."""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("flags"):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def with_coretype(core: str, *args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([garden_bin(), *map(str, args)], capture_output=True, text=True,
+                          timeout=QUICK, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "OPENBLAS_CORETYPE": core})
+
+
+# OPENBLAS_CORETYPE forces a kernel without checking the CPU; without these flags its first
+# product dies of SIGILL (both did on a Zen 3 EPYC before garden checked).
+@pytest.mark.parametrize("core,flag", [("SkylakeX", "avx512vl"), ("Bulldozer", "fma4")])
+def test_a_forced_blas_kernel_this_cpu_cannot_run(mlp_run, tmp_path, core, flag):
+    if flag in cpu_flags():
+        pytest.skip(f"this CPU has {flag}: OpenBLAS's {core} kernel runs here")
+    model_dir = tmp_path / "model"
+    needles = (f"OPENBLAS_CORETYPE={core} forces OpenBLAS's {core} kernel",
+               "which needs instructions this CPU lacks (", flag, "unset OPENBLAS_CORETYPE")
+    one_line_error(with_coretype(core, "train", REPO_ROOT / "Recipes" / "mlp.yaml",
+                                 "--model-dir", model_dir), *needles)
+    assert not model_dir.exists()
+    inputs, output = tmp_path / "in.h5", tmp_path / "out.h5"
+    h5io.write_inputs(inputs, mlp_run.sample_inputs(3, seed=0))
+    one_line_error(with_coretype(core, "predict", mlp_run.resolved_recipe, "--checkpoint",
+                                 mlp_run.checkpoint, "--input", inputs, "--output", output),
+                   *needles)
+    assert not output.exists()
+
+
+def test_a_forced_blas_kernel_this_cpu_runs(tmp_path):
+    if "avx" not in cpu_flags():
+        pytest.skip("no AVX: OpenBLAS's Sandybridge kernel cannot run here")
+    proc = with_coretype("Sandybridge", "train", REPO_ROOT / "Recipes" / "mlp.yaml",
+                         "--model-dir", tmp_path / "model", "--set", "train.steps=3")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (tmp_path / "model" / "checkpoints").is_dir()
+
+
 # --- clobbering ---
 
 def predict(mlp_run, inputs: Path, output: Path | str, *extra: object, checkpoint: Path | None = None):

@@ -5,6 +5,7 @@
 
 #include "channel_passes.h"
 #include "conv2d_direct.h"
+#include "cpu_features.h"
 
 /// The float lanes the GELU kernels below use on this CPU: 16 with AVX-512F, 8 with AVX2, 0
 /// when neither is there (callers then use their SSE lanes). Checked once per process.

@@ -25,7 +25,7 @@ public enum Prediction {
             output, overwrite: overwrite,
             inputs: [("checkpoint", checkpointFile), ("input file", input)] + protectedInputs)
         try OutputTarget.checkOutsideCheckpoints(output, checkpoint: checkpoint)
-        BLAS.setThreads(recipe.train.threads)
+        try BLASKernel.start(threads: recipe.train.threads)
         var part = try ModelFactory.part(recipe, selection)
         let model = part.model
         // String inputs (`--part preprocess`) only run in TensorFlow: the tokenizer's ops have

@@ -8,7 +8,7 @@ public enum Training {
     public static func run(_ recipe: Recipe, modelDir: URL, log: @escaping (String) -> Void) throws
         -> TrainSummary
     {
-        BLAS.setThreads(recipe.train.threads)
+        try BLASKernel.start(threads: recipe.train.threads)
         return try train(recipe.task, recipe, modelDir: modelDir, log: log)
     }
 
