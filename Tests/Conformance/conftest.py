@@ -92,6 +92,25 @@ def garden_bin() -> str:
     return path
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under an OPENBLAS_CORETYPE naming a kernel this CPU cannot run (SkylakeX without AVX-512),
+    garden refuses every computing command in one line; the suite then has nothing to judge, so
+    every test is skipped with that line rather than failed 295 times over."""
+    if "OPENBLAS_CORETYPE" not in os.environ or not items:
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        proc = subprocess.run(
+            [garden_bin(), "train", str(RECIPES["mul"]), "--model-dir", f"{scratch}/mul",
+             "--set", "train.steps=1"],
+            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    if proc.returncode == 1 and "OPENBLAS_CORETYPE=" in proc.stderr:
+        skip = pytest.mark.skip(reason=f"this CPU cannot run the forced kernel: {proc.stderr.strip()}")
+        for item in items:
+            item.add_marker(skip)
+
+
 def set_args(overrides: list[str]) -> list[str]:
     args: list[str] = []
     for item in overrides:
