@@ -7,6 +7,7 @@ let usage = """
            garden-bench gemm [RECIPE...] [--set k=v]... [--threads T] [--samples S]
            garden-bench export bert_tiny|bert_base --out DIR [--repeats R]
            garden-bench checkpoint RECIPE [--set k=v]... --out DIR [--writes N]
+           garden-bench tokenize --vocab VOCAB --input TEXT [--cased true] [--repeats R]
     """
 
 let words = Array(CommandLine.arguments.dropFirst())
@@ -17,6 +18,7 @@ do {
     case "gemm": try GemmBenchmark.run(args)
     case "export": try ExportBenchmark.run(args)
     case "checkpoint": try CheckpointBenchmark.run(args)
+    case "tokenize": try TokenizeBenchmark.run(args)
     default: throw BenchError.usage("unknown subcommand '\(words.first ?? "")'")
     }
 } catch {

@@ -1,4 +1,4 @@
-import GardenTrain
+@testable import GardenTrain
 import Testing
 
 @Suite struct PretrainingDataTests {
@@ -84,5 +84,33 @@ import Testing
             TextCorpus.sentences("One two. Three? Four!Five  six.") == [
                 "One two.", "Three?", "Four!Five  six.",
             ])
+    }
+
+    /// The newline scalars are exactly the scalars that are newline characters on their own.
+    @Test func newlineScalarsAreNewlineCharacters() {
+        for value in 0..<0x3000 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(TextCorpus.isNewline(scalar) == Character(scalar).isNewline, "\(value)")
+        }
+    }
+
+    /// ASCII paragraphs split by bytes as by characters: every ASCII character but the line
+    /// breaks a paragraph cannot hold, dense in sentence ends and spaces, from a fixed LCG.
+    @Test func asciiParagraphsSplitAsByCharacters() {
+        let alphabet =
+            (0..<128).map { UInt8($0) }.filter { $0 != 0x0A && $0 != 0x0D }
+            + Array(". . ! ? \t\t".utf8)
+        var state: UInt64 = 12345
+        for _ in 0..<2000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<40 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            let paragraph = String(decoding: bytes, as: UTF8.self)
+            #expect(
+                TextCorpus.asciiSentences(paragraph) == TextCorpus.characterSentences(paragraph),
+                "\(bytes)")
+        }
     }
 }

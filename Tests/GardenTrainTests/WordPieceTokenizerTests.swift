@@ -51,6 +51,26 @@ import Testing
         #expect(BasicTokenizer(doLowerCase: false).tokenize("HeLLo!") == ["HeLLo", "!"])
     }
 
+    /// The ASCII path of lower-casing skips ICU; ICU must give the same bytes for every ASCII
+    /// character, alone and in a line.
+    @Test func asciiCaseFoldingIsICUs() {
+        let all = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        for text in (0..<128).map({ String(Unicode.Scalar(UInt8($0))) }) + [all, "Hello, WORLD!"] {
+            #expect(
+                Array(BasicTokenizer.caseFolded(text).utf8)
+                    == Array(BasicTokenizer.caseFoldedByICU(text).utf8), "\(Array(text.utf8))")
+        }
+    }
+
+    /// Two-, three- and four-byte scalars are classified whole: punctuation and CJK split off,
+    /// a symbol (the emoji, So) stays in its word.
+    @Test func multiByteCharactersAreClassifiedWhole() {
+        #expect(
+            BasicTokenizer(doLowerCase: false).tokenize(
+                "\u{E9}\u{A1}\u{65E5}x\u{1F600}\u{3001}\u{20000}y")
+                == ["\u{E9}", "\u{A1}", "\u{65E5}", "x\u{1F600}", "\u{3001}", "\u{20000}", "y"])
+    }
+
     // Expected tokens: tensorflow_text 2.21.1's `BasicTokenizer(lower_case=True)` on each input.
     @Test(arguments: [
         ("\u{FF3A}\u{FF25}\u{FF2E}", ["zen"]),  // full-width forms fold to ASCII (NFKC)

@@ -1,7 +1,8 @@
 """Summarizes a scripts/bench work directory: per case median of the per-process medians for
 SwiftGarden and tf_keras, their ratio, peak RSS, GFLOP/s; `garden train`'s whole-process time
 per step against the bench step; checkpoint writes against tf.train.Checkpoint; the scaling
-table (BENCH_SCALING=1); the GEMM overhead table; export and load times. Prints the summary,
+table (BENCH_SCALING=1); the GEMM overhead table; WordPiece tokenization against
+tensorflow_text; export and load times. Prints the summary,
 then ONE JSON line with every figure (the last line).
 
     python report.py WORK_DIR
@@ -140,6 +141,22 @@ if gemm:
               f"{c['direct_gflops_per_second']:>8.1f} {'' if textbook is None else f'{textbook:.2f}':>9}"
               f"  {c['case']}")
     result["gemm"] = gemm["cases"]
+
+sw, tf = lines(work / "tokenize.swift.jsonl"), lines(work / "tokenize.tf.jsonl")
+if sw and tf:
+    s_sec, t_sec = (statistics.median(r["median_seconds"] for r in x) for x in (sw, tf))
+    same = sw[0]["tokens"] == tf[0]["tokens"]
+    result["tokenize"] = {
+        "bytes": sw[0]["bytes"], "tokens": sw[0]["tokens"], "tf_tokens": tf[0]["tokens"],
+        "swift_seconds": s_sec, "tf_seconds": t_sec, "ratio": s_sec / t_sec,
+        "swift_process_medians": [r["median_seconds"] for r in sw],
+        "tf_process_medians": [r["median_seconds"] for r in tf],
+    }
+    work_note = "" if same else f", TF's: {tf[0]['tokens']}, NOT THE SAME WORK"
+    print(f"\n-- WordPiece tokenization of {sw[0]['bytes'] / 1e6:.1f} MB "
+          f"({sw[0]['tokens']} tokens{work_note}):"
+          f" ours {s_sec:.3f} s ({sw[0]['bytes'] / 1e6 / s_sec:.1f} MB/s), tensorflow_text "
+          f"{t_sec:.3f} s ({tf[0]['bytes'] / 1e6 / t_sec:.1f} MB/s), ratio {s_sec / t_sec:.3f}")
 
 print("\n-- BERT encoder export (random weights) and tf.saved_model.load + first call --")
 for size in ("bert_tiny", "bert_base"):

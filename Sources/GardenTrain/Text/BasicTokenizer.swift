@@ -24,32 +24,93 @@ public struct BasicTokenizer: Sendable {
 
     /// The words, punctuation marks and CJK ideographs of `text`, in order.
     public func tokenize(_ text: String) -> [String] {
-        let normalized = doLowerCase ? Self.caseFolded(text) : text
         var tokens: [String] = []
-        var word = String.UnicodeScalarView()
-        func endWord() {
-            if !word.isEmpty { tokens.append(String(word)) }
-            word = String.UnicodeScalarView()
-        }
-        for scalar in normalized.unicodeScalars {
-            if Self.isSeparator(scalar) {
-                endWord()
-            } else if Self.isPunctuation(scalar) || Self.isCJK(scalar) {
-                endWord()
-                tokens.append(String(scalar))
-            } else {
-                word.append(scalar)
-            }
-        }
-        endWord()
+        forEachToken(in: text) { tokens.append(String(decoding: $0, as: UTF8.self)) }
         return tokens
     }
 
-    /// tensorflow_text's `lower_case`: NFKC_Casefold, NFD, nonspacing marks removed.
+    /// Calls `body` with the UTF-8 bytes of each token of `text`, in order. Tokens are ranges
+    /// of the normalized text's bytes, classified a scalar at a time (ASCII by a table), so no
+    /// String or scalar view is built per token: building them was most of a corpus's
+    /// tokenization (docs/performance.md).
+    func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var normalized = doLowerCase ? Self.caseFolded(text) : text
+        normalized.withUTF8 { bytes in
+            var wordStart = -1
+            func endWord(at end: Int) {
+                if wordStart >= 0 { body(UnsafeBufferPointer(rebasing: bytes[wordStart..<end])) }
+                wordStart = -1
+            }
+            var i = 0
+            while i < bytes.count {
+                let lead = bytes[i]
+                let (kind, length) =
+                    lead < 0x80
+                    ? (Self.asciiKinds[Int(lead)], 1)
+                    : Self.kindAndLength(ofScalarAt: i, in: bytes)
+                switch kind {
+                case .separator:
+                    endWord(at: i)
+                case .token:
+                    endWord(at: i)
+                    body(UnsafeBufferPointer(rebasing: bytes[i..<i + length]))
+                case .wordPart:
+                    if wordStart < 0 { wordStart = i }
+                }
+                i += length
+            }
+            endWord(at: bytes.count)
+        }
+    }
+
+    /// What a character is to the splitter.
+    enum Kind {
+        /// Splits words and is dropped (`isSeparator`).
+        case separator
+        /// A token of its own: punctuation or a CJK ideograph.
+        case token
+        /// Part of a word.
+        case wordPart
+    }
+
+    static func kind(of s: Unicode.Scalar) -> Kind {
+        if isSeparator(s) { return .separator }
+        return isPunctuation(s) || isCJK(s) ? .token : .wordPart
+    }
+
+    /// `kind` of each ASCII character.
+    static let asciiKinds: [Kind] = (0..<128).map { kind(of: Unicode.Scalar(UInt8($0))) }
+
+    /// The kind of the multi-byte scalar starting at `i` of valid UTF-8, and its length.
+    static func kindAndLength(ofScalarAt i: Int, in bytes: UnsafeBufferPointer<UInt8>)
+        -> (Kind, Int)
+    {
+        let lead = UInt32(bytes[i])
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = lead & (0x7F >> length)
+        for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        // A String's bytes are valid UTF-8, so the value is a scalar.
+        return (Unicode.Scalar(value).map(kind) ?? .wordPart, length)
+    }
+
+    /// tensorflow_text's `lower_case`: NFKC_Casefold, NFD, nonspacing marks removed. On ASCII
+    /// text that is ASCII lower-casing (NFKC and NFD leave ASCII as it is, case folding maps
+    /// A-Z to a-z and nothing else, and no ASCII character is a mark or default-ignorable),
+    /// done without ICU's two passes over UTF-16 (`BasicTokenizerTests` holds it to ICU).
     static func caseFolded(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(
+                decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 },
+                as: UTF8.self)
+        }
+        return caseFoldedByICU(text)
+    }
+
+    /// `caseFolded` for any text, by ICU.
+    static func caseFoldedByICU(_ text: String) -> String {
         let decomposed = ICUNormalizer.nfd.normalize(ICUNormalizer.nfkcCasefold.normalize(text))
         var out = String.UnicodeScalarView()
-        for s in decomposed.unicodeScalars where regexCategory(s) != .nonspacingMark {
+        for s in decomposed.unicodeScalars where s.isASCII || regexCategory(s) != .nonspacingMark {
             out.append(s)
         }
         return String(out)

@@ -13,31 +13,35 @@ public struct Vocabulary: Equatable, Sendable {
     public let tokens: [String]
     /// Ids by the tokens' UTF-8 bytes: TensorFlow's lookup table compares bytes, while Swift's
     /// `String` equality would match canonically equivalent spellings (`é` and `e` + U+0301).
-    private let ids: [[UInt8]: Int32]
+    private let ids: [TokenBytes: Int32]
+    /// The UTF-8 length of the longest token: WordPiece tries no longer candidate.
+    let longestTokenBytes: Int
 
     /// A vocabulary from its tokens in id order.
     ///
     /// - Throws: `VocabularyError` for a repeated token or a missing special token.
     public init(tokens: [String], source: String = "vocabulary") throws {
-        var ids: [[UInt8]: Int32] = [:]
+        var ids: [TokenBytes: Int32] = [:]
         for (i, t) in tokens.enumerated() {
-            guard ids[Array(t.utf8)] == nil else {
+            guard ids[TokenBytes(t)] == nil else {
                 throw VocabularyError.duplicate(source: source, token: t, line: i + 1)
             }
-            ids[Array(t.utf8)] = Int32(i)
+            ids[TokenBytes(t)] = Int32(i)
         }
-        for s in Self.specialTokens where ids[Array(s.utf8)] == nil {
+        for s in Self.specialTokens where ids[TokenBytes(s)] == nil {
             throw VocabularyError.missingSpecial(source: source, token: s)
         }
         self.tokens = tokens; self.ids = ids
+        longestTokenBytes = tokens.map(\.utf8.count).max() ?? 0
     }
 
     /// A vocabulary whose tokens are known to be unique and to include the special tokens.
     init(checkedTokens tokens: [String]) {
         self.tokens = tokens
         ids = Dictionary(
-            tokens.enumerated().map { (Array($1.utf8), Int32($0)) }, uniquingKeysWith: { a, _ in a }
+            tokens.enumerated().map { (TokenBytes($1), Int32($0)) }, uniquingKeysWith: { a, _ in a }
         )
+        longestTokenBytes = tokens.map(\.utf8.count).max() ?? 0
     }
 
     /// Reads `vocab.txt`: one token per line, the whole line (without its `\n` or `\r\n`),
@@ -58,16 +62,30 @@ public struct Vocabulary: Equatable, Sendable {
     }
 
     public var count: Int { tokens.count }
-    public func contains(_ token: String) -> Bool { ids[Array(token.utf8)] != nil }
+    public func contains(_ token: String) -> Bool { ids[TokenBytes(token)] != nil }
     /// The id of `token` (byte for byte), or of `[UNK]`.
     public func id(_ token: String) -> Int32 {
-        ids[Array(token.utf8)] ?? ids[Array(Self.unk.utf8)] ?? 0
+        ids[TokenBytes(token)] ?? ids[TokenBytes(Self.unk)] ?? 0
     }
+    /// The id of the token with these UTF-8 bytes, if there is one.
+    func id(utf8 bytes: TokenBytes) -> Int32? { ids[bytes] }
     /// The id of a token known to be present (the special tokens).
-    public func specialID(_ token: String) -> Int32 { ids[Array(token.utf8)] ?? 0 }
+    public func specialID(_ token: String) -> Int32 { ids[TokenBytes(token)] ?? 0 }
 
     /// The `vocab.txt` bytes: one token per line, each line ending in `\n`.
     public var fileContents: Data { Data(tokens.map { $0 + "\n" }.joined().utf8) }
+}
+
+/// A token's UTF-8 bytes as a dictionary key, hashed in one call: `[UInt8]`'s own hashing
+/// feeds the hasher a byte at a time, which was a fifth of tokenizing a corpus.
+struct TokenBytes: Hashable {
+    var bytes: [UInt8]
+
+    init(_ token: String = "") { bytes = Array(token.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }
 
 /// A vocabulary file that cannot be used. Messages name the file.

@@ -11,12 +11,13 @@ public enum VocabularyBuilder {
         sentences: [String], size: Int, basic: BasicTokenizer = BasicTokenizer()
     ) -> Vocabulary {
         var wordCounts: [String: Int] = [:]
-        var charCounts: [String: Int] = [:]
         for s in sentences {
-            for w in basic.tokenize(s) {
-                wordCounts[w, default: 0] += 1
-                for c in w.unicodeScalars { charCounts[String(c), default: 0] += 1 }
-            }
+            for w in basic.tokenize(s) { wordCounts[w, default: 0] += 1 }
+        }
+        // A character's count is the sum over the distinct words that hold it.
+        var charCounts: [String: Int] = [:]
+        for (w, n) in wordCounts {
+            for c in w.unicodeScalars { charCounts[String(c), default: 0] += n }
         }
         var tokens = Vocabulary.specialTokens
         var seen = Set(tokens)
