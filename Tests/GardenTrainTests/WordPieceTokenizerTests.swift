@@ -1,4 +1,5 @@
 import Foundation
+import GardenTensor
 @testable import GardenTrain
 import Testing
 
@@ -49,6 +50,20 @@ import Testing
         #expect(basic.tokenize("ah\u{535A}\u{63A8}zz") == ["ah", "\u{535A}", "\u{63A8}", "zz"])
         #expect(basic.tokenize("a$b^c`d") == ["a", "$", "b", "^", "c", "`", "d"])
         #expect(BasicTokenizer(doLowerCase: false).tokenize("HeLLo!") == ["HeLLo", "!"])
+    }
+
+    /// Paragraphs tokenized over the threads give each sentence's serial ids, in order.
+    @Test func paragraphsOverThreadsAreTokenizedAsOneByOne() {
+        let saved = ParallelFor.threads
+        defer { ParallelFor.setThreads(saved) }
+        ParallelFor.setThreads(2)
+        let paragraphs = (0..<100).map { p in
+            (0..<(p % 4)).map { s in "Hello, want\(p) runn\(s)ing! The world \u{E9}\u{301}t\u{E9}."
+            }
+        }
+        let tokenizer = WordPieceTokenizer(vocabulary: Self.vocab)
+        #expect(
+            tokenizer.ids(ofParagraphs: paragraphs) == paragraphs.map { $0.map(tokenizer.ids) })
     }
 
     /// The ASCII path of lower-casing skips ICU; ICU must give the same bytes for every ASCII

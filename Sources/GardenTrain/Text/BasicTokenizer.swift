@@ -96,7 +96,7 @@ public struct BasicTokenizer: Sendable {
     /// tensorflow_text's `lower_case`: NFKC_Casefold, NFD, nonspacing marks removed. On ASCII
     /// text that is ASCII lower-casing (NFKC and NFD leave ASCII as it is, case folding maps
     /// A-Z to a-z and nothing else, and no ASCII character is a mark or default-ignorable),
-    /// done without ICU's two passes over UTF-16 (`BasicTokenizerTests` holds it to ICU).
+    /// done without ICU's two passes over UTF-16 (`asciiCaseFoldingIsICUs` holds it to ICU).
     static func caseFolded(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             return String(

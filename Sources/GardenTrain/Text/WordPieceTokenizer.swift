@@ -1,3 +1,5 @@
+import GardenTensor
+
 /// BERT's full tokenizer as tensorflow_text's `BertTokenizer(vocab, lower_case=...)` runs it:
 /// `BasicTokenizer`, then WordPiece (greedy longest-match-first over the vocabulary by whole
 /// characters, continuation pieces prefixed `##`).
@@ -28,6 +30,20 @@ public struct WordPieceTokenizer: Sendable {
         var key = TokenBytes()
         basic.forEachToken(in: text) { appendPieceIDs(of: $0, to: &ids, key: &key) }
         return ids
+    }
+
+    /// The ids of every sentence of `paragraphs`, the paragraphs split over `ParallelFor`'s
+    /// threads: a paragraph's ids depend on its text alone, so they are the same at any thread
+    /// count, and a pre-training corpus is ready in about half the time on two.
+    public func ids(ofParagraphs paragraphs: [[String]]) -> [[[Int32]]] {
+        var out = [[[Int32]]](repeating: [], count: paragraphs.count)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let buffer = buffer
+            ParallelFor.forEach(paragraphs.count, grain: 16) { range in
+                for p in range { buffer[p] = paragraphs[p].map(ids) }
+            }
+        }
+        return out
     }
 
     /// The pieces of one word: greedy longest prefix in the vocabulary, then the longest

@@ -36,7 +36,7 @@ public struct BertPretrainingTask: RecipeTask {
         }
         let tokenizer = WordPieceTokenizer(
             vocabulary: vocab, doLowerCase: BertFamily.doLowerCase)
-        let ids = corpus.map { $0.map(tokenizer.ids) }
+        let ids = tokenizer.ids(ofParagraphs: corpus)
         let seed = UInt64(truncatingIfNeeded: recipe.seed)
         let maker = PretrainingData(
             seqLength: recipe.data.seqLength,
