@@ -43,8 +43,8 @@ public struct BLASKernel: Equatable, Sendable {
         "Sandybridge": [.avx],
     ]
 
-    /// What a program does before its first product: refuses a kernel this CPU cannot run
-    /// (`requireRunnable`), then sets the threads (`BLAS.setThreads`).
+    /// What a program does before its first product: refuses a forced kernel this CPU cannot
+    /// run (`requireRunnable`), then sets the threads (`BLAS.setThreads`).
     public static func start(threads: Int) throws(UnrunnableBLASKernel) {
         try current.requireRunnable()
         BLAS.setThreads(threads)
@@ -56,13 +56,16 @@ public struct BLASKernel: Equatable, Sendable {
         (Self.requiredFeatures[core] ?? []).subtracting(cpu)
     }
 
-    /// Refuses, before the first product, a kernel this CPU cannot run: one line instead of a
-    /// SIGILL in the middle of training. `forcedCore` is `OPENBLAS_CORETYPE`, which the message
-    /// names when set.
+    /// Refuses, before the first product, a kernel `OPENBLAS_CORETYPE` (`forcedCore`) forces on
+    /// a CPU that cannot run it: one line instead of a SIGILL in the middle of training. A kernel
+    /// OpenBLAS picked itself passed its own checks and is not second-guessed: in a virtual
+    /// machine that hides a flag (FMA, AVX2) from CPUID, OpenBLAS's pick still runs, and
+    /// refusing it would break a default set-up.
     public func requireRunnable(
         on cpu: CPUFeatures = .current,
         forcedCore: String? = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
     ) throws(UnrunnableBLASKernel) {
+        guard let forcedCore else { return }
         let missing = missingFeatures(on: cpu)
         if !missing.isEmpty {
             throw UnrunnableBLASKernel(
@@ -71,22 +74,16 @@ public struct BLASKernel: Equatable, Sendable {
     }
 }
 
-/// OpenBLAS's kernel needs instructions this CPU lacks.
+/// The OpenBLAS kernel `OPENBLAS_CORETYPE` forces needs instructions this CPU lacks.
 public struct UnrunnableBLASKernel: Error, LocalizedError, Equatable {
     public var core: String
     public var missing: CPUFeatures
     public var cpu: CPUFeatures
-    public var forcedCore: String?
+    public var forcedCore: String
 
     public var errorDescription: String? {
-        let chosen =
-            forcedCore.map { "OPENBLAS_CORETYPE=\($0) forces OpenBLAS's \(core) kernel" }
-            ?? "OpenBLAS chose its \(core) kernel"
-        let fix =
-            forcedCore == nil
-            ? "set OPENBLAS_CORETYPE=\(suggestedCore)"
-            : "unset OPENBLAS_CORETYPE or set it to \(suggestedCore)"
-        return "\(chosen), which needs instructions this CPU lacks (\(missing)); \(fix)"
+        "OPENBLAS_CORETYPE=\(forcedCore) forces OpenBLAS's \(core) kernel, which needs instructions "
+            + "this CPU lacks (\(missing)); unset OPENBLAS_CORETYPE or set it to \(suggestedCore)"
     }
 
     /// The fastest of the common kernels this CPU runs (Nehalem's need nothing beyond SSE).
