@@ -1,7 +1,7 @@
 import Foundation
 import GardenTrain
 
-/// `garden-bench tokenize --vocab VOCAB --input TEXT [--cased] [--repeats R]`: times WordPiece
+/// `garden-bench tokenize --vocab VOCAB --input TEXT [--cased true] [--repeats R]`: times WordPiece
 /// ids for every line of a text file (what `garden tokenize` and BERT pre-training on a corpus
 /// do), the file already read, as one JSON line. The peer (scripts/bench_peers/wordpiece.py)
 /// times tensorflow_text's `BertTokenizer` on the same lines; both report the token count, so
