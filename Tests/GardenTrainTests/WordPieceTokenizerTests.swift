@@ -147,6 +147,20 @@ import Testing
             v == VocabularyBuilder.build(sentences: ["the cat sat.", "the dog sat!"], size: 40))
     }
 
+    /// Canonically equivalent spellings share a word entry, but each spelling's own characters
+    /// are counted, so a cased vocabulary spells both.
+    @Test func everySpellingsCharactersAreCounted() {
+        let cased = BasicTokenizer(doLowerCase: false)
+        let v = VocabularyBuilder.build(
+            sentences: ["caf\u{E9}", "cafe\u{301}", "caf\u{E9}"], size: 40, basic: cased)
+        let tokens = Set(v.tokens.map { Array($0.unicodeScalars) })
+        for piece in ["e", "##\u{301}", "\u{E9}", "##\u{E9}"] {
+            #expect(tokens.contains(Array(piece.unicodeScalars)), "\(piece)")
+        }
+        let tokenizer = WordPieceTokenizer(vocabulary: v, doLowerCase: false)
+        #expect(!tokenizer.ids("cafe\u{301}").contains(v.specialID(Vocabulary.unk)))
+    }
+
     @Test func everyCorpusWordTokenizesWithoutUnknowns() {
         let corpus = SyntheticCorpus.paragraphs(count: 20, seed: 3).flatMap { $0 }
         let v = VocabularyBuilder.build(sentences: corpus, size: 100)

@@ -10,14 +10,24 @@ public enum VocabularyBuilder {
     public static func build(
         sentences: [String], size: Int, basic: BasicTokenizer = BasicTokenizer()
     ) -> Vocabulary {
+        // Words are counted as Strings, which merges canonically equivalent spellings (`é` and
+        // `e` + U+0301) under the first one seen; characters by each exact spelling's bytes, so
+        // that every spelling can be spelled.
         var wordCounts: [String: Int] = [:]
+        var spellingCounts: [TokenBytes: Int] = [:]
         for s in sentences {
-            for w in basic.tokenize(s) { wordCounts[w, default: 0] += 1 }
+            for w in basic.tokenize(s) {
+                wordCounts[w, default: 0] += 1
+                spellingCounts[TokenBytes(w), default: 0] += 1
+            }
         }
-        // A character's count is the sum over the distinct words that hold it.
+        // A character's count is the sum over the distinct spellings that hold it (a sum, so
+        // the dictionary's order does not matter).
         var charCounts: [String: Int] = [:]
-        for (w, n) in wordCounts {
-            for c in w.unicodeScalars { charCounts[String(c), default: 0] += n }
+        for (spelling, n) in spellingCounts {
+            for c in String(decoding: spelling.bytes, as: UTF8.self).unicodeScalars {
+                charCounts[String(c), default: 0] += n
+            }
         }
         var tokens = Vocabulary.specialTokens
         var seen = Set(tokens)
