@@ -101,9 +101,9 @@ static void conv2d_pad(const struct cvectormath_conv2d *c, const float *x, float
 #pragma clang attribute pop
 
 int cvectormath_conv2d_lane_width(void) {
-    int lanes = cvectormath_lane_width();  // initializes __builtin_cpu_supports
+    int lanes = cvectormath_lane_width();
     // Every AVX-512F CPU has FMA; an AVX2 one without it keeps the GEMM path.
-    return lanes == 8 && !__builtin_cpu_supports("fma") ? 0 : lanes;
+    return lanes == 8 && !(cpu_features() & CPU_FEATURE_FMA) ? 0 : lanes;
 }
 
 void cvectormath_conv2d_forward(

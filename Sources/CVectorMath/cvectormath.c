@@ -36,8 +36,8 @@ int cvectormath_lane_width(void) {
     static int width = -1;
     int known = __atomic_load_n(&width, __ATOMIC_RELAXED);
     if (known < 0) {
-        __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx512f") ? 16 : __builtin_cpu_supports("avx2") ? 8 : 0;
+        unsigned features = cpu_features();
+        known = (features & CPU_FEATURE_AVX512F) ? 16 : (features & CPU_FEATURE_AVX2) ? 8 : 0;
         __atomic_store_n(&width, known, __ATOMIC_RELAXED);
     }
     return known;

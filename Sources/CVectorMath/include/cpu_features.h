@@ -15,7 +15,8 @@ enum {
     CPU_FEATURE_AMX_BF16 = 1 << 8,
 };
 
-/// The extensions this CPU has and the operating system enables: an AVX feature only when the OS
+/// The extensions this CPU has and the operating system enables (the one place CVectorMath's
+/// lane widths and `BLASKernel`'s check read them from): an AVX feature only when the OS
 /// saves the ymm registers, an AVX-512 one only when it saves the zmm and mask registers, AMX
 /// only when it saves the tiles. Read from CPUID and XGETBV directly rather than through
 /// `__builtin_cpu_supports`, whose bits for the newer features depend on which runtime (libgcc or
