@@ -31,16 +31,22 @@ public struct Vocabulary: Equatable, Sendable {
         for s in Self.specialTokens where ids[TokenBytes(s)] == nil {
             throw VocabularyError.missingSpecial(source: source, token: s)
         }
-        self.tokens = tokens; self.ids = ids
-        longestTokenBytes = tokens.map(\.utf8.count).max() ?? 0
+        self.init(tokens: tokens, ids: ids)
     }
 
     /// A vocabulary whose tokens are known to be unique and to include the special tokens.
     init(checkedTokens tokens: [String]) {
+        self.init(
+            tokens: tokens,
+            ids: Dictionary(
+                tokens.enumerated().map { (TokenBytes($1), Int32($0)) },
+                uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// The one place the stored properties are set, `longestTokenBytes` derived from `tokens`.
+    private init(tokens: [String], ids: [TokenBytes: Int32]) {
         self.tokens = tokens
-        ids = Dictionary(
-            tokens.enumerated().map { (TokenBytes($1), Int32($0)) }, uniquingKeysWith: { a, _ in a }
-        )
+        self.ids = ids
         longestTokenBytes = tokens.map(\.utf8.count).max() ?? 0
     }
 
