@@ -161,6 +161,22 @@ import Testing
         #expect(!tokenizer.ids("cafe\u{301}").contains(v.specialID(Vocabulary.unk)))
     }
 
+    /// Equivalent spellings name their shared word by the one the corpus has first, whichever
+    /// is more frequent, so the vocabulary does not depend on hashing.
+    @Test func theFirstSpellingSeenNamesTheWord() {
+        let cased = BasicTokenizer(doLowerCase: false)
+        for (first, other) in [("caf\u{E9}", "cafe\u{301}"), ("cafe\u{301}", "caf\u{E9}")] {
+            let v = VocabularyBuilder.build(
+                sentences: [first, other, other], size: 40, basic: cased)
+            // By bytes: `##` + U+0301 is one grapheme `#` and one `#́`, so hasPrefix misses it.
+            let words = v.tokens.filter {
+                $0.unicodeScalars.count > 1 && !$0.utf8.starts(with: "[".utf8)
+                    && !$0.utf8.starts(with: "##".utf8)
+            }
+            #expect(words.map { Array($0.unicodeScalars) } == [Array(first.unicodeScalars)])
+        }
+    }
+
     @Test func everyCorpusWordTokenizesWithoutUnknowns() {
         let corpus = SyntheticCorpus.paragraphs(count: 20, seed: 3).flatMap { $0 }
         let v = VocabularyBuilder.build(sentences: corpus, size: 100)

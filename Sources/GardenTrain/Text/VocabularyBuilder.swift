@@ -10,24 +10,34 @@ public enum VocabularyBuilder {
     public static func build(
         sentences: [String], size: Int, basic: BasicTokenizer = BasicTokenizer()
     ) -> Vocabulary {
-        // Words are counted as Strings, which merges canonically equivalent spellings (`é` and
-        // `e` + U+0301) under the first one seen; characters by each exact spelling's bytes, so
-        // that every spelling can be spelled.
-        var wordCounts: [String: Int] = [:]
-        var spellingCounts: [TokenBytes: Int] = [:]
+        // Each exact spelling (its bytes) is counted once per occurrence, looked up through one
+        // reused key so that only a new spelling allocates. Words are then merged as Strings,
+        // which unites canonically equivalent spellings (`é` and `e` + U+0301) under the first
+        // one seen in the corpus; characters are counted per spelling, so that every spelling
+        // can be spelled.
+        var spellings: [TokenBytes] = []  // in order of first occurrence
+        var counts: [Int] = []
+        var indexOf: [TokenBytes: Int] = [:]
+        var key = TokenBytes()
         for s in sentences {
-            for w in basic.tokenize(s) {
-                wordCounts[w, default: 0] += 1
-                spellingCounts[TokenBytes(w), default: 0] += 1
+            basic.forEachToken(in: s) { word in
+                key.bytes.removeAll(keepingCapacity: true)
+                key.bytes.append(contentsOf: word)
+                if let i = indexOf[key] {
+                    counts[i] += 1
+                } else {
+                    indexOf[key] = spellings.count
+                    spellings.append(key)
+                    counts.append(1)
+                }
             }
         }
-        // A character's count is the sum over the distinct spellings that hold it (a sum, so
-        // the dictionary's order does not matter).
+        var wordCounts: [String: Int] = [:]
         var charCounts: [String: Int] = [:]
-        for (spelling, n) in spellingCounts {
-            for c in String(decoding: spelling.bytes, as: UTF8.self).unicodeScalars {
-                charCounts[String(c), default: 0] += n
-            }
+        for (spelling, n) in zip(spellings, counts) {
+            let word = String(decoding: spelling.bytes, as: UTF8.self)
+            wordCounts[word, default: 0] += n
+            for c in word.unicodeScalars { charCounts[String(c), default: 0] += n }
         }
         var tokens = Vocabulary.specialTokens
         var seen = Set(tokens)
