@@ -168,7 +168,7 @@ import Testing
         for (first, other) in [("caf\u{E9}", "cafe\u{301}"), ("cafe\u{301}", "caf\u{E9}")] {
             let v = VocabularyBuilder.build(
                 sentences: [first, other, other], size: 40, basic: cased)
-            // By bytes: `##` + U+0301 is one grapheme `#` and one `#́`, so hasPrefix misses it.
+            // By bytes: `##` + U+0301 is two graphemes, `#` and `#́`, so hasPrefix("##") misses it.
             let words = v.tokens.filter {
                 $0.unicodeScalars.count > 1 && !$0.utf8.starts(with: "[".utf8)
                     && !$0.utf8.starts(with: "##".utf8)
