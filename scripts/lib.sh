@@ -66,8 +66,8 @@ swift_lint_files() {
     (cd "$REPO_ROOT" && find Sources Tests -name '*.swift' ! -name '*.pb.swift' -print0 | sort -z)
 }
 
-# The marker holds a hash of both requirements files and is written only after a successful install,
-# so a half-installed venv, or one built from other requirements, is recreated.
+# The marker holds a hash of both requirements files and is written only after a successful
+# install, so a half-installed venv, or one built from other requirements, is recreated.
 venv_marker() { echo "$SWIFTGARDEN_VENV/.swiftgarden-installed"; }
 
 requirements_hash() { cat "$CONFORMANCE_REQUIREMENTS" "$CONFORMANCE_REQUIREMENTS_NODEPS" | sha256sum | cut -d' ' -f1; }
